@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks for the test suite: QEMU >= 8.2 (from bookworm-backports)
+# plus the Debian packages the test guest is built from. Idempotent; as root it installs, otherwise it
+# prints what to install and fails.
+set -euo pipefail
+
+qemu_ok() {
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || return 1
+  # rom=off and file: migration URIs need QEMU >= 8.2
+  local v; v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+  set -- $v
+  [ "${1:-0}" -gt 8 ] || { [ "${1:-0}" -eq 8 ] && [ "${2:-0}" -ge 2 ]; }
+}
+tools_ok() { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; command -v cpio >/dev/null && command -v dpkg-deb >/dev/null; }
+
+if qemu_ok && [ -x /bin/busybox ] && command -v cpio >/dev/null; then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  cat >&2 <<MSG
+Missing test dependencies. On Debian 12, as root:
+  enable bookworm-backports, then
+  apt-get install -t bookworm-backports qemu-system-x86 qemu-utils
+  apt-get install busybox-static cpio
+(QEMU >= 8.2 is required: templating clones need memory-backend-file rom=off and file: migration.)
+MSG
+  exit 1
+fi
+
+# Reuse the mirror the machine's own sources name: no host is written into this repository.
+if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  uris=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  if [ -z "$uris" ]; then
+    uris=$(awk '$1=="deb"{print $2; exit}' /etc/apt/sources.list)
+  fi
+  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uris" \
+    > /etc/apt/sources.list.d/bookworm-backports.sources
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils >/dev/null
+apt-get install -y -qq --no-install-recommends busybox-static cpio >/dev/null
+qemu_ok || { echo "QEMU >= 8.2 still missing after install" >&2; exit 1; }
+qemu-system-x86_64 --version | head -1
