@@ -1,0 +1,36 @@
+package io.vmtemplating.api.v1alpha1;
+
+/** Condition types and reasons, in one place so the operator, tests and docs agree. */
+public final class Conditions {
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+    public static final String UNKNOWN = "Unknown";
+
+    /** Template: frozen and usable. Clone: guest running (or paused on request). */
+    public static final String READY = "Ready";
+    /** Clone: its template is Ready. */
+    public static final String TEMPLATE_READY = "TemplateReady";
+    /** Template: deletion waits for clones. */
+    public static final String DELETION_BLOCKED = "DeletionBlocked";
+
+    public static final String REASON_POD_PENDING = "PodPending";
+    public static final String REASON_BOOTING = "Booting";
+    public static final String REASON_FREEZING = "Freezing";
+    public static final String REASON_FROZEN = "Frozen";
+    public static final String REASON_BUILD_FAILED = "BuildFailed";
+    public static final String REASON_BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
+    public static final String REASON_INVALID_SPEC = "InvalidSpec";
+    public static final String REASON_CLONES_REMAIN = "ClonesRemain";
+    public static final String REASON_TEMPLATE_NOT_READY = "TemplateNotReady";
+    public static final String REASON_TEMPLATE_NOT_FOUND = "TemplateNotFound";
+    public static final String REASON_TEMPLATE_FILES_MISSING = "TemplateFilesMissing";
+    public static final String REASON_RESTORING = "Restoring";
+    public static final String REASON_RUNNING = "Running";
+    public static final String REASON_PAUSED = "Paused";
+    public static final String REASON_GUEST_POWERED_OFF = "GuestPoweredOff";
+    public static final String REASON_RESTORE_FAILED = "RestoreFailed";
+    public static final String REASON_POD_LOST = "PodLost";
+
+    private Conditions() {
+    }
+}

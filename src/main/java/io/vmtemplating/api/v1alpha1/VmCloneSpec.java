@@ -1,0 +1,47 @@
+package io.vmtemplating.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.vmtemplating.api.v1alpha1.types.CloneMemorySpec;
+import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
+import io.vmtemplating.api.v1alpha1.types.MigrationSpec;
+import io.vmtemplating.api.v1alpha1.types.PortForward;
+import io.vmtemplating.api.v1alpha1.types.TemplateRef;
+import java.util.List;
+
+/**
+ * A clone of a template. The VM shape comes from the template; cpus, machine and memory.size may be stated
+ * again (then they must match), and only what is legal after a restore can be added.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VmCloneSpec(
+        @Required
+        @ValidationRule(value = "self == oldSelf", message = "templateRef is immutable: create a new VmClone instead")
+        @JsonPropertyDescription("The VmTemplate to restore from, in the same namespace.")
+        TemplateRef templateRef,
+        @Default("true")
+        @JsonPropertyDescription("false pauses the guest (QMP stop), true resumes it.")
+        Boolean running,
+        @Min(1) @Max(64)
+        @JsonPropertyDescription("Optional: the template's cpus, stated again. Must match when set.")
+        Integer cpus,
+        @Pattern("^(q35|pc|pc-q35-[0-9]+\\.[0-9]+|pc-i440fx-[0-9]+\\.[0-9]+)$")
+        @JsonPropertyDescription("Optional: the template's machine, stated again. Must match when set.")
+        String machine,
+        @JsonPropertyDescription("Guest memory (must match the template) and the pod's memory request.")
+        CloneMemorySpec memory,
+        @JsonPropertyDescription("Plug memory after the restore through the template's virtio-mem device, from the clone's own backend.")
+        CloneVirtioMem virtioMem,
+        @Size(max = 32)
+        @JsonPropertyDescription("Pod ports forwarded into the guest (needs the template's devices.network.mode user).")
+        List<PortForward> portForwards,
+        @JsonPropertyDescription("Restore settings.")
+        MigrationSpec migration) {
+}
