@@ -1,0 +1,54 @@
+package io.vmtemplating.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code vmt} command's dispatcher for the subcommands that do not boot Quarkus. {@code vmt operator}
+ * is the Quarkus application itself (the vmt script starts it directly).
+ */
+public final class Vmt {
+
+    /** A subcommand: arguments in, exit code out. */
+    @FunctionalInterface
+    interface Command {
+        int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> commands = new LinkedHashMap<>();
+        return commands;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, Command> commands = commands();
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            usage(out, commands);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = commands.get(args[0]);
+        if (command == null) {
+            err.println("vmt: unknown command '" + args[0] + "'");
+            usage(err, commands);
+            return 2;
+        }
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        } catch (Exception e) {
+            err.println("vmt " + args[0] + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream out, Map<String, Command> commands) {
+        out.println("usage: vmt <command> [args]");
+        out.println("  operator    run the operator and admission webhook (Quarkus)");
+        commands.keySet().forEach(name -> out.println("  " + name));
+    }
+}

@@ -1,0 +1,101 @@
+package io.vmtemplating.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every sample (working or meant for the webhook to reject) is well-formed against the CRD schema. */
+class SamplesSchemaTest {
+    private static final CrdSchemas SCHEMAS = new CrdSchemas();
+
+    static Stream<Path> samples() {
+        return ProjectFiles.yamlFilesUnder("samples").stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sampleMatchesCrdSchema(Path sample) throws IOException {
+        List<JsonNode> documents = documents(sample);
+        assertFalse(documents.isEmpty(), ProjectFiles.relative(sample) + " holds no object");
+        for (JsonNode document : documents) {
+            assertEquals(List.of(), SCHEMAS.errors(document),
+                    ProjectFiles.relative(sample) + " " + document.path("metadata").path("name").asText());
+            Class<?> type = "VmTemplate".equals(document.path("kind").asText()) ? VmTemplate.class : VmClone.class;
+            // and the operator's own classes read it
+            assertTrue(type.isInstance(Serialization.unmarshal(document.toString(), type)));
+        }
+    }
+
+    static Stream<Arguments> brokenInputs() {
+        String template = """
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmTemplate
+                metadata: {name: t}
+                spec:
+                  memory: {size: %s}
+                  boot: {kernel: {hostPath: {path: /k}}%s}
+                """;
+        return Stream.of(
+                Arguments.of(template.formatted("512MB", ""), "/spec/memory/size: does not match the regex pattern"),
+                Arguments.of(template.formatted("512Mi", ", kernal: {}"), "/spec/boot: property 'kernal' is not defined in the schema"),
+                Arguments.of(template.formatted("512Mi", "").replace("kernel: {hostPath: {path: /k}}", "kernel: {hostPath: {}}"),
+                        "/spec/boot/kernel/hostPath: required property 'path' not found"),
+                Arguments.of("""
+                        apiVersion: vmtemplating.io/v1alpha1
+                        kind: VmClone
+                        metadata: {name: c}
+                        spec: {running: "yes"}
+                        """, "/spec: required property 'templateRef' not found"),
+                Arguments.of("""
+                        apiVersion: vmtemplating.io/v1alpha1
+                        kind: VmClone
+                        metadata: {name: c}
+                        spec: {templateRef: {name: t}, portForwards: [{podPort: 80, guestPort: 80}]}
+                        """, "/spec/portForwards/0/podPort: must have a minimum value of 1024"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("brokenInputs")
+    void brokenInputIsRefusedWithReadableMessage(String yaml, String expectedMessageStart) throws IOException {
+        List<String> errors = SCHEMAS.errors(CrdSchemas.YAML.readTree(yaml));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith(expectedMessageStart)),
+                "expected an error starting with '" + expectedMessageStart + "' but got " + errors);
+    }
+
+    @Test
+    void everyKindHasASample() throws IOException {
+        List<String> kinds = new ArrayList<>();
+        for (Path sample : samples().toList()) {
+            documents(sample).forEach(d -> kinds.add(d.path("kind").asText()));
+        }
+        assertTrue(kinds.contains("VmTemplate") && kinds.contains("VmClone"), kinds.toString());
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = CrdSchemas.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (it.hasNext()) {
+                JsonNode node = it.next();
+                if (node != null && !node.isNull() && !node.isEmpty()) {
+                    documents.add(node);
+                }
+            }
+        }
+        return documents;
+    }
+}
