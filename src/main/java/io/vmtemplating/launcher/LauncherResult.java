@@ -1,0 +1,33 @@
+package io.vmtemplating.launcher;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The launcher's termination message (JSON, under 4 KiB): what a template build or a clone run ended with.
+ * {@code outcome} is "Frozen", "PoweredOff", "Failed", "TemplateFilesMissing" or "InvalidSpec".
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record LauncherResult(
+        String outcome,
+        String qemuVersion,
+        Long bootMillis,
+        Long freezeMillis,
+        List<String> memoryFiles,
+        String stateFile,
+        String metadataFile,
+        Long stateBytes,
+        String error) {
+
+    public static final String FROZEN = "Frozen";
+    public static final String POWERED_OFF = "PoweredOff";
+    public static final String FAILED = "Failed";
+    public static final String TEMPLATE_FILES_MISSING = "TemplateFilesMissing";
+    public static final String INVALID_SPEC = "InvalidSpec";
+
+    public static LauncherResult failure(String outcome, String error) {
+        return new LauncherResult(outcome, null, null, null, null, null, null, null, error);
+    }
+}

@@ -1,0 +1,58 @@
+package io.vmtemplating.launcher;
+
+/**
+ * What a launcher pod and the operator agree on: arguments, environment, mount points, the HTTP port.
+ * The operator writes pods by these names (reconciler package); the launcher reads them. No Kubernetes types.
+ */
+public final class PodContract {
+    /** Container arguments after the image's {@code vmt} entry point. */
+    public static final String ARG_LAUNCHER = "launcher";
+    public static final String MODE_TEMPLATE = "template";
+    public static final String MODE_CLONE = "clone";
+    public static final String MODE_CLEANUP = "cleanup";
+
+    /** JSON of the VmTemplate spec (API form): the launcher renders the QEMU command line itself. */
+    public static final String ENV_TEMPLATE_SPEC = "VMT_TEMPLATE_SPEC";
+    /** JSON of the VmClone spec (clone pods only). */
+    public static final String ENV_CLONE_SPEC = "VMT_CLONE_SPEC";
+    /** UID of the template: the cleanup pod removes exactly these directories. */
+    public static final String ENV_TEMPLATE_UID = "VMT_TEMPLATE_UID";
+    /** The pod's IP (downward API): the launcher's HTTP endpoint binds to it. */
+    public static final String ENV_POD_IP = "POD_IP";
+
+    /** In-pod mount points. Host directories behind them derive from the template UID (operator side). */
+    public static final String MEMORY_DIR = "/vmt/memory";
+    public static final String STATE_DIR = "/vmt/state";
+    public static final String RUN_DIR = "/vmt/run";
+    /** Boot files: {@code BOOT_DIR/<kernel|initrd|disk>}, a file mount or a volume holding the file. */
+    public static final String BOOT_DIR = "/vmt/boot";
+    /** Cleanup pods mount the parents of all template directories of the node, and remove one UID's. */
+    public static final String CLEANUP_STATE_ROOT = "/vmt/cleanup/state";
+    public static final String CLEANUP_MEMORY_ROOT = "/vmt/cleanup/memory";
+
+    /** HTTP endpoint of template and clone launchers: /healthz, /status, /metrics, POST /pause, /resume, /freeze. */
+    public static final int HTTP_PORT = 8080;
+    public static final String PATH_HEALTHZ = "/healthz";
+    public static final String PATH_STATUS = "/status";
+    public static final String PATH_METRICS = "/metrics";
+    public static final String PATH_PAUSE = "/pause";
+    public static final String PATH_RESUME = "/resume";
+    public static final String PATH_FREEZE = "/freeze";
+
+    /** Kubernetes reads at most 4 KiB of the termination message. */
+    public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+    public static final int TERMINATION_MESSAGE_MAX_BYTES = 4096;
+
+    /** Exit code of a clone whose template files are missing on the node (status reason TemplateFilesMissing). */
+    public static final int EXIT_TEMPLATE_FILES_MISSING = 3;
+    /** Exit code for a spec the launcher cannot run (status reason InvalidSpec: no retry helps). */
+    public static final int EXIT_INVALID_SPEC = 2;
+
+    private PodContract() {
+    }
+
+    /** Where a boot file of the given role ("kernel", "initrd", "disk") appears inside the pod. */
+    public static String bootFile(String role, String pathInsideVolume) {
+        return pathInsideVolume == null ? BOOT_DIR + "/" + role : BOOT_DIR + "/" + role + "/" + pathInsideVolume;
+    }
+}

@@ -1,0 +1,116 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmCloneStatus;
+import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The next status of a clone; patched only when it differs from the current one. */
+final class CloneStatusBuilder {
+    private final VmCloneStatus previous;
+    private final Long generation;
+    private final Clock clock;
+
+    private ClonePhase phase;
+    private String templateStatus = Conditions.TRUE;
+    private String templateReason = Conditions.REASON_FROZEN;
+    private String templateMessage = "the template is Ready";
+    private String readyStatus;
+    private String readyReason;
+    private String readyMessage;
+    private String nodeName;
+    private String podName;
+    private String templateUid;
+    private Long restoreMillis;
+    private CloneMemoryFigures memory;
+
+    CloneStatusBuilder(VmClone clone, Clock clock) {
+        this.previous = Optional.ofNullable(clone.getStatus())
+                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null));
+        this.generation = clone.getMetadata().getGeneration();
+        this.clock = clock;
+        this.phase = Optional.ofNullable(previous.phase()).orElse(ClonePhase.Pending);
+        this.nodeName = previous.nodeName();
+        this.podName = previous.podName();
+        this.templateUid = previous.templateUid();
+        this.restoreMillis = previous.restoreMillis();
+        this.memory = previous.memory();
+        this.readyStatus = Conditions.FALSE;
+        this.readyReason = Conditions.REASON_TEMPLATE_NOT_READY;
+        this.readyMessage = "waiting for the template";
+    }
+
+    ClonePhase phase() {
+        return phase;
+    }
+
+    CloneStatusBuilder waitingForTemplate(String reason, String message) {
+        this.templateStatus = Conditions.FALSE;
+        this.templateReason = reason;
+        this.templateMessage = message;
+        return phase(ClonePhase.Pending, Conditions.FALSE, reason, message);
+    }
+
+    CloneStatusBuilder pod(String podName, String nodeName, String templateUid) {
+        this.podName = podName;
+        this.nodeName = nodeName;
+        this.templateUid = templateUid;
+        return this;
+    }
+
+    CloneStatusBuilder restoring(String message) {
+        return phase(ClonePhase.Restoring, Conditions.FALSE, Conditions.REASON_RESTORING, message);
+    }
+
+    CloneStatusBuilder running(boolean paused, Long restoreMillis, CloneMemoryFigures memory) {
+        this.restoreMillis = restoreMillis != null ? restoreMillis : this.restoreMillis;
+        this.memory = memory != null ? memory : this.memory;
+        return paused
+                ? phase(ClonePhase.Paused, Conditions.TRUE, Conditions.REASON_PAUSED, "the guest is paused (spec.running is false)")
+                : phase(ClonePhase.Running, Conditions.TRUE, Conditions.REASON_RUNNING, "the guest is running");
+    }
+
+    CloneStatusBuilder succeeded() {
+        return phase(ClonePhase.Succeeded, Conditions.FALSE, Conditions.REASON_GUEST_POWERED_OFF, "the guest powered off");
+    }
+
+    CloneStatusBuilder failed(String reason, String message) {
+        return phase(ClonePhase.Failed, Conditions.FALSE, reason, message);
+    }
+
+    private CloneStatusBuilder phase(ClonePhase phase, String status, String reason, String message) {
+        this.phase = phase;
+        this.readyStatus = status;
+        this.readyReason = reason;
+        this.readyMessage = message;
+        return this;
+    }
+
+    VmCloneStatus build() {
+        ConditionSet conditions = new ConditionSet(previous.conditions(), generation, clock)
+                .set(Conditions.READY, readyStatus, readyReason, readyMessage)
+                .set(Conditions.TEMPLATE_READY, templateStatus, templateReason, templateMessage);
+        return new VmCloneStatus(phase, conditions.toList(), generation, nodeName, podName, templateUid,
+                restoreMillis, memory);
+    }
+
+    UpdateControl<VmClone> patchIfChanged(VmClone clone) {
+        VmCloneStatus next = build();
+        if (Objects.equals(next, clone.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        VmClone fresh = new VmClone();
+        fresh.setMetadata(new ObjectMetaBuilder()
+                .withName(clone.getMetadata().getName())
+                .withNamespace(clone.getMetadata().getNamespace())
+                .build());
+        fresh.setStatus(next);
+        return UpdateControl.patchStatus(fresh);
+    }
+}

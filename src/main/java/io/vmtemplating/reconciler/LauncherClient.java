@@ -1,0 +1,67 @@
+package io.vmtemplating.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.vmtemplating.launcher.PodContract;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The operator's calls to a launcher's HTTP endpoint (pause, resume, manual freeze, status). Each call is
+ * bounded by a short timeout: a launcher that does not answer is retried by the next reconcile.
+ */
+public class LauncherClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    /** The launcher's /status document, or empty when the pod has no IP yet or does not answer. */
+    public Optional<JsonNode> status(Pod pod) {
+        return baseUri(pod).flatMap(base -> {
+            try {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(base.resolve(PodContract.PATH_STATUS)).timeout(TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** POSTs to one of the launcher's action paths; true when the launcher accepted it. */
+    public boolean post(Pod pod, String path) {
+        return baseUri(pod).map(base -> {
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                                .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() / 100 == 2;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }).orElse(false);
+    }
+
+    private static Optional<URI> baseUri(Pod pod) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip == null || ip.isBlank()) {
+            return Optional.empty();
+        }
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
+        return Optional.of(URI.create("http://" + host + ":" + PodContract.HTTP_PORT));
+    }
+}

@@ -1,0 +1,284 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
+import io.vmtemplating.api.v1alpha1.types.HugePageSize;
+import io.vmtemplating.api.v1alpha1.types.MemoryBackend;
+import io.vmtemplating.api.v1alpha1.types.PlacementSpec;
+import io.vmtemplating.api.v1alpha1.types.PortForward;
+import io.vmtemplating.api.v1alpha1.types.PortProtocol;
+import io.vmtemplating.launcher.PodContract;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Desired launcher pods: pure functions of the custom resources and the operator's settings. */
+public final class LauncherPods {
+    private final OperatorSettings settings;
+
+    public LauncherPods(OperatorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The pod that boots and freezes a template (one per build attempt). */
+    public Pod templatePod(VmTemplate template, int attempt) {
+        VmTemplateSpec spec = template.getSpec();
+        String uid = template.getMetadata().getUid();
+        MemoryBackend backend = MemorySizes.backend(spec);
+        BootVolumes boot = new BootVolumes(spec.boot());
+
+        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, backend, "DirectoryOrCreate"));
+        volumes.add(runVolume());
+        volumes.addAll(boot.volumes());
+        List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(false));
+        mounts.addAll(boot.mounts());
+
+        Container container = launcherContainer(spec, PodContract.MODE_TEMPLATE, mounts,
+                templateResources(spec), List.of(httpPort()));
+        container.getEnv().add(env(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(spec)));
+
+        PlacementSpec placement = Optional.ofNullable(spec.placement()).orElse(new PlacementSpec(null, null, null));
+        return new PodBuilder()
+                .withNewMetadata()
+                    .withName(VmResources.templatePodName(template, attempt))
+                    .withNamespace(template.getMetadata().getNamespace())
+                    .withLabels(VmResources.templatePodLabels(template, attempt))
+                    .withOwnerReferences(ownerReference(template))
+                .endMetadata()
+                .withNewSpec()
+                    .withRestartPolicy("Never")
+                    .withNodeSelector(placement.nodeSelector())
+                    .withTolerations(placement.tolerations())
+                    .withAffinity(placement.affinity())
+                    .withContainers(container)
+                    .withVolumes(volumes)
+                .endSpec()
+                .build();
+    }
+
+    /** The pod that restores one clone, pinned to the template's node with the template's files read-only. */
+    public Pod clonePod(VmClone clone, VmTemplate template) {
+        VmTemplateSpec spec = template.getSpec();
+        String uid = template.getMetadata().getUid();
+        BootVolumes boot = new BootVolumes(spec.boot());
+
+        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(spec), "Directory"));
+        volumes.add(runVolume());
+        volumes.addAll(boot.volumes());
+        List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(true));
+        mounts.addAll(boot.mounts());
+
+        List<ContainerPort> ports = new ArrayList<>();
+        ports.add(httpPort());
+        Optional.ofNullable(clone.getSpec().portForwards()).orElse(List.of()).forEach(f -> ports.add(forwardedPort(f)));
+
+        Container container = launcherContainer(spec, PodContract.MODE_CLONE, mounts, cloneResources(clone, spec), ports);
+        container.getEnv().add(env(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(spec)));
+        container.getEnv().add(env(PodContract.ENV_CLONE_SPEC, Serialization.asJson(clone.getSpec())));
+        container.getEnv().add(env(PodContract.ENV_TEMPLATE_UID, uid));
+
+        PlacementSpec placement = Optional.ofNullable(spec.placement()).orElse(new PlacementSpec(null, null, null));
+        return new PodBuilder()
+                .withNewMetadata()
+                    .withName(VmResources.clonePodName(clone))
+                    .withNamespace(clone.getMetadata().getNamespace())
+                    .withLabels(VmResources.clonePodLabels(clone, template))
+                    .withOwnerReferences(ownerReference(clone))
+                .endMetadata()
+                .withNewSpec()
+                    .withRestartPolicy("Never")
+                    // the template's files exist on exactly one node
+                    .withNodeName(template.getStatus().nodeName())
+                    .withTolerations(placement.tolerations())
+                    .withContainers(container)
+                    .withVolumes(volumes)
+                .endSpec()
+                .build();
+    }
+
+    /** The pod that removes a deleted template's files from its node. */
+    public Pod cleanupPod(VmTemplate template, String nodeName) {
+        String uid = template.getMetadata().getUid();
+        NodeLayout layout = settings.nodeLayout();
+        MemoryBackend backend = MemorySizes.backend(template.getSpec());
+        List<Volume> volumes = List.of(
+                hostDirectory("state-root", layout.stateRoot(), "DirectoryOrCreate"),
+                hostDirectory("memory-root", layout.memoryRoot(backend), "DirectoryOrCreate"));
+        List<VolumeMount> mounts = List.of(
+                mount("state-root", PodContract.CLEANUP_STATE_ROOT, false),
+                mount("memory-root", PodContract.CLEANUP_MEMORY_ROOT, false));
+        Container container = new ContainerBuilder()
+                .withName(VmResources.CONTAINER_NAME)
+                .withImage(image(template.getSpec()))
+                .withArgs(PodContract.ARG_LAUNCHER, PodContract.MODE_CLEANUP)
+                .withEnv(env(PodContract.ENV_TEMPLATE_UID, uid))
+                .withVolumeMounts(mounts)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).endSecurityContext()
+                .withResources(new ResourceRequirementsBuilder()
+                        .withRequests(Map.of("memory", mebi(64)))
+                        .withLimits(Map.of("memory", mebi(128))).build())
+                .build();
+        PlacementSpec placement = Optional.ofNullable(template.getSpec().placement()).orElse(new PlacementSpec(null, null, null));
+        return new PodBuilder()
+                .withNewMetadata()
+                    .withName(VmResources.cleanupPodName(template))
+                    .withNamespace(template.getMetadata().getNamespace())
+                    .withLabels(VmResources.cleanupPodLabels(template))
+                    .withOwnerReferences(ownerReference(template))
+                .endMetadata()
+                .withNewSpec()
+                    .withRestartPolicy("Never")
+                    .withNodeName(nodeName)
+                    .withTolerations(placement.tolerations())
+                    .withContainers(container)
+                    .withVolumes(volumes)
+                .endSpec()
+                .build();
+    }
+
+    private Container launcherContainer(VmTemplateSpec spec, String mode, List<VolumeMount> mounts,
+            ResourceRequirements resources, List<ContainerPort> ports) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName(PodContract.ENV_POD_IP)
+                .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+        return new ContainerBuilder()
+                .withName(VmResources.CONTAINER_NAME)
+                .withImage(image(spec))
+                .withArgs(PodContract.ARG_LAUNCHER, mode)
+                .withEnv(env)
+                .withPorts(ports)
+                .withVolumeMounts(mounts)
+                .withResources(resources)
+                // the launcher writes a JSON result; if it dies before that, the log tail explains why
+                .withTerminationMessagePath(PodContract.TERMINATION_MESSAGE_PATH)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withNewReadinessProbe()
+                    .withNewHttpGet().withPath(PodContract.PATH_HEALTHZ).withNewPort(PodContract.HTTP_PORT).endHttpGet()
+                    .withPeriodSeconds(1)
+                .endReadinessProbe()
+                // QEMU maps node memory files and uses /dev/kvm
+                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).endSecurityContext()
+                .build();
+    }
+
+    /** Template pods pay for the whole guest: tmpfs pages they write are charged to their memory cgroup. */
+    private ResourceRequirements templateResources(VmTemplateSpec spec) {
+        long guest = MemorySizes.guestMiB(spec);
+        Optional<HugePageSize> pageSize = MemorySizes.hugePageSize(spec);
+        long memory = settings.templateOverheadMiB() + (pageSize.isPresent() ? 0 : guest);
+        ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder()
+                .addToRequests("memory", mebi(memory)).addToLimits("memory", mebi(memory));
+        pageSize.ifPresent(size -> {
+            // Kubernetes requires hugepages request == limit
+            resources.addToRequests(hugePagesResource(size), mebi(guest));
+            resources.addToLimits(hugePagesResource(size), mebi(guest));
+        });
+        return resources.build();
+    }
+
+    /**
+     * Clone pods request what they are expected to write (shared template pages are charged to the template);
+     * the limit covers the whole guest, so a clone that writes everything is still bounded.
+     */
+    private ResourceRequirements cloneResources(VmClone clone, VmTemplateSpec spec) {
+        long guest = MemorySizes.guestMiB(spec);
+        long expectedPrivate = Optional.ofNullable(clone.getSpec().memory())
+                .map(m -> m.expectedPrivate()).map(MemorySizes::mebibytes)
+                .orElse(settings.defaultExpectedPrivateMiB());
+        long hotplug = Optional.ofNullable(clone.getSpec().virtioMem())
+                .map(v -> MemorySizes.mebibytes(v.requestedSize())).orElse(0L);
+        Optional<HugePageSize> pageSize = MemorySizes.hugePageSize(spec);
+        long overhead = settings.cloneOverheadMiB();
+        ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder();
+        if (pageSize.isPresent()) {
+            // copy-on-write copies whole huge pages from the node's free pool, outside the memory cgroup
+            resources.addToRequests("memory", mebi(overhead + hotplug)).addToLimits("memory", mebi(overhead + hotplug));
+            resources.addToRequests(hugePagesResource(pageSize.get()), mebi(guest));
+            resources.addToLimits(hugePagesResource(pageSize.get()), mebi(guest));
+        } else {
+            resources.addToRequests("memory", mebi(Math.min(expectedPrivate, guest) + hotplug + overhead));
+            resources.addToLimits("memory", mebi(guest + hotplug + overhead));
+        }
+        return resources.build();
+    }
+
+    private List<Volume> templateDirectories(String uid, MemoryBackend backend, String hostPathType) {
+        NodeLayout layout = settings.nodeLayout();
+        return List.of(
+                hostDirectory("template-state", layout.stateDir(uid), hostPathType),
+                hostDirectory("template-memory", layout.memoryDir(uid, backend), hostPathType));
+    }
+
+    private static List<VolumeMount> templateDirectoryMounts(boolean readOnly) {
+        return List.of(
+                mount("template-state", PodContract.STATE_DIR, readOnly),
+                mount("template-memory", PodContract.MEMORY_DIR, readOnly),
+                mount("run", PodContract.RUN_DIR, false));
+    }
+
+    private static Volume runVolume() {
+        return new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build();
+    }
+
+    private static Volume hostDirectory(String name, String path, String type) {
+        return new VolumeBuilder().withName(name).withNewHostPath().withPath(path).withType(type).endHostPath().build();
+    }
+
+    private static VolumeMount mount(String name, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static ContainerPort httpPort() {
+        return new ContainerPortBuilder().withName("http").withContainerPort(PodContract.HTTP_PORT).build();
+    }
+
+    private static ContainerPort forwardedPort(PortForward forward) {
+        String protocol = forward.protocol() == PortProtocol.UDP ? "UDP" : "TCP";
+        return new ContainerPortBuilder().withContainerPort(forward.podPort()).withProtocol(protocol).build();
+    }
+
+    private String image(VmTemplateSpec spec) {
+        return spec.launcherImage() != null ? spec.launcherImage() : settings.launcherImage();
+    }
+
+    private static String hugePagesResource(HugePageSize size) {
+        return size == HugePageSize.SIZE_1GI ? "hugepages-1Gi" : "hugepages-2Mi";
+    }
+
+    private static EnvVar env(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static Quantity mebi(long mebibytes) {
+        return new Quantity(mebibytes + "Mi");
+    }
+
+    private static io.fabric8.kubernetes.api.model.OwnerReference ownerReference(HasMetadata owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true)
+                .build();
+    }
+}

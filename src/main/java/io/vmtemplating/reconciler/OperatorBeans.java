@@ -1,0 +1,41 @@
+package io.vmtemplating.reconciler;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** CDI wiring of the reconcilers' collaborators in the Quarkus application (`vmt operator`). */
+public class OperatorBeans {
+
+    @Produces
+    @Singleton
+    OperatorSettings settings(
+            @ConfigProperty(name = "vmt.launcher-image", defaultValue = "vm-templating-operator:0.1.0") String launcherImage,
+            @ConfigProperty(name = "vmt.template-overhead-mib", defaultValue = "256") long templateOverheadMiB,
+            @ConfigProperty(name = "vmt.clone-overhead-mib", defaultValue = "160") long cloneOverheadMiB,
+            @ConfigProperty(name = "vmt.default-expected-private-mib", defaultValue = "64") long expectedPrivateMiB,
+            @ConfigProperty(name = "vmt.build-backoff-limit", defaultValue = "3") int backoffLimit,
+            @ConfigProperty(name = "vmt.build-backoff-base", defaultValue = "PT10S") Duration backoffBase,
+            @ConfigProperty(name = "vmt.status-refresh", defaultValue = "PT30S") Duration statusRefresh,
+            @ConfigProperty(name = "vmt.cleanup-timeout", defaultValue = "PT5M") Duration cleanupTimeout,
+            @ConfigProperty(name = "vmt.node.state-root", defaultValue = "/var/lib/vmtemplating/templates") String stateRoot,
+            @ConfigProperty(name = "vmt.node.tmpfs-root", defaultValue = "/dev/shm/vmtemplating") String tmpfsRoot,
+            @ConfigProperty(name = "vmt.node.hugetlbfs-root", defaultValue = "/dev/hugepages/vmtemplating") String hugetlbfsRoot) {
+        return new OperatorSettings(launcherImage, templateOverheadMiB, cloneOverheadMiB, expectedPrivateMiB, backoffLimit,
+                backoffBase, statusRefresh, cleanupTimeout, new NodeLayout(stateRoot, tmpfsRoot, hugetlbfsRoot));
+    }
+
+    @Produces
+    @Singleton
+    LauncherClient launcherClient() {
+        return new LauncherClient();
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

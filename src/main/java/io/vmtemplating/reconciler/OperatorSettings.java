@@ -1,0 +1,38 @@
+package io.vmtemplating.reconciler;
+
+import java.time.Duration;
+
+/**
+ * The operator's own settings (application.properties keys under {@code vmt.}, see README "Operator settings").
+ *
+ * @param launcherImage            image of template, clone and cleanup pods unless a template names its own
+ * @param templateOverheadMiB      pod memory above the guest for QEMU and the launcher JVM while building
+ * @param cloneOverheadMiB         pod memory above the clone's private pages (QEMU + TCG/KVM + launcher)
+ * @param defaultExpectedPrivateMiB a clone's expected private memory when its spec does not say
+ * @param buildBackoffLimit        failed template builds before the template is Failed for good
+ * @param buildBackoffBase         wait before the first rebuild; doubles per failure
+ * @param statusRefresh            how often a running clone's memory figures are read
+ * @param cleanupTimeout           how long a cleanup pod may stay unfinished before the files are given up
+ * @param nodeLayout               host directories of template files
+ */
+public record OperatorSettings(
+        String launcherImage,
+        long templateOverheadMiB,
+        long cloneOverheadMiB,
+        long defaultExpectedPrivateMiB,
+        int buildBackoffLimit,
+        Duration buildBackoffBase,
+        Duration statusRefresh,
+        Duration cleanupTimeout,
+        NodeLayout nodeLayout) {
+
+    public static final OperatorSettings DEFAULTS = new OperatorSettings("vm-templating-operator:0.1.0", 256, 160, 64, 3,
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT);
+
+    /** Wait before rebuild number {@code failures + 1}: base, 2x base, 4x base ... capped at 5 minutes. */
+    public Duration backoffAfter(int failures) {
+        long factor = 1L << Math.min(Math.max(failures - 1, 0), 10);
+        Duration wait = buildBackoffBase.multipliedBy(factor);
+        return wait.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : wait;
+    }
+}

@@ -1,0 +1,190 @@
+package io.vmtemplating.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
+import io.vmtemplating.launcher.LauncherResult;
+import io.vmtemplating.launcher.PodContract;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * VmClone → a launcher pod on the template's node once the template is Ready → status from the pod and the
+ * launcher's /status. spec.running pauses and resumes the guest. The pod is owned by the clone: deleting the
+ * clone deletes the pod, whose SIGTERM makes the launcher quit QEMU cleanly.
+ */
+@ControllerConfiguration(name = "vmclone")
+public class VmCloneReconciler implements Reconciler<VmClone> {
+    /** Clones by "namespace/templateName": template events reach exactly the clones that name it. */
+    static final String CLONES_BY_TEMPLATE = "clonesByTemplate";
+
+    private final OperatorSettings settings;
+    private final LauncherPods pods;
+    private final LauncherClient launcher;
+    private final Clock clock;
+
+    @Inject
+    public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this.settings = settings;
+        this.pods = new LauncherPods(settings);
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, VmClone>> prepareEventSources(EventSourceContext<VmClone> context) {
+        context.getPrimaryCache().addIndexer(CLONES_BY_TEMPLATE, clone -> clone.getSpec() == null || clone.getSpec().templateRef() == null
+                ? List.of()
+                : List.of(clone.getMetadata().getNamespace() + "/" + clone.getSpec().templateRef().name()));
+        var templateConfig = InformerEventSourceConfiguration.from(VmTemplate.class, VmClone.class)
+                .withName("clone-templates")
+                .withSecondaryToPrimaryMapper((VmTemplate template) -> context.getPrimaryCache()
+                        .byIndex(CLONES_BY_TEMPLATE, template.getMetadata().getNamespace() + "/" + template.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((VmClone clone) -> clone.getSpec() == null || clone.getSpec().templateRef() == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(clone.getSpec().templateRef().name(), clone.getMetadata().getNamespace())))
+                .build();
+        var podConfig = InformerEventSourceConfiguration.from(Pod.class, VmClone.class)
+                .withName("clone-pods")
+                .withLabelSelector(VmResources.podSelector(VmResources.ROLE_CLONE))
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VmClone.class))
+                .build();
+        return List.of(new InformerEventSource<>(templateConfig, context), new InformerEventSource<>(podConfig, context));
+    }
+
+    @Override
+    public UpdateControl<VmClone> reconcile(VmClone clone, Context<VmClone> context) {
+        CloneStatusBuilder status = new CloneStatusBuilder(clone, clock);
+        ClonePhase before = status.phase();
+        EventRecorder events = new EventRecorder(context.getClient(), clock);
+        Optional<VmTemplate> template = context.getSecondaryResource(VmTemplate.class);
+        Optional<Pod> pod = context.getSecondaryResources(Pod.class).stream().findFirst();
+
+        UpdateControl<VmClone> control;
+        if (pod.isPresent()) {
+            control = fromPod(clone, new PodView(pod.get()), template, status);
+        } else if (before == ClonePhase.Succeeded || before == ClonePhase.Failed) {
+            control = status.patchIfChanged(clone); // finished clones are not restarted
+        } else if (before == ClonePhase.Running || before == ClonePhase.Paused) {
+            status.failed(Conditions.REASON_POD_LOST, "the clone's pod " + clone.getStatus().podName() + " disappeared");
+            control = status.patchIfChanged(clone);
+        } else {
+            control = startWhenTemplateReady(clone, template, status, context);
+        }
+        if (status.phase() != before) {
+            if (status.phase() == ClonePhase.Failed) {
+                events.warning(clone, "Failed", status.build().conditions().get(0).message());
+            } else {
+                events.normal(clone, status.phase().name(), "clone is " + status.phase());
+            }
+        }
+        return control;
+    }
+
+    private UpdateControl<VmClone> startWhenTemplateReady(VmClone clone, Optional<VmTemplate> template,
+            CloneStatusBuilder status, Context<VmClone> context) {
+        String templateName = clone.getSpec().templateRef().name();
+        if (template.isEmpty()) {
+            status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_FOUND,
+                    "VmTemplate " + templateName + " does not exist in namespace " + clone.getMetadata().getNamespace()
+                            + " yet; the clone starts once it is Ready");
+            return status.patchIfChanged(clone);
+        }
+        VmTemplate t = template.get();
+        TemplatePhase templatePhase = t.getStatus() == null ? TemplatePhase.Pending : t.getStatus().phase();
+        if (templatePhase != TemplatePhase.Ready || t.getMetadata().getDeletionTimestamp() != null) {
+            String why = t.getMetadata().getDeletionTimestamp() != null ? "is being deleted" : "is " + templatePhase;
+            status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_READY, "VmTemplate " + templateName + " " + why);
+            return status.patchIfChanged(clone);
+        }
+        Pod desired = pods.clonePod(clone, t);
+        VmTemplateReconciler.createIgnoringConflict(context.getClient(), desired);
+        status.pod(desired.getMetadata().getName(), t.getStatus().nodeName(), t.getMetadata().getUid())
+                .restoring("launcher pod " + desired.getMetadata().getName() + " created on node " + t.getStatus().nodeName());
+        return status.patchIfChanged(clone);
+    }
+
+    private UpdateControl<VmClone> fromPod(VmClone clone, PodView pod, Optional<VmTemplate> template,
+            CloneStatusBuilder status) {
+        String templateUid = pod.pod().getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID);
+        status.pod(pod.name(), pod.nodeName().orElse(null), templateUid);
+        if (pod.succeeded()) {
+            status.succeeded();
+            return status.patchIfChanged(clone);
+        }
+        if (pod.failed()) {
+            boolean filesMissing = pod.result()
+                    .map(r -> LauncherResult.TEMPLATE_FILES_MISSING.equals(r.outcome())).orElse(false);
+            status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING : Conditions.REASON_RESTORE_FAILED,
+                    pod.failureMessage());
+            return status.patchIfChanged(clone);
+        }
+        if (!pod.running()) {
+            status.restoring(pod.pendingMessage());
+            return status.patchIfChanged(clone);
+        }
+        if (!pod.ready()) {
+            status.restoring("restoring the template's state in pod " + pod.name());
+            return status.patchIfChanged(clone);
+        }
+        boolean wantRunning = !Boolean.FALSE.equals(clone.getSpec().running());
+        Optional<JsonNode> reported = launcher.status(pod.pod());
+        if (reported.isPresent() && isPaused(reported.get()) == wantRunning) {
+            launcher.post(pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
+            reported = launcher.status(pod.pod());
+        }
+        boolean paused = reported.map(CloneMemoryReport::paused).orElse(!wantRunning);
+        status.running(paused, reported.flatMap(CloneMemoryReport::restoreMillis).orElse(null),
+                reported.map(r -> CloneMemoryReport.figures(r, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS))).orElse(null));
+        return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
+    }
+
+    private static boolean isPaused(JsonNode report) {
+        return CloneMemoryReport.paused(report);
+    }
+
+    /** Reads the launcher's /status document. */
+    static final class CloneMemoryReport {
+        private CloneMemoryReport() {
+        }
+
+        static boolean paused(JsonNode report) {
+            return "paused".equals(report.path("state").asText());
+        }
+
+        static Optional<Long> restoreMillis(JsonNode report) {
+            return report.hasNonNull("restoreMillis") ? Optional.of(report.get("restoreMillis").asLong()) : Optional.empty();
+        }
+
+        static CloneMemoryFigures figures(JsonNode report, Instant now) {
+            JsonNode memory = report.path("memory");
+            if (memory.isMissingNode()) {
+                return null;
+            }
+            return new CloneMemoryFigures(memory.path("rssMiB").asLong(), memory.path("pssMiB").asLong(),
+                    memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong(), now.toString());
+        }
+    }
+}

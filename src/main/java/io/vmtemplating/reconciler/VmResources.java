@@ -1,0 +1,98 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vmtemplating.api.v1alpha1.ApiGroup;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** Every name and label the operator derives, in one place, so tests, users and code agree. */
+public final class VmResources {
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "vmtemplating-operator";
+    public static final String LABEL_ROLE = ApiGroup.GROUP + "/role";
+    public static final String LABEL_TEMPLATE = ApiGroup.GROUP + "/template";
+    public static final String LABEL_TEMPLATE_UID = ApiGroup.GROUP + "/template-uid";
+    public static final String LABEL_CLONE = ApiGroup.GROUP + "/clone";
+    public static final String LABEL_ATTEMPT = ApiGroup.GROUP + "/attempt";
+    public static final String ROLE_TEMPLATE = "template";
+    public static final String ROLE_CLONE = "clone";
+    public static final String ROLE_CLEANUP = "cleanup";
+
+    /** The user asks a Manual-trigger template to freeze by setting this annotation to "now". */
+    public static final String ANNOTATION_FREEZE = ApiGroup.GROUP + "/freeze";
+    public static final String CONTAINER_NAME = "launcher";
+
+    /** Kubernetes names are at most 63 characters: long names keep a prefix and gain a stable hash. */
+    private static final int MAX_NAME = 63;
+
+    private VmResources() {
+    }
+
+    public static String templatePodName(VmTemplate template, int attempt) {
+        return boundedName(template.getMetadata().getName(), "-build-" + attempt);
+    }
+
+    public static String clonePodName(VmClone clone) {
+        return boundedName(clone.getMetadata().getName(), "-vm");
+    }
+
+    public static String cleanupPodName(VmTemplate template) {
+        return boundedName(template.getMetadata().getName(), "-cleanup");
+    }
+
+    public static Map<String, String> templatePodLabels(VmTemplate template, int attempt) {
+        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_ROLE, ROLE_TEMPLATE,
+                LABEL_TEMPLATE, labelValue(template.getMetadata().getName()),
+                LABEL_TEMPLATE_UID, template.getMetadata().getUid(), LABEL_ATTEMPT, Integer.toString(attempt));
+    }
+
+    public static Map<String, String> cleanupPodLabels(VmTemplate template) {
+        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_ROLE, ROLE_CLEANUP,
+                LABEL_TEMPLATE, labelValue(template.getMetadata().getName()),
+                LABEL_TEMPLATE_UID, template.getMetadata().getUid());
+    }
+
+    public static Map<String, String> clonePodLabels(VmClone clone, VmTemplate template) {
+        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_ROLE, ROLE_CLONE,
+                LABEL_CLONE, labelValue(clone.getMetadata().getName()),
+                LABEL_TEMPLATE, labelValue(template.getMetadata().getName()),
+                LABEL_TEMPLATE_UID, template.getMetadata().getUid());
+    }
+
+    /** Label selector of the pods one controller watches. */
+    public static String podSelector(String role) {
+        return LABEL_MANAGED_BY + "=" + MANAGED_BY + "," + LABEL_ROLE + "=" + role;
+    }
+
+    static String boundedName(String base, String suffix) {
+        if (base.length() + suffix.length() <= MAX_NAME) {
+            return base + suffix;
+        }
+        String hash = shortHash(base);
+        String prefix = base.substring(0, MAX_NAME - suffix.length() - hash.length() - 1).replaceAll("[-.]+$", "");
+        return prefix + "-" + hash + suffix;
+    }
+
+    /** Label values are limited to 63 characters too. */
+    private static String labelValue(String name) {
+        return boundedName(name, "");
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String key(HasMetadata resource) {
+        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+}

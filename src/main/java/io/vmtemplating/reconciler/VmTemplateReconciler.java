@@ -1,0 +1,265 @@
+package io.vmtemplating.reconciler;
+
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
+import io.vmtemplating.launcher.LauncherResult;
+import io.vmtemplating.launcher.PodContract;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * VmTemplate → a launcher pod per build attempt (boot, freeze, exit) → status from the pod. Deletion is held
+ * by a finalizer while clones exist; then a cleanup pod removes the files from the node.
+ */
+@ControllerConfiguration(name = "vmtemplate")
+public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmTemplate> {
+    private static final Logger LOG = Logger.getLogger(VmTemplateReconciler.class);
+    private static final Duration CLONES_RECHECK = Duration.ofSeconds(5);
+    private static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
+
+    private final OperatorSettings settings;
+    private final LauncherPods pods;
+    private final LauncherClient launcher;
+    private final Clock clock;
+
+    @Inject
+    public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this.settings = settings;
+        this.pods = new LauncherPods(settings);
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, VmTemplate>> prepareEventSources(EventSourceContext<VmTemplate> context) {
+        var podConfig = InformerEventSourceConfiguration.from(Pod.class, VmTemplate.class)
+                .withName("template-pods")
+                .withLabelSelector(VmResources.LABEL_MANAGED_BY + "=" + VmResources.MANAGED_BY + ","
+                        + VmResources.LABEL_ROLE + " in (" + VmResources.ROLE_TEMPLATE + "," + VmResources.ROLE_CLEANUP + ")")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VmTemplate.class))
+                .build();
+        // clones point at templates by name: JOSDK keeps the reverse index from this mapper
+        var cloneConfig = InformerEventSourceConfiguration.from(VmClone.class, VmTemplate.class)
+                .withName("template-clones")
+                .withSecondaryToPrimaryMapper((VmClone clone) -> clone.getSpec() == null || clone.getSpec().templateRef() == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(clone.getSpec().templateRef().name(), clone.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(podConfig, context), new InformerEventSource<>(cloneConfig, context));
+    }
+
+    @Override
+    public UpdateControl<VmTemplate> reconcile(VmTemplate template, Context<VmTemplate> context) {
+        TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock)
+                .clones(cloneNames(context).size());
+        Optional<String> invalid = Optional.empty();
+        TemplatePhase phase = status.phase();
+        EventRecorder events = new EventRecorder(context.getClient(), clock);
+
+        if (phase == TemplatePhase.Ready || (phase == TemplatePhase.Failed && status.failedForGood())) {
+            return status.patchIfChanged(template);
+        }
+        if (invalid.isPresent()) {
+            status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
+            events.warning(template, Conditions.REASON_INVALID_SPEC, invalid.get());
+            return status.patchIfChanged(template);
+        }
+
+        int attempt = status.failedAttempts() + 1;
+        List<Pod> buildPods = podsWithRole(context, VmResources.ROLE_TEMPLATE);
+        Optional<PodView> current = attemptPod(buildPods, attempt).map(PodView::new);
+
+        if (current.isEmpty()) {
+            Optional<PodView> previous = attemptPod(buildPods, attempt - 1).map(PodView::new);
+            if (previous.isPresent()) {
+                Instant retryAt = previous.get().finishedAt().orElse(Instant.now(clock))
+                        .plus(settings.backoffAfter(status.failedAttempts()));
+                Duration wait = Duration.between(Instant.now(clock), retryAt);
+                if (!wait.isNegative() && !wait.isZero()) {
+                    return status.patchIfChanged(template).rescheduleAfter(wait);
+                }
+                // its logs were kept for the backoff; the next attempt replaces it
+                context.getClient().resource(previous.get().pod()).delete();
+            }
+            createIgnoringConflict(context.getClient(), pods.templatePod(template, attempt));
+            status.pending("launcher pod " + VmResources.templatePodName(template, attempt) + " created (attempt " + attempt + ")");
+            if (phase != TemplatePhase.Pending) {
+                events.normal(template, "BuildStarted", "build attempt " + attempt + " started");
+            }
+            return status.patchIfChanged(template);
+        }
+
+        PodView pod = current.get();
+        status.podName(pod.name());
+        if (pod.succeeded()) {
+            Optional<LauncherResult> result = pod.result();
+            if (result.isPresent() && LauncherResult.FROZEN.equals(result.get().outcome())) {
+                LauncherResult frozen = result.get();
+                status.ready(pod.nodeName().orElse(null), frozen);
+                events.normal(template, Conditions.REASON_FROZEN, "frozen on node " + pod.nodeName().orElse("?")
+                        + " in " + frozen.freezeMillis() + " ms after a " + frozen.bootMillis() + " ms boot");
+                return status.patchIfChanged(template);
+            }
+            return buildFailed(template, status, events, attempt,
+                    "launcher ended without a frozen template: " + pod.failureMessage(), false);
+        }
+        if (pod.failed()) {
+            boolean invalidSpec = pod.result().map(r -> LauncherResult.INVALID_SPEC.equals(r.outcome())).orElse(false);
+            return buildFailed(template, status, events, attempt, pod.failureMessage(), invalidSpec);
+        }
+        if (pod.running()) {
+            if (pod.ready()) {
+                status.freezing(pod.name(), pod.nodeName().orElse(null));
+            } else {
+                status.booting(pod.name(), pod.nodeName().orElse(null));
+            }
+            triggerManualFreeze(template, pod);
+        } else {
+            status.pending(pod.pendingMessage());
+        }
+        if (status.phase() != phase) {
+            events.normal(template, status.phase().name(), "template is " + status.phase());
+        }
+        return status.patchIfChanged(template);
+    }
+
+    private UpdateControl<VmTemplate> buildFailed(VmTemplate template, TemplateStatusBuilder status, EventRecorder events,
+            int attempt, String message, boolean invalidSpec) {
+        status.failedAttempt(attempt);
+        if (invalidSpec) {
+            status.failed(Conditions.REASON_INVALID_SPEC, message);
+        } else if (attempt >= settings.buildBackoffLimit()) {
+            status.failed(Conditions.REASON_BACKOFF_LIMIT_EXCEEDED,
+                    "build failed " + attempt + " times (limit " + settings.buildBackoffLimit() + "); last: " + message);
+        } else {
+            Duration wait = settings.backoffAfter(attempt);
+            status.retrying("build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
+            events.warning(template, Conditions.REASON_BUILD_FAILED, "attempt " + attempt + ": " + message);
+            return status.patchIfChanged(template).rescheduleAfter(wait);
+        }
+        events.warning(template, status.readyReason(), message);
+        return status.patchIfChanged(template);
+    }
+
+    /** The Manual trigger: the annotation vmtemplating.io/freeze=now is passed on to the launcher. */
+    private void triggerManualFreeze(VmTemplate template, PodView pod) {
+        String annotation = template.getMetadata().getAnnotations() == null ? null
+                : template.getMetadata().getAnnotations().get(VmResources.ANNOTATION_FREEZE);
+        if ("now".equals(annotation) && !launcher.post(pod.pod(), PodContract.PATH_FREEZE)) {
+            LOG.infof("template %s: launcher did not take the freeze request yet", VmResources.key(template));
+        }
+    }
+
+    @Override
+    public DeleteControl cleanup(VmTemplate template, Context<VmTemplate> context) {
+        KubernetesClient client = context.getClient();
+        EventRecorder events = new EventRecorder(client, clock);
+        List<String> clones = cloneNames(context);
+        if (!clones.isEmpty()) {
+            String message = "waiting for " + clones.size() + " clone(s) to be deleted: " + String.join(", ", clones);
+            TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock).clones(clones.size()).deleting(message);
+            if (status.changed(template)) {
+                client.resources(VmTemplate.class).inNamespace(template.getMetadata().getNamespace())
+                        .withName(template.getMetadata().getName())
+                        .editStatus(t -> {
+                            t.setStatus(status.build());
+                            return t;
+                        });
+                events.normal(template, Conditions.REASON_CLONES_REMAIN, message);
+            }
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLONES_RECHECK);
+        }
+        // a build still running would write files after the cleanup
+        podsWithRole(context, VmResources.ROLE_TEMPLATE).stream()
+                .filter(p -> !new PodView(p).finished())
+                .forEach(p -> client.resource(p).delete());
+
+        String nodeName = template.getStatus() == null ? null : template.getStatus().nodeName();
+        if (nodeName == null) {
+            return DeleteControl.defaultDelete(); // never frozen: a failed build removes its partial files itself
+        }
+        if (client.nodes().withName(nodeName).get() == null) {
+            events.warning(template, "NodeGone", "node " + nodeName + " is gone; its template files cannot be removed");
+            return DeleteControl.defaultDelete();
+        }
+        Optional<PodView> cleanupPod = podsWithRole(context, VmResources.ROLE_CLEANUP).stream().findFirst().map(PodView::new);
+        if (cleanupPod.isEmpty()) {
+            createIgnoringConflict(client, pods.cleanupPod(template, nodeName));
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+        }
+        PodView pod = cleanupPod.get();
+        if (pod.succeeded()) {
+            events.normal(template, "FilesRemoved", "template files removed from node " + nodeName);
+            return DeleteControl.defaultDelete();
+        }
+        Instant created = pod.created().orElse(Instant.now(clock));
+        if (Duration.between(created, Instant.now(clock)).compareTo(settings.cleanupTimeout()) > 0) {
+            events.warning(template, "CleanupTimedOut", "gave up removing template files from node " + nodeName
+                    + " after " + settings.cleanupTimeout().toMinutes() + " min: " + pod.failureMessage());
+            return DeleteControl.defaultDelete();
+        }
+        if (pod.failed()) {
+            events.warning(template, "CleanupFailed", pod.failureMessage() + "; retrying");
+            client.resource(pod.pod()).delete();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+    }
+
+    private static List<String> cloneNames(Context<VmTemplate> context) {
+        return context.getSecondaryResources(VmClone.class).stream()
+                .map(c -> c.getMetadata().getName()).sorted().collect(Collectors.toList());
+    }
+
+    private static List<Pod> podsWithRole(Context<VmTemplate> context, String role) {
+        return context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> p.getMetadata().getLabels() != null && role.equals(p.getMetadata().getLabels().get(VmResources.LABEL_ROLE)))
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .toList();
+    }
+
+    private static Optional<Pod> attemptPod(List<Pod> buildPods, int attempt) {
+        String label = Integer.toString(attempt);
+        return buildPods.stream().filter(p -> label.equals(p.getMetadata().getLabels().get(VmResources.LABEL_ATTEMPT))).findFirst();
+    }
+
+    /** The informer cache may not have seen our own create yet: a second create of the same name is fine. */
+    static void createIgnoringConflict(KubernetesClient client, Pod pod) {
+        try {
+            client.resource(pod).create();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    static TemplateFiles files(LauncherResult result) {
+        return new TemplateFiles(result.memoryFiles(), result.stateFile(), result.metadataFile(), result.stateBytes());
+    }
+}

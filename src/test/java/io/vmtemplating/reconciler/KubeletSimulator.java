@@ -1,0 +1,61 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.List;
+
+/** Sets pod status the way a kubelet would: these tests run against the mock API server, with no node. */
+final class KubeletSimulator {
+    private final KubernetesClient client;
+
+    KubeletSimulator(KubernetesClient client) {
+        this.client = client;
+    }
+
+    void running(Pod pod, boolean ready, String podIp) {
+        setStatus(pod, new PodStatusBuilder()
+                .withPhase("Running").withPodIP(podIp)
+                .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build())
+                .withContainerStatuses(new ContainerStatusBuilder().withName(VmResources.CONTAINER_NAME).withReady(ready)
+                        .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().build())
+                        .build())
+                .build());
+    }
+
+    void terminated(Pod pod, boolean success, int exitCode, String terminationMessage) {
+        setStatus(pod, new PodStatusBuilder()
+                .withPhase(success ? "Succeeded" : "Failed")
+                .withContainerStatuses(new ContainerStatusBuilder().withName(VmResources.CONTAINER_NAME)
+                        .withState(new ContainerStateBuilder().withNewTerminated()
+                                .withExitCode(exitCode).withMessage(terminationMessage)
+                                .withFinishedAt(Instant.now().toString()).endTerminated().build())
+                        .build())
+                .build());
+    }
+
+    void scheduled(Pod pod, String node) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .edit(p -> {
+                    p.getSpec().setNodeName(node);
+                    return p;
+                });
+    }
+
+    private void setStatus(Pod pod, PodStatus status) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .editStatus(p -> {
+                    p.setStatus(status);
+                    return p;
+                });
+    }
+
+    List<Pod> pods(String namespace, String role) {
+        return client.pods().inNamespace(namespace).withLabel(VmResources.LABEL_ROLE, role).list().getItems();
+    }
+}

@@ -1,0 +1,316 @@
+package io.vmtemplating.reconciler;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.Condition;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconcilers against fabric8's mock API server (CRUD mode); the test plays the kubelet by setting pod
+ * status. Each test uses its own namespace.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ReconcilerIT {
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final String FROZEN = """
+            {"outcome":"Frozen","qemuVersion":"10.0.2","bootMillis":6100,"freezeMillis":14,
+             "memoryFiles":["/vmt/memory/pc.ram"],"stateFile":"/vmt/state/state","metadataFile":"/vmt/state/metadata.json","stateBytes":293000}""";
+
+    @Inject
+    KubernetesClient client;
+
+    private KubeletSimulator kubelet() {
+        return new KubeletSimulator(client);
+    }
+
+    private String namespace() {
+        return "ns" + NAMESPACES.incrementAndGet();
+    }
+
+    private VmTemplate template(String namespace, String name) {
+        VmTemplate template = Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmTemplate
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  memory: {size: 512Mi}
+                  boot:
+                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
+                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
+                    cmdline: console=ttyS0
+                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
+                """.formatted(name, namespace), VmTemplate.class);
+        return client.resource(template).create();
+    }
+
+    private VmClone clone(String namespace, String name, String template) {
+        return client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  templateRef: {name: %s}
+                  memory: {expectedPrivate: 96Mi}
+                """.formatted(name, namespace, template), VmClone.class)).create();
+    }
+
+    private VmTemplate getTemplate(String namespace, String name) {
+        return client.resources(VmTemplate.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private VmClone getClone(String namespace, String name) {
+        return client.resources(VmClone.class).inNamespace(namespace).withName(name).get();
+    }
+
+    private Pod awaitPod(String namespace, String role, String name) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> client.pods().inNamespace(namespace).withName(name).get() != null);
+        return client.pods().inNamespace(namespace).withName(name).get();
+    }
+
+    private void awaitTemplatePhase(String namespace, String name, TemplatePhase phase) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            VmTemplate t = getTemplate(namespace, name);
+            assertEquals(phase, t.getStatus() == null ? null : t.getStatus().phase(), () -> String.valueOf(t.getStatus()));
+        });
+    }
+
+    private void awaitClonePhase(String namespace, String name, ClonePhase phase) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            VmClone c = getClone(namespace, name);
+            assertEquals(phase, c.getStatus() == null ? null : c.getStatus().phase(), () -> String.valueOf(c.getStatus()));
+        });
+    }
+
+    private static Condition condition(List<Condition> conditions, String type) {
+        return conditions.stream().filter(c -> type.equals(c.type())).findFirst().orElseThrow();
+    }
+
+    /** Builds a Ready template on node-a the way a successful launcher would. */
+    private VmTemplate readyTemplate(String namespace, String name) {
+        VmTemplate created = template(namespace, name);
+        Pod pod = awaitPod(namespace, "template", name + "-build-1");
+        kubelet().scheduled(pod, "node-a");
+        kubelet().terminated(pod, true, 0, FROZEN);
+        awaitTemplatePhase(namespace, name, TemplatePhase.Ready);
+        return getTemplate(namespace, created.getMetadata().getName());
+    }
+
+    @Test
+    void templateGoesThroughEveryPhaseToReady() {
+        String ns = namespace();
+        VmTemplate template = template(ns, "busybox");
+        Pod pod = awaitPod(ns, "template", "busybox-build-1");
+        awaitTemplatePhase(ns, "busybox", TemplatePhase.Pending);
+
+        // the pod the kubelet will run: privileged launcher, this template's directories only, owned by it
+        String uid = template.getMetadata().getUid();
+        var container = pod.getSpec().getContainers().get(0);
+        assertEquals(List.of("launcher", "template"), container.getArgs());
+        assertTrue(container.getSecurityContext().getPrivileged());
+        assertEquals("vm-templating-operator:test", container.getImage());
+        assertEquals("FallbackToLogsOnError", container.getTerminationMessagePolicy());
+        assertEquals("768Mi", container.getResources().getRequests().get("memory").toString(), "guest 512Mi + 256Mi overhead");
+        Map<String, String> hostPaths = pod.getSpec().getVolumes().stream().filter(v -> v.getHostPath() != null)
+                .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
+        assertEquals(Map.of(
+                "template-state", "/var/lib/vmtemplating/templates/" + uid,
+                "template-memory", "/dev/shm/vmtemplating/" + uid,
+                "boot-kernel", "/var/lib/vmtemplating/guest/vmlinuz",
+                "boot-initrd", "/var/lib/vmtemplating/guest/initrd.gz"), hostPaths);
+        assertEquals(uid, pod.getMetadata().getOwnerReferences().get(0).getUid());
+
+        kubelet().scheduled(pod, "node-a");
+        kubelet().running(pod, false, "10.0.0.9");
+        awaitTemplatePhase(ns, "busybox", TemplatePhase.Booting);
+        kubelet().running(pod, true, "10.0.0.9");
+        awaitTemplatePhase(ns, "busybox", TemplatePhase.Freezing);
+        kubelet().terminated(pod, true, 0, FROZEN);
+        awaitTemplatePhase(ns, "busybox", TemplatePhase.Ready);
+
+        var status = getTemplate(ns, "busybox").getStatus();
+        assertEquals("node-a", status.nodeName());
+        assertEquals("10.0.2", status.qemuVersion());
+        assertEquals(6100L, status.bootMillis());
+        assertEquals(14L, status.freezeMillis());
+        assertEquals(List.of("/vmt/memory/pc.ram"), status.files().memory());
+        Condition ready = condition(status.conditions(), Conditions.READY);
+        assertEquals(Conditions.TRUE, ready.status());
+        assertEquals(Conditions.REASON_FROZEN, ready.reason());
+        assertEquals(template.getMetadata().getGeneration(), ready.observedGeneration());
+        assertFalse(client.v1().events().inNamespace(ns).list().getItems().isEmpty(), "phase changes are recorded as Events");
+    }
+
+    @Test
+    void failedBuildsRetryWithBackoffThenFailForGood() {
+        String ns = namespace();
+        template(ns, "flaky");
+        Pod first = awaitPod(ns, "template", "flaky-build-1");
+        kubelet().terminated(first, false, 1, "{\"outcome\":\"Failed\",\"error\":\"QEMU exited with code 1: qemu-system-x86_64: -kernel: No such file\"}");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var status = getTemplate(ns, "flaky").getStatus();
+            assertEquals(1, status.failedAttempts());
+            assertEquals(Conditions.REASON_BUILD_FAILED, condition(status.conditions(), Conditions.READY).reason());
+            assertTrue(condition(status.conditions(), Conditions.READY).message().contains("No such file"));
+        });
+        Pod second = awaitPod(ns, "template", "flaky-build-2");
+        kubelet().terminated(second, false, 1, "");
+        awaitTemplatePhase(ns, "flaky", TemplatePhase.Failed);
+        Condition ready = condition(getTemplate(ns, "flaky").getStatus().conditions(), Conditions.READY);
+        assertEquals(Conditions.REASON_BACKOFF_LIMIT_EXCEEDED, ready.reason());
+        assertTrue(ready.message().contains("build failed 2 times"), ready.message());
+        // no third attempt
+        assertEquals(List.of("flaky-build-2"), kubelet().pods(ns, "template").stream().map(p -> p.getMetadata().getName()).toList());
+    }
+
+    @Test
+    void launcherRefusingTheSpecFailsWithoutRetry() {
+        String ns = namespace();
+        template(ns, "bad");
+        Pod pod = awaitPod(ns, "template", "bad-build-1");
+        kubelet().terminated(pod, false, 2, "{\"outcome\":\"InvalidSpec\",\"error\":\"spec.memory.size: 0 is not a size\"}");
+        awaitTemplatePhase(ns, "bad", TemplatePhase.Failed);
+        Condition ready = condition(getTemplate(ns, "bad").getStatus().conditions(), Conditions.READY);
+        assertEquals(Conditions.REASON_INVALID_SPEC, ready.reason());
+        assertEquals("spec.memory.size: 0 is not a size", ready.message());
+    }
+
+    @Test
+    void restartedOperatorAdoptsTheExistingBuildPod() {
+        String ns = namespace();
+        template(ns, "adopt");
+        Pod pod = awaitPod(ns, "template", "adopt-build-1");
+        kubelet().running(pod, false, "10.0.0.7");
+        awaitTemplatePhase(ns, "adopt", TemplatePhase.Booting);
+        // a new operator instance sees status Booting and the pod: it must not create another one
+        client.resources(VmTemplate.class).inNamespace(ns).withName("adopt").edit(t -> {
+            t.getMetadata().setAnnotations(Map.of("touched", "1"));
+            return t;
+        });
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> kubelet().pods(ns, "template").size() == 1);
+        kubelet().terminated(pod, true, 0, FROZEN);
+        awaitTemplatePhase(ns, "adopt", TemplatePhase.Ready);
+    }
+
+    @Test
+    void cloneWaitsForItsTemplateThenRunsAndPausesOnRequest() throws Exception {
+        String ns = namespace();
+        clone(ns, "early", "later");
+        awaitClonePhase(ns, "early", ClonePhase.Pending);
+        assertEquals(Conditions.REASON_TEMPLATE_NOT_FOUND,
+                condition(getClone(ns, "early").getStatus().conditions(), Conditions.TEMPLATE_READY).reason());
+
+        template(ns, "later");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(Conditions.REASON_TEMPLATE_NOT_READY,
+                condition(getClone(ns, "early").getStatus().conditions(), Conditions.TEMPLATE_READY).reason()));
+        assertTrue(kubelet().pods(ns, "clone").isEmpty(), "no clone pod before the template is Ready");
+
+        Pod build = awaitPod(ns, "template", "later-build-1");
+        kubelet().scheduled(build, "node-a");
+        kubelet().terminated(build, true, 0, FROZEN);
+        Pod pod = awaitPod(ns, "clone", "early-vm");
+        awaitClonePhase(ns, "early", ClonePhase.Restoring);
+
+        VmTemplate template = getTemplate(ns, "later");
+        assertEquals("node-a", pod.getSpec().getNodeName(), "clones run on the template's node");
+        var container = pod.getSpec().getContainers().get(0);
+        assertEquals(List.of("launcher", "clone"), container.getArgs());
+        container.getVolumeMounts().stream().filter(m -> m.getName().startsWith("template-"))
+                .forEach(m -> assertTrue(m.getReadOnly(), m.getName() + " must be read-only in a clone"));
+        assertEquals("/dev/shm/vmtemplating/" + template.getMetadata().getUid(), pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("template-memory")).findFirst().orElseThrow().getHostPath().getPath());
+        assertEquals("256Mi", container.getResources().getRequests().get("memory").toString(), "96Mi expected private + 160Mi overhead");
+        assertEquals("672Mi", container.getResources().getLimits().get("memory").toString(), "whole guest + overhead");
+
+        try (StandInLauncher launcher = new StandInLauncher("127.0.0.77", 8080)) {
+            kubelet().running(pod, true, "127.0.0.77");
+            awaitClonePhase(ns, "early", ClonePhase.Running);
+            var status = getClone(ns, "early").getStatus();
+            assertEquals(187L, status.restoreMillis());
+            assertEquals(30L, status.memory().privateMiB());
+            assertEquals(template.getMetadata().getUid(), status.templateUid());
+            await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, "later").getStatus().clones() == 1);
+
+            client.resources(VmClone.class).inNamespace(ns).withName("early").edit(c -> {
+                c.getSpec();
+                return Serialization.unmarshal(Serialization.asYaml(c).replace("templateRef:", "running: false\n  templateRef:"), VmClone.class);
+            });
+            awaitClonePhase(ns, "early", ClonePhase.Paused);
+            assertEquals(List.of("pause"), launcher.actions);
+        }
+    }
+
+    @Test
+    void cloneFailsWhenTemplateFilesAreGone() {
+        String ns = namespace();
+        readyTemplate(ns, "t");
+        clone(ns, "c", "t");
+        Pod pod = awaitPod(ns, "clone", "c-vm");
+        kubelet().terminated(pod, false, 3,
+                "{\"outcome\":\"TemplateFilesMissing\",\"error\":\"template memory file /vmt/memory/pc.ram is missing on node node-a\"}");
+        awaitClonePhase(ns, "c", ClonePhase.Failed);
+        Condition ready = condition(getClone(ns, "c").getStatus().conditions(), Conditions.READY);
+        assertEquals(Conditions.REASON_TEMPLATE_FILES_MISSING, ready.reason());
+        assertTrue(ready.message().contains("is missing on node node-a"));
+    }
+
+    @Test
+    void templateDeletionWaitsForClonesThenRemovesFilesOnItsNode() {
+        String ns = namespace();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build()).createOr(n -> n.update());
+        readyTemplate(ns, "held");
+        clone(ns, "user", "held");
+        await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, "held").getStatus().clones() == 1);
+
+        client.resources(VmTemplate.class).inNamespace(ns).withName("held").delete();
+        awaitTemplatePhase(ns, "held", TemplatePhase.Deleting);
+        Condition blocked = condition(getTemplate(ns, "held").getStatus().conditions(), Conditions.DELETION_BLOCKED);
+        assertEquals("waiting for 1 clone(s) to be deleted: user", blocked.message());
+        assertTrue(kubelet().pods(ns, "cleanup").isEmpty(), "files stay while a clone may map them");
+
+        client.resources(VmClone.class).inNamespace(ns).withName("user").delete();
+        Pod cleanup = awaitPod(ns, "cleanup", "held-cleanup");
+        assertEquals("node-a", cleanup.getSpec().getNodeName());
+        assertEquals(List.of("launcher", "cleanup"), cleanup.getSpec().getContainers().get(0).getArgs());
+        kubelet().terminated(cleanup, true, 0, "");
+        await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, "held") == null);
+    }
+
+    @Test
+    void templateOnAVanishedNodeIsDeletedWithoutWaiting() {
+        String ns = namespace();
+        VmTemplate template = template(ns, "orphan");
+        Pod pod = awaitPod(ns, "template", "orphan-build-1");
+        kubelet().scheduled(pod, "node-gone");
+        kubelet().terminated(pod, true, 0, FROZEN);
+        awaitTemplatePhase(ns, "orphan", TemplatePhase.Ready);
+        client.resource(template).delete();
+        await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, "orphan") == null);
+        assertTrue(kubelet().pods(ns, "cleanup").isEmpty());
+        assertTrue(client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "NodeGone".equals(e.getReason())));
+        assertNull(getTemplate(ns, "orphan"));
+    }
+}

@@ -1,0 +1,50 @@
+package io.vmtemplating.reconciler;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Answers the launcher's HTTP contract on a loopback address where a clone pod's launcher would listen. The
+ * mock API server runs no pods; the real launcher is exercised by the launcher and end-to-end tests.
+ */
+final class StandInLauncher implements AutoCloseable {
+    private final HttpServer server;
+    final List<String> actions = new CopyOnWriteArrayList<>();
+    private volatile String state = "running";
+
+    StandInLauncher(String ip, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(ip, port), 0);
+        server.createContext("/status", exchange -> reply(exchange.getResponseBody(), exchange, """
+                {"state":"%s","restoreMillis":187,"memory":{"rssMiB":60,"pssMiB":40,"privateMiB":30,"sharedWithTemplateMiB":25}}"""
+                .formatted(state)));
+        server.createContext("/pause", exchange -> {
+            actions.add("pause");
+            state = "paused";
+            reply(exchange.getResponseBody(), exchange, "{}");
+        });
+        server.createContext("/resume", exchange -> {
+            actions.add("resume");
+            state = "running";
+            reply(exchange.getResponseBody(), exchange, "{}");
+        });
+        server.start();
+    }
+
+    private static void reply(OutputStream body, com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        body.write(bytes);
+        body.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
