@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds the tiny guest the real-QEMU tests boot: two Debian kernels (cloud flavour for most tests, the generic
+# flavour for vmgenid because only it has CONFIG_VMGENID=y) and a busybox-static initramfs whose /init talks
+# over ttyS0. Nothing is installed: packages are fetched with `apt-get download` and unpacked with `dpkg -x`.
+#
+# Output: <cache>/<key>/{vmlinuz-cloud,vmlinuz-generic,initrd.gz}; the directory is printed as the last line.
+# <cache> is $VMT_GUEST_CACHE or $HOME/.cache/vmtemplating/guest (outside target/, so `mvn clean` keeps it);
+# <key> hashes this script and the package versions, so a new kernel or a changed /init builds a new guest.
+set -euo pipefail
+
+cache=${VMT_GUEST_CACHE:-${HOME:-/root}/.cache/vmtemplating/guest}
+
+candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/{print $2; exit}'; }
+real_kernel() { apt-cache depends "$1" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}'; }
+
+# a fresh container has empty apt lists: refresh them once
+if [ -z "$(candidate busybox-static)" ] || [ "$(candidate busybox-static)" = "(none)" ]; then
+  apt-get update -qq >&2
+fi
+
+cloud_pkg=$(real_kernel linux-image-cloud-amd64)
+generic_pkg=$(real_kernel linux-image-amd64)
+[ -n "$cloud_pkg" ] && [ -n "$generic_pkg" ] || { echo "cannot resolve Debian kernel packages (apt-cache depends)" >&2; exit 1; }
+versions="$cloud_pkg=$(candidate "$cloud_pkg") $generic_pkg=$(candidate "$generic_pkg") busybox-static=$(candidate busybox-static)"
+key=$( { cat "$0"; echo "$versions"; } | sha256sum | cut -c1-16)
+out="$cache/$key"
+
+if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz-cloud" ] && [ -f "$out/vmlinuz-generic" ]; then
+  echo "$out"
+  exit 0
+fi
+
+command -v cpio >/dev/null || { echo "cpio missing: run hack/install-deps.sh" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "building test guest ($versions) in $out" >&2
+(cd "$work" && apt-get download -qq "$cloud_pkg" "$generic_pkg" busybox-static >&2)
+for pkg in "$cloud_pkg" "$generic_pkg" busybox-static; do
+  mkdir -p "$work/x-$pkg"
+  dpkg -x "$work/${pkg}"_*.deb "$work/x-$pkg"
+done
+
+root="$work/root"
+mkdir -p "$root"/{bin,dev,proc,sys,pattern,scratch}
+cp "$work/x-busybox-static/bin/busybox" "$root/bin/busybox"
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs -o size=80m tmpfs /pattern
+mount -t tmpfs -o size=300m tmpfs /scratch
+# 64 MiB of random content in guest RAM: a clone reporting the same checksum restored the template's memory
+dd if=/dev/urandom of=/pattern/p bs=1M count=64 2>/dev/null
+exec </dev/ttyS0 >/dev/ttyS0 2>&1
+stty -echo
+echo "GUEST-READY sum=$(md5sum /pattern/p | cut -d' ' -f1)"
+n=0
+# Protocol: every line read gets one ANSWER line; "dirty N" first writes N MiB (so clones dirty pages),
+# "poweroff" powers off. rnd comes from /dev/urandom: clones differ only if their RNG was reseeded (vmgenid).
+while read -r line; do
+  n=$((n+1))
+  case "$line" in
+    dirty\ *) dd if=/dev/urandom of=/scratch/d bs=1M count="${line#dirty }" 2>/dev/null ;;
+    poweroff) poweroff -f ;;
+  esac
+  echo "ANSWER n=$n up=$(cut -d' ' -f1 /proc/uptime) sum=$(md5sum /pattern/p | cut -d' ' -f1) rnd=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') cmd=$line"
+done
+INIT
+chmod 0755 "$root/init"
+
+mkdir -p "$out.tmp"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -6) >"$out.tmp/initrd.gz"
+cp "$work/x-$cloud_pkg"/boot/vmlinuz-* "$out.tmp/vmlinuz-cloud"
+cp "$work/x-$generic_pkg"/boot/vmlinuz-* "$out.tmp/vmlinuz-generic"
+echo "$versions" >"$out.tmp/VERSIONS"
+rm -rf "$out" && mv "$out.tmp" "$out"
+echo "$out"
