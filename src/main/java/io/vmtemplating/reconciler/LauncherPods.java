@@ -47,7 +47,7 @@ public final class LauncherPods {
         MemoryBackend backend = MemorySizes.backend(spec);
         BootVolumes boot = new BootVolumes(spec.boot());
 
-        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, backend, "DirectoryOrCreate"));
+        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, backend));
         volumes.add(runVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(false));
@@ -82,7 +82,9 @@ public final class LauncherPods {
         String uid = template.getMetadata().getUid();
         BootVolumes boot = new BootVolumes(spec.boot());
 
-        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(spec), "Directory"));
+        // DirectoryOrCreate for clones too: after a node reboot wiped tmpfs, the launcher starts, finds no template
+        // files and says so (TemplateFilesMissing) instead of the pod hanging in ContainerCreating
+        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(spec)));
         volumes.add(runVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(true));
@@ -223,11 +225,11 @@ public final class LauncherPods {
         return resources.build();
     }
 
-    private List<Volume> templateDirectories(String uid, MemoryBackend backend, String hostPathType) {
+    private List<Volume> templateDirectories(String uid, MemoryBackend backend) {
         NodeLayout layout = settings.nodeLayout();
         return List.of(
-                hostDirectory("template-state", layout.stateDir(uid), hostPathType),
-                hostDirectory("template-memory", layout.memoryDir(uid, backend), hostPathType));
+                hostDirectory("template-state", layout.stateDir(uid), "DirectoryOrCreate"),
+                hostDirectory("template-memory", layout.memoryDir(uid, backend), "DirectoryOrCreate"));
     }
 
     private static List<VolumeMount> templateDirectoryMounts(boolean readOnly) {

@@ -1,0 +1,144 @@
+package io.vmtemplating.local;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.vmtemplating.reconciler.LauncherClient;
+import io.vmtemplating.reconciler.NodeLayout;
+import io.vmtemplating.reconciler.OperatorSettings;
+import io.vmtemplating.reconciler.VmCloneReconciler;
+import io.vmtemplating.reconciler.VmTemplateReconciler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster on this machine: fabric8's API server in CRUD mode with the admission rules in front of it, the
+ * operator's reconcilers (the same classes `vmt operator` runs), and a {@link LocalNode} running pods as
+ * processes. Everything it wrote lives under one state directory and goes away on {@link #close()}.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final List<String> CRDS = List.of("vmtemplates.vmtemplating.io-v1.yml", "vmclones.vmtemplating.io-v1.yml");
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final Operator operator;
+    private final LocalNode node;
+    private final Path stateDir;
+    private final boolean deleteStateOnClose;
+
+    private LocalCluster(KubernetesMockServer server, KubernetesClient client, Operator operator, LocalNode node,
+            Path stateDir, boolean deleteStateOnClose) {
+        this.server = server;
+        this.client = client;
+        this.operator = operator;
+        this.node = node;
+        this.stateDir = stateDir;
+        this.deleteStateOnClose = deleteStateOnClose;
+    }
+
+    /**
+     * @param stateDir   the node's root (host paths map under it); tmpfs is best, template memory lives there
+     * @param entrypoint the launcher image's entry point on this machine
+     */
+    public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
+            boolean deleteStateOnClose) throws IOException {
+        Files.createDirectories(stateDir);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new AdmissionDispatcher(admission), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesClient client = server.createClient();
+        for (String crd : CRDS) {
+            try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
+                if (in == null) {
+                    throw new IOException("CRD " + crd + " is not on the classpath; rebuild with `mvn package`");
+                }
+                client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+            }
+        }
+
+        // host paths of the node layout live under the state directory
+        OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULTS.launcherImage(),
+                OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
+                OperatorSettings.DEFAULTS.defaultExpectedPrivateMiB(), OperatorSettings.DEFAULTS.buildBackoffLimit(),
+                OperatorSettings.DEFAULTS.buildBackoffBase(), java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT);
+        Operator operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(true));
+        LauncherClient launcher = new LauncherClient();
+        operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
+        operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
+        operator.start();
+
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("PATH", "HOME", "JAVA_HOME", "LANG", "VMT_JAVA_OPTS", "TMPDIR")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        LocalNode node = new LocalNode(client, stateDir.resolve("node"), entrypoint, env);
+        node.start();
+        return new LocalCluster(server, client, operator, node, stateDir, deleteStateOnClose);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public LocalNode node() {
+        return node;
+    }
+
+    /** Where a host path of the node is on this machine. */
+    public Path onNode(String hostPath) {
+        return NodeRoot.onNode(stateDir.resolve("node"), hostPath);
+    }
+
+    /** The API server's URL (plain HTTP on loopback). */
+    public String apiUrl() {
+        return client.getConfiguration().getMasterUrl();
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        operator.stop();
+        client.close();
+        server.destroy();
+        if (deleteStateOnClose) {
+            deleteTree(stateDir);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    p.toFile().setWritable(true);
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
