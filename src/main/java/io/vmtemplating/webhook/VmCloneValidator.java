@@ -98,10 +98,11 @@ public final class VmCloneValidator {
                 continue;
             }
             if (forward.podPort() == null || forward.podPort() < 1024 || forward.podPort() > 65535) {
-                out.add(at + ".podPort", "must be 1024 to 65535");
+                out.add(at + ".podPort", "must be a port from 1024 to 65535 (the pod listens on it unprivileged);"
+                        + " choose one in that range");
             }
             if (forward.guestPort() == null || forward.guestPort() < 1 || forward.guestPort() > 65535) {
-                out.add(at + ".guestPort", "must be 1 to 65535");
+                out.add(at + ".guestPort", "must be a port from 1 to 65535; choose one in that range");
             }
             PortProtocol protocol = forward.protocol() == null ? PortProtocol.TCP : forward.protocol();
             String key = forward.podPort() + "/" + protocol.name().toLowerCase();

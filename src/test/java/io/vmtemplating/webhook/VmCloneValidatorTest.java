@@ -27,7 +27,8 @@ class VmCloneValidatorTest {
         testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 2222).put("guestPort", 80),
                 "spec.portForwards[1].podPort: 2222/tcp is already forwarded by portForwards[0]; use another podPort");
         testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 80).put("guestPort", 80),
-                "spec.portForwards[1].podPort: must be 1024 to 65535");
+                "spec.portForwards[1].podPort: must be a port from 1024 to 65535 (the pod listens on it unprivileged);"
+                        + " choose one in that range");
     }
 
     @Test
