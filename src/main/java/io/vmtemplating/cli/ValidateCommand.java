@@ -1,0 +1,166 @@
+package io.vmtemplating.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.webhook.ResourceReader;
+import io.vmtemplating.webhook.Violation;
+import io.vmtemplating.webhook.VmCloneValidator;
+import io.vmtemplating.webhook.VmTemplateValidator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code vmt validate -f FILE|DIR ... [-R] [-o json]}: the webhook's rules offline, for GitOps pipelines.
+ * Clones are checked against templates found in the same run (same namespace and name); a clone whose
+ * template is not among the files passes on its own rules, as it would at admission.
+ * Exit code 0: all valid; 1: a violation; 2: usage error or a file that cannot be read.
+ */
+public final class ValidateCommand {
+
+    static final String USAGE = "usage: vmt validate -f FILE|DIR [-f FILE|DIR ...] [-R] [-o text|json]";
+
+    private ValidateCommand() {
+    }
+
+    /** One VmTemplate or VmClone found in a file, and what the rules said about it. */
+    record Checked(Path file, String kind, String namespace, String name, List<Violation> violations) {
+    }
+
+    private record Options(List<Path> paths, boolean recursive, boolean json) {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("vmt validate: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        List<ManifestFiles.Document> documents;
+        try {
+            documents = ManifestFiles.read(options.paths(), options.recursive());
+        } catch (ManifestFiles.UnreadableFileException e) {
+            err.println("vmt validate: " + e.getMessage());
+            return 2;
+        }
+        List<Checked> results = check(documents);
+        if (options.json()) {
+            out.println(json(results));
+        } else {
+            human(results, out);
+        }
+        return results.stream().allMatch(r -> r.violations().isEmpty()) ? 0 : 1;
+    }
+
+    private static Options parse(String[] args) {
+        List<Path> paths = new ArrayList<>();
+        boolean recursive = false;
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-f", "--filename" -> {
+                    if (++i >= args.length) {
+                        throw new IllegalArgumentException(args[i - 1] + " needs a file or directory");
+                    }
+                    paths.add(Path.of(args[i]));
+                }
+                case "-R", "--recursive" -> recursive = true;
+                case "-o", "--output" -> {
+                    if (++i >= args.length || !(args[i].equals("json") || args[i].equals("text"))) {
+                        throw new IllegalArgumentException("-o takes text or json");
+                    }
+                    json = args[i].equals("json");
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no files given");
+        }
+        return new Options(paths, recursive, json);
+    }
+
+    static List<Checked> check(List<ManifestFiles.Document> documents) {
+        Map<String, VmTemplate> templates = new HashMap<>();
+        List<Checked> results = new ArrayList<>();
+        List<Runnable> clones = new ArrayList<>();
+        for (ManifestFiles.Document document : documents) {
+            String kind = document.tree().path("kind").asText();
+            String namespace = document.tree().path("metadata").path("namespace").asText("");
+            String name = document.tree().path("metadata").path("name").asText("");
+            if (kind.equals("VmTemplate")) {
+                ResourceReader.Result<VmTemplate> read = ResourceReader.read(document.tree(), VmTemplate.class);
+                if (read.resource() != null) {
+                    templates.put(namespace + "/" + name, read.resource());
+                }
+                results.add(new Checked(document.file(), kind, namespace, name, read.error() != null
+                        ? List.of(read.error()) : VmTemplateValidator.validate(read.resource())));
+            } else if (kind.equals("VmClone")) {
+                int slot = results.size();
+                results.add(null);
+                // clones run after every template is known, wherever the template sits in the files
+                clones.add(() -> {
+                    ResourceReader.Result<VmClone> read = ResourceReader.read(document.tree(), VmClone.class);
+                    List<Violation> violations = read.error() != null ? List.of(read.error())
+                            : VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
+                    results.set(slot, new Checked(document.file(), kind, namespace, name, violations));
+                });
+            }
+        }
+        clones.forEach(Runnable::run);
+        return results;
+    }
+
+    private static Optional<VmTemplate> templateOf(VmClone clone, String namespace, Map<String, VmTemplate> templates) {
+        if (clone.getSpec() == null || clone.getSpec().templateRef() == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(templates.get(namespace + "/" + clone.getSpec().templateRef().name()));
+    }
+
+    private static void human(List<Checked> results, PrintStream out) {
+        if (results.isEmpty()) {
+            out.println("no VmTemplate or VmClone found");
+        }
+        for (Checked result : results) {
+            String prefix = result.file() + ": " + result.kind() + "/" + result.name() + ": ";
+            if (result.violations().isEmpty()) {
+                out.println(prefix + "OK");
+            }
+            result.violations().forEach(v -> out.println(prefix + v.render()));
+        }
+    }
+
+    private static String json(List<Checked> results) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("valid", results.stream().allMatch(r -> r.violations().isEmpty()));
+        ArrayNode list = root.putArray("results");
+        for (Checked result : results) {
+            ObjectNode node = list.addObject().put("file", result.file().toString()).put("kind", result.kind())
+                    .put("namespace", result.namespace()).put("name", result.name())
+                    .put("valid", result.violations().isEmpty());
+            ArrayNode violations = node.putArray("violations");
+            result.violations().forEach(v -> violations.addObject().put("field", v.fieldPath()).put("message", v.message()));
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

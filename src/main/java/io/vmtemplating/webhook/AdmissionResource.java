@@ -1,0 +1,43 @@
+package io.vmtemplating.webhook;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Optional;
+
+/**
+ * The webhook's HTTP face: POST /validate/vmtemplates and /validate/vmclones. Thin on purpose: the body is
+ * taken as text so that malformed JSON reaches {@link AdmissionHandler} (which answers 400) instead of the
+ * framework's error page, and the handler turns every failure into an answer.
+ */
+@Path("/validate")
+public class AdmissionResource {
+
+    private final AdmissionHandler handler;
+
+    public AdmissionResource(KubernetesClient client) {
+        this.handler = new AdmissionHandler((namespace, name) -> Optional.ofNullable(
+                client.resources(VmTemplate.class).inNamespace(namespace).withName(name).get()));
+    }
+
+    @POST
+    @Path("/vmtemplates")
+    public Response vmTemplates(String body) {
+        return toResponse(handler.reviewTemplate(body));
+    }
+
+    @POST
+    @Path("/vmclones")
+    public Response vmClones(String body) {
+        return toResponse(handler.reviewClone(body));
+    }
+
+    private static Response toResponse(AdmissionReply reply) {
+        return Response.status(reply.httpStatus()).entity(reply.body())
+                .type(reply.json() ? MediaType.APPLICATION_JSON_TYPE : MediaType.TEXT_PLAIN_TYPE).build();
+    }
+}

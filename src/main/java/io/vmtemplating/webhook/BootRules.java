@@ -1,0 +1,77 @@
+package io.vmtemplating.webhook;
+
+import io.vmtemplating.api.v1alpha1.types.BootSpec;
+import io.vmtemplating.api.v1alpha1.types.FileSource;
+
+import java.util.stream.Stream;
+
+/** spec.boot: the CEL rules (kernel or disk; initrd and cmdline need a kernel; one source per file) and safe paths. */
+final class BootRules {
+
+    private BootRules() {
+    }
+
+    static void check(BootSpec boot, Violations out) {
+        if (boot == null) {
+            out.add("spec.boot", "is required; set boot.kernel, boot.disk or both");
+            return;
+        }
+        if (boot.kernel() == null && boot.disk() == null) {
+            out.add("spec.boot", "nothing to boot; set boot.kernel, boot.disk or both");
+        }
+        if (boot.initrd() != null && boot.kernel() == null) {
+            out.add("spec.boot.initrd", "an initrd needs a kernel; set boot.kernel or remove boot.initrd");
+        }
+        if (boot.cmdline() != null && boot.kernel() == null) {
+            out.add("spec.boot.cmdline", "a command line needs a kernel; set boot.kernel or remove boot.cmdline");
+        }
+        if (boot.cmdline() != null && boot.cmdline().indexOf('\0') >= 0) {
+            out.add("spec.boot.cmdline", "contains a NUL character, which cannot be passed to QEMU; remove it");
+        }
+        source(boot.kernel(), "spec.boot.kernel", out);
+        source(boot.initrd(), "spec.boot.initrd", out);
+        if (boot.disk() != null) {
+            if (boot.disk().source() == null) {
+                out.add("spec.boot.disk.source", "is required; set hostPath, persistentVolumeClaim or image");
+            }
+            source(boot.disk().source(), "spec.boot.disk.source", out);
+        }
+    }
+
+    private static void source(FileSource source, String path, Violations out) {
+        if (source == null) {
+            return;
+        }
+        long set = Stream.of(source.hostPath(), source.persistentVolumeClaim(), source.image())
+                .filter(s -> s != null).count();
+        if (set != 1) {
+            out.add(path, "set exactly one of hostPath, persistentVolumeClaim or image");
+        }
+        if (source.hostPath() != null) {
+            String file = source.hostPath().path();
+            if (file == null || !file.startsWith("/") || file.indexOf('\0') >= 0) {
+                out.add(path + ".hostPath.path", "must be an absolute path on the node, e.g. /var/lib/vmtemplating/guest/vmlinuz");
+            }
+        }
+        if (source.persistentVolumeClaim() != null) {
+            if (source.persistentVolumeClaim().claimName() == null) {
+                out.add(path + ".persistentVolumeClaim.claimName", "is required; name a PersistentVolumeClaim of this namespace");
+            }
+            relative(source.persistentVolumeClaim().path(), path + ".persistentVolumeClaim.path", out);
+        }
+        if (source.image() != null) {
+            if (source.image().reference() == null || source.image().reference().isBlank()) {
+                out.add(path + ".image.reference", "is required; name an OCI image, e.g. registry.example/guests/kernel:6.1");
+            }
+            relative(source.image().path(), path + ".image.path", out);
+        }
+    }
+
+    /** Paths inside a volume stay inside it: relative, without '..' segments. */
+    private static void relative(String file, String path, Violations out) {
+        if (file == null || file.isEmpty() || file.startsWith("/") || file.indexOf('\0') >= 0
+                || Stream.of(file.split("/")).anyMatch(".."::equals)) {
+            out.add(path, "must be a relative path inside the volume without '..', e.g. boot/vmlinuz");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.vmtemplating.webhook;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * freeze.migrationCapabilities: an allow-list. The template's state is saved from a stopped VM to a file:
+ * URI with x-ignore-shared (RAM stays in the memory file), and each clone sets the same capabilities on its
+ * incoming side. Capability names are QEMU 10's {@code query-migrate-capabilities} output.
+ */
+final class MigrationCapabilityRule {
+
+    /** Harmless for a file: save of a stopped VM: QMP events, and a UUID check on restore. */
+    static final Set<String> ALLOWED = Set.of("events", "validate-uuid");
+
+    private static final String DISCARDS_RAM = " discards RAM after sending it, which would punch holes"
+            + " into the template's memory file; remove it";
+    private static final String POSTCOPY = " needs guest RAM in the migration stream (QEMU: Postcopy is not"
+            + " compatible with ignore-shared); remove it";
+
+    private static final Map<String, String> REFUSED = Map.of(
+            "release-ram", "release-ram" + DISCARDS_RAM,
+            "x-release-ram", "x-release-ram" + DISCARDS_RAM + " (QEMU 10 calls it release-ram)",
+            "postcopy-ram", "postcopy-ram" + POSTCOPY,
+            "postcopy-preempt", "postcopy-preempt" + POSTCOPY,
+            "postcopy-blocktime", "postcopy-blocktime" + POSTCOPY,
+            "x-ignore-shared", "x-ignore-shared is always on for the state save; remove it");
+
+    /** QEMU 10 capabilities for live or network migration: nothing to gain when saving a stopped VM to a file. */
+    private static final Set<String> USELESS = Set.of(
+            "xbzrle", "rdma-pin-all", "auto-converge", "zero-blocks", "x-colo", "return-path",
+            "pause-before-switchover", "multifd", "dirty-bitmaps", "late-block-activate", "background-snapshot",
+            "zero-copy-send", "switchover-ack", "dirty-limit", "mapped-ram");
+
+    private MigrationCapabilityRule() {
+    }
+
+    static void check(List<String> capabilities, String path, Violations out) {
+        if (capabilities == null) {
+            return;
+        }
+        for (int i = 0; i < capabilities.size(); i++) {
+            String at = path + "[" + i + "]";
+            String capability = capabilities.get(i);
+            if (capability == null) {
+                out.add(at, "empty entry; remove it");
+            } else if (REFUSED.containsKey(capability)) {
+                out.add(at, REFUSED.get(capability));
+            } else if (USELESS.contains(capability)) {
+                out.add(at, capability + " only matters for live migration over a network, not for saving a"
+                        + " stopped VM's device state to a file; remove it (allowed: " + allowedList() + ")");
+            } else if (!ALLOWED.contains(capability)) {
+                out.add(at, "\"" + capability + "\" is not a QEMU 10 migration capability this operator"
+                        + " allows; use one of " + allowedList() + " or remove it");
+            }
+        }
+    }
+
+    private static String allowedList() {
+        return String.join(", ", ALLOWED.stream().sorted().toList());
+    }
+}
