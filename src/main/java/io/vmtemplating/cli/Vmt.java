@@ -19,6 +19,8 @@ public final class Vmt {
 
     private static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
+        commands.put("validate", ValidateCommand::run);
+        commands.put("run", RunCommand::run);
         return commands;
     }
 

@@ -20,6 +20,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.webhook.VmCloneValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,7 +92,13 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             status.failed(Conditions.REASON_POD_LOST, "the clone's pod " + clone.getStatus().podName() + " disappeared");
             control = status.patchIfChanged(clone);
         } else {
-            control = startWhenTemplateReady(clone, template, status, context);
+            Optional<String> invalid = VmTemplateReconciler.render(VmCloneValidator.validate(clone, template));
+            if (invalid.isPresent()) {
+                status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
+                control = status.patchIfChanged(clone);
+            } else {
+                control = startWhenTemplateReady(clone, template, status, context);
+            }
         }
         if (status.phase() != before) {
             if (status.phase() == ClonePhase.Failed) {

@@ -22,6 +22,8 @@ import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.webhook.Violation;
+import io.vmtemplating.webhook.VmTemplateValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +80,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     public UpdateControl<VmTemplate> reconcile(VmTemplate template, Context<VmTemplate> context) {
         TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock)
                 .clones(cloneNames(context).size());
-        Optional<String> invalid = Optional.empty();
+        // the webhook's rules again: an object that slipped past admission still gets a clear status
+        Optional<String> invalid = render(VmTemplateValidator.validate(template));
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
@@ -257,6 +260,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 throw e;
             }
         }
+    }
+
+    static Optional<String> render(List<Violation> violations) {
+        return violations.isEmpty() ? Optional.empty()
+                : Optional.of(violations.stream().map(Violation::render).collect(Collectors.joining("\n")));
     }
 
     static TemplateFiles files(LauncherResult result) {

@@ -1,0 +1,139 @@
+package io.vmtemplating.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.local.LocalSession;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS]}: the user's own YAML on a cluster of
+ * this machine. Prints each phase transition; with --once waits until every object settled, prints them and
+ * exits 1 if any failed; otherwise runs until Ctrl-C. Either way everything is deleted and stopped at the end.
+ */
+final class RunCommand {
+    private RunCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        List<Path> files = new ArrayList<>();
+        boolean once = false;
+        String output = "yaml";
+        Duration timeout = Duration.ofMinutes(10);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-f", "--filename" -> files.add(Path.of(requireValue(args, ++i, "-f")));
+                case "--once" -> once = true;
+                case "-o", "--output" -> output = requireValue(args, ++i, "-o");
+                case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(requireValue(args, ++i, "--timeout")));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i]
+                        + "'; usage: vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS]");
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no input: usage: vmt run -f FILE|DIR ... [--once] [-o yaml|json]");
+        }
+        if (!output.equals("yaml") && !output.equals("json")) {
+            throw new IllegalArgumentException("-o " + output + ": use yaml or json");
+        }
+        for (Path file : files) {
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException(file + ": no such file or directory");
+            }
+        }
+        List<HasMetadata> objects = LocalSession.read(files);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        try (LocalSession session = LocalSession.start(err)) {
+            Thread cleanup = new Thread(() -> {
+                interrupted.countDown();
+                try {
+                    session.deleteAll(Duration.ofSeconds(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                session.close();
+            });
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            err.println("embedded API server at " + session.cluster().apiUrl());
+            List<HasMetadata> created = session.apply(objects, out, err);
+            Map<String, String> phases = new HashMap<>();
+            Instant deadline = Instant.now().plus(timeout);
+            boolean settled = false;
+            while (interrupted.getCount() > 0 && (!once || Instant.now().isBefore(deadline))) {
+                settled = true;
+                for (HasMetadata object : created) {
+                    HasMetadata current = session.fetch(object);
+                    if (current == null) {
+                        continue;
+                    }
+                    String phase = phase(current);
+                    String key = current.getKind() + "/" + current.getMetadata().getName();
+                    if (phase != null && !phase.equals(phases.put(key, phase))) {
+                        out.println(key + " " + phase + message(current));
+                    }
+                    settled &= LocalSession.settled(current);
+                }
+                if (once && settled) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            int exit = 0;
+            if (once) {
+                for (HasMetadata object : created) {
+                    HasMetadata current = session.fetch(object);
+                    out.println(output.equals("json") ? Serialization.asJson(current) : Serialization.asYaml(current));
+                    if (current == null || LocalSession.failed(current)) {
+                        exit = 1;
+                    }
+                }
+                if (!settled) {
+                    err.println("not settled within " + timeout.toSeconds() + " s");
+                    exit = 1;
+                }
+                if (created.size() < objects.size()) {
+                    exit = 1; // some objects were denied
+                }
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+                session.deleteAll(Duration.ofSeconds(60));
+            }
+            return exit;
+        }
+    }
+
+    private static String phase(HasMetadata object) {
+        if (object instanceof VmTemplate t && t.getStatus() != null && t.getStatus().phase() != null) {
+            return t.getStatus().phase().name();
+        }
+        if (object instanceof VmClone c && c.getStatus() != null && c.getStatus().phase() != null) {
+            return c.getStatus().phase().name();
+        }
+        return null;
+    }
+
+    private static String message(HasMetadata object) {
+        var conditions = object instanceof VmTemplate t ? t.getStatus().conditions()
+                : ((VmClone) object).getStatus().conditions();
+        if (conditions == null || conditions.isEmpty() || conditions.get(0).message() == null) {
+            return "";
+        }
+        return ": " + conditions.get(0).message();
+    }
+
+    private static String requireValue(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}
