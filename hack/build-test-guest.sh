@@ -25,7 +25,16 @@ versions="$cloud_pkg=$(candidate "$cloud_pkg") $generic_pkg=$(candidate "$generi
 key=$( { cat "$0"; echo "$versions"; } | sha256sum | cut -c1-16)
 out="$cache/$key"
 
-if [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz-cloud" ] && [ -f "$out/vmlinuz-generic" ]; then
+built() { [ -f "$out/initrd.gz" ] && [ -f "$out/vmlinuz-cloud" ] && [ -f "$out/vmlinuz-generic" ]; }
+if built; then
+  echo "$out"
+  exit 0
+fi
+# several test runs may share the cache: one builds, the others wait and reuse its result
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock -w 1200 9 || { echo "timed out waiting for another build of the test guest ($cache/.lock)" >&2; exit 1; }
+if built; then
   echo "$out"
   exit 0
 fi

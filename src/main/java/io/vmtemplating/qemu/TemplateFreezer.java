@@ -89,6 +89,7 @@ public final class TemplateFreezer {
     /**
      * 0444: a clone started with share=on by mistake would silently write into the template; read-only files make
      * that mistake fail at start instead. The template QEMU has quit, so nothing needs write access any more.
+     * Root with CAP_DAC_OVERRIDE ignores the mode, so clone pods must also mount the template directory read-only.
      */
     private static void makeReadOnly(Path file) throws IOException {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,8 @@ class HugetlbfsQemuTest {
     @TempDir
     static Path work;
     private static long originalPages = -1;
+    private static FileChannel poolLock;
+    private static FileLock poolLockHeld;
     private static Path mountedByUs;
     private static Path memoryRoot;
     private static QemuTestSupport.FrozenTemplate template;
@@ -36,6 +41,16 @@ class HugetlbfsQemuTest {
     @BeforeAll
     static void reservePagesAndFreezeTemplate() throws IOException, InterruptedException {
         assumeTrue(Files.isWritable(NR_HUGEPAGES), "cannot reserve huge pages: " + NR_HUGEPAGES + " is not writable (tests must run as root)");
+        // the pool is machine-wide: concurrent test runs (other worktrees) take turns, or one would shrink it under the other
+        poolLock = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "vmtemplating-hugepages.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long lockDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while ((poolLockHeld = poolLock.tryLock()) == null) {
+            if (System.nanoTime() > lockDeadline) {
+                throw new IllegalStateException("another test run held the huge page pool lock for 10 minutes");
+            }
+            Thread.sleep(200);
+        }
         originalPages = Long.parseLong(Files.readString(NR_HUGEPAGES).strip());
         Files.writeString(NR_HUGEPAGES, Long.toString(originalPages + PAGES_NEEDED));
         long free = meminfo("HugePages_Free");
@@ -64,6 +79,12 @@ class HugetlbfsQemuTest {
         }
         if (originalPages >= 0) {
             Files.writeString(NR_HUGEPAGES, Long.toString(originalPages));
+        }
+        if (poolLockHeld != null) {
+            poolLockHeld.release();
+        }
+        if (poolLock != null) {
+            poolLock.close();
         }
     }
 

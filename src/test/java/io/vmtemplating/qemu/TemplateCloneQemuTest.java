@@ -107,6 +107,17 @@ class TemplateCloneQemuTest {
                     Map.of("path", "/machine/peripheral/vmem0", "property", "requested-size")).asLong());
             assertTrue(clone.qmp().humanMonitorCommand("info usernet").contains(Integer.toString(hostPort)));
             assertEquals("running", clone.qmp().execute("query-status").path("status").asText());
+            // events from a real QEMU: pause and resume the clone (VmClone spec.running=false/true)
+            var stopped = clone.qmp().expectEvent("STOP");
+            clone.qmp().execute("stop");
+            clone.qmp().awaitEvent(stopped, QemuTestSupport.QMP_TIMEOUT);
+            var resumed = clone.qmp().expectEvent("RESUME");
+            clone.qmp().execute("cont");
+            clone.qmp().awaitEvent(resumed, QemuTestSupport.QMP_TIMEOUT);
+            var shutdown = clone.qmp().expectEvent("SHUTDOWN");
+            clone.qmp().execute("quit");
+            clone.qmp().awaitEvent(shutdown, QemuTestSupport.QMP_TIMEOUT);
+            assertTrue(clone.process().waitForExit(QemuTestSupport.QMP_TIMEOUT), "QEMU exits after quit");
         }
     }
 
