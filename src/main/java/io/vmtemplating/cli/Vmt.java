@@ -19,6 +19,7 @@ public final class Vmt {
 
     private static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
+        commands.put("launcher", (args, out, err) -> io.vmtemplating.launcher.Launcher.run(args, System.getenv(), out, err));
         commands.put("validate", ValidateCommand::run);
         commands.put("run", RunCommand::run);
         return commands;

@@ -1,0 +1,248 @@
+package io.vmtemplating.launcher;
+
+import io.vmtemplating.api.v1alpha1.VmCloneSpec;
+import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
+import io.vmtemplating.qemu.CloneAdditions;
+import io.vmtemplating.qemu.CloneRestorer;
+import io.vmtemplating.qemu.HostFacts;
+import io.vmtemplating.qemu.MemoryBackends;
+import io.vmtemplating.qemu.NodePaths;
+import io.vmtemplating.qemu.QemuLauncher;
+import io.vmtemplating.qemu.QemuProcess;
+import io.vmtemplating.qemu.RestoredClone;
+import io.vmtemplating.qemu.VmDefinition;
+import io.vmtemplating.qemu.qmp.QmpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code launcher clone}: restore, run (or stay paused), serve /healthz, /status, /metrics, POST /pause and /resume
+ * until the guest powers off (exit 0), QEMU dies (non-zero, QEMU's last words in the termination message) or the pod
+ * is deleted (SIGTERM: QMP quit, exit 0).
+ */
+final class CloneRun {
+    private static final Duration QUIT_GRACE = Duration.ofSeconds(20);
+
+    private final LauncherContext context;
+    private final CompletableFuture<LauncherHttp> http = new CompletableFuture<>();
+    private volatile RestoredClone clone;
+    private volatile QemuProcess qemu;
+    private volatile boolean ready;
+    private volatile boolean terminating;
+    private volatile boolean guestShutdown;
+    private volatile long overheadMillis = -1;
+    private volatile long restoreMillis = -1;
+    private NodePaths nodePaths;
+
+    CloneRun(LauncherContext context) {
+        this.context = context;
+    }
+
+    int run() {
+        VmDefinition vm;
+        CloneAdditions additions;
+        VmCloneSpec cloneSpec;
+        try {
+            VmTemplateSpec templateSpec = context.templateSpec();
+            cloneSpec = context.cloneSpec();
+            vm = VmDefinitionRenderer.render(templateSpec, context.paths());
+            additions = VmDefinitionRenderer.additions(cloneSpec, vm);
+        } catch (InvalidSpecException e) {
+            return Launcher.invalid(context.termination(), context.err(), e);
+        }
+        nodePaths = context.nodePaths();
+        List<String> missing = missingTemplateFiles(vm);
+        if (!missing.isEmpty()) {
+            return Launcher.failed(context, LauncherResult.TEMPLATE_FILES_MISSING, "template files missing on this node: "
+                    + String.join(", ", missing) + "; rebuild the template", PodContract.EXIT_TEMPLATE_FILES_MISSING);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::quit, "sigterm"));
+        try {
+            HostFacts host = context.hostFacts();
+            Files.createDirectories(nodePaths.runDir());
+            Files.deleteIfExists(nodePaths.qmpSocket());
+            Files.deleteIfExists(nodePaths.serialSocket());
+            QemuLauncher starter = (argv, paths) -> {
+                QemuProcess started = QemuProcess.start(argv, paths.qemuLog());
+                qemu = started;
+                overheadMillis = context.millisSinceProcessStart();
+                context.err().println("launcher-overhead-ms=" + overheadMillis);
+                ConsoleStream.start(paths.serialSocket(), context.out()::println, started::isAlive);
+                startHttpInBackground();
+                return started;
+            };
+            clone = new CloneRestorer(starter, VmDefinitionRenderer.restoreTimeout(cloneSpec)).restore(vm, nodePaths, host, additions);
+            QmpClient qmp = clone.qmp();
+            qmp.addEventListener(event -> {
+                if (event.name().equals("SHUTDOWN") && event.data().path("guest").asBoolean(false)) {
+                    guestShutdown = true;
+                }
+            });
+            if (Boolean.FALSE.equals(cloneSpec.running())) {
+                // the restorer always continues; spec.running false stops the guest again right away
+                qmp.execute("stop");
+            }
+            restoreMillis = context.millisSinceProcessStart();
+            ready = true;
+            context.err().println("clone " + (Boolean.FALSE.equals(cloneSpec.running()) ? "paused" : "running") + " after restoreMillis="
+                    + restoreMillis + " (restorer: " + clone.timings() + ")");
+            http.join();
+        } catch (Exception e) {
+            if (terminating) {
+                return TemplateBuild.parkUntilHalted();
+            }
+            String message = e.getMessage();
+            if (qemu != null) {
+                qemu.close();
+                if (!message.contains("QEMU said")) {
+                    message += "; QEMU said: " + LauncherContext.tail(nodePaths.qemuLog(), 1500);
+                }
+            }
+            return Launcher.failed(context, LauncherResult.FAILED, "clone restore failed: " + message, Launcher.EXIT_FAILED);
+        }
+        return awaitQemuExit();
+    }
+
+    private int awaitQemuExit() {
+        ProcessHandle.of(qemu.pid()).ifPresent(handle -> handle.onExit().join());
+        qemu.waitForExit(Duration.ofSeconds(5));
+        if (terminating) {
+            return TemplateBuild.parkUntilHalted(); // the SIGTERM hook finishes and exits 0
+        }
+        int code = qemu.exitCode().orElse(-1);
+        if (code == 0 || guestShutdown) {
+            context.termination().write(new LauncherResult(LauncherResult.POWERED_OFF, null, null, null, null, null, null, null, null));
+            context.err().println("guest powered off");
+            return 0;
+        }
+        return Launcher.failed(context, LauncherResult.FAILED, "QEMU exited unexpectedly with code " + code + ": "
+                + LauncherContext.tail(nodePaths.qemuLog(), 1500), Launcher.EXIT_FAILED);
+    }
+
+    private List<String> missingTemplateFiles(VmDefinition vm) {
+        List<String> missing = new ArrayList<>();
+        for (MemoryBackends.Backend backend : MemoryBackends.of(vm)) {
+            if (!Files.isRegularFile(nodePaths.memoryFile(backend.id()))) {
+                missing.add(PodContract.MEMORY_DIR + "/" + backend.id());
+            }
+        }
+        if (!Files.isRegularFile(nodePaths.stateFile())) {
+            missing.add(PodContract.STATE_DIR + "/" + NodePaths.STATE_FILE);
+        }
+        if (!Files.isRegularFile(nodePaths.metadataFile())) {
+            missing.add(PodContract.STATE_DIR + "/" + NodePaths.METADATA_FILE);
+        }
+        return missing;
+    }
+
+    private void startHttpInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                http.complete(serve());
+            } catch (Exception e) {
+                http.completeExceptionally(e);
+            }
+        }, "http-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private LauncherHttp serve() throws Exception {
+        LauncherHttp server = LauncherHttp.start(context.podIp(), PodContract.HTTP_PORT);
+        server.get(PodContract.PATH_HEALTHZ, () -> ready && qemu.isAlive()
+                ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, "restoring\n"));
+        server.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200, statusJson()));
+        server.get(PodContract.PATH_METRICS, () -> LauncherHttp.Response.text(200, metrics()));
+        server.post(PodContract.PATH_PAUSE, () -> command("stop"));
+        server.post(PodContract.PATH_RESUME, () -> command("cont"));
+        return server;
+    }
+
+    private LauncherHttp.Response command(String qmpCommand) throws Exception {
+        if (!ready) {
+            return LauncherHttp.Response.text(503, "restoring\n");
+        }
+        clone.qmp().execute(qmpCommand);
+        return LauncherHttp.Response.json(200, statusJson());
+    }
+
+    private String state() {
+        if (!ready) {
+            return "restoring";
+        }
+        String status = clone.qmp().execute("query-status").path("status").asText();
+        return status.equals("running") ? "running" : status.equals("paused") ? "paused" : status;
+    }
+
+    private String statusJson() throws Exception {
+        StringBuilder json = new StringBuilder("{\"state\":\"").append(state()).append('"')
+                .append(",\"restoreMillis\":").append(restoreMillis)
+                .append(",\"launcherOverheadMillis\":").append(overheadMillis);
+        if (ready) {
+            ProcessMemory.Figures memory = memory();
+            json.append(",\"memory\":{\"rssMiB\":").append(memory.rssMiB()).append(",\"pssMiB\":").append(memory.pssMiB())
+                    .append(",\"privateMiB\":").append(memory.privateMiB())
+                    .append(",\"sharedWithTemplateMiB\":").append(memory.sharedWithTemplateMiB()).append('}');
+        }
+        return json.append('}').toString();
+    }
+
+    private String metrics() throws Exception {
+        StringBuilder text = new StringBuilder();
+        gauge(text, "vmt_clone_running", "1 when the guest runs, 0 when paused or restoring", state().equals("running") ? 1 : 0);
+        gauge(text, "vmt_clone_restore_milliseconds", "launcher process start until the guest ran", restoreMillis);
+        gauge(text, "vmt_launcher_overhead_milliseconds", "launcher process start until QEMU was started", overheadMillis);
+        if (ready) {
+            ProcessMemory.Figures memory = memory();
+            gauge(text, "vmt_clone_rss_mebibytes", "QEMU resident set size", memory.rssMiB());
+            gauge(text, "vmt_clone_pss_mebibytes", "QEMU proportional set size", memory.pssMiB());
+            gauge(text, "vmt_clone_private_mebibytes", "pages only this clone holds", memory.privateMiB());
+            gauge(text, "vmt_clone_shared_with_template_mebibytes", "resident pages still shared with the template file",
+                    memory.sharedWithTemplateMiB());
+        }
+        return text.toString();
+    }
+
+    private static void gauge(StringBuilder text, String name, String help, long value) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
+    }
+
+    private ProcessMemory.Figures memory() throws Exception {
+        Path memoryDir = nodePaths.memoryDir();
+        return ProcessMemory.read(qemu.pid(), memoryDir.toRealPath());
+    }
+
+    /** SIGTERM: QMP quit, wait for QEMU within the grace period, exit 0 (halt: the JVM would exit 143 otherwise). */
+    private void quit() {
+        if (context.termination().written()) {
+            return;
+        }
+        terminating = true;
+        QemuProcess running = qemu;
+        if (running == null || !running.isAlive()) {
+            return;
+        }
+        RestoredClone restored = clone;
+        try {
+            if (restored != null) {
+                restored.qmp().execute("quit");
+            } else {
+                running.close();
+            }
+        } catch (RuntimeException e) {
+            // QEMU may close the socket before it answers: it is quitting
+        }
+        if (!running.waitForExit(QUIT_GRACE)) {
+            running.close();
+        }
+        context.err().println("SIGTERM: QEMU quit");
+        Runtime.getRuntime().halt(0);
+    }
+}

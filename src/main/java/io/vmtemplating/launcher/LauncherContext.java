@@ -1,0 +1,82 @@
+package io.vmtemplating.launcher;
+
+import io.vmtemplating.api.v1alpha1.VmCloneSpec;
+import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
+import io.vmtemplating.qemu.HostFacts;
+import io.vmtemplating.qemu.HostProbe;
+import io.vmtemplating.qemu.NodePaths;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What every launcher mode reads from the pod: environment, resolved paths, the termination message, streams. */
+record LauncherContext(Map<String, String> env, PodPaths paths, long processStartNanos, TerminationMessage termination,
+        PrintStream out, PrintStream err) {
+    /** Not part of the pod contract: lets a node (or a test) name another QEMU binary. */
+    static final String ENV_QEMU_BINARY = "VMT_QEMU_BINARY";
+
+    /**
+     * Not part of the pod contract: tcg|kvm|auto (default auto: KVM when /dev/kvm is usable). On nested hosts /dev/kvm
+     * can open while guests never run under it; such a node (or a test) says tcg.
+     */
+    static final String ENV_ACCEL = "VMT_ACCEL";
+
+    HostFacts hostFacts() {
+        String accel = env.getOrDefault(ENV_ACCEL, "auto");
+        boolean kvm = switch (accel) {
+            case "tcg" -> false;
+            case "kvm" -> true;
+            default -> HostProbe.kvmDeviceUsable();
+        };
+        return new HostFacts(qemuBinary(), kvm, HostProbe.qemuVersion(qemuBinary()));
+    }
+
+    VmTemplateSpec templateSpec() {
+        return Json.parseSpec(PodContract.ENV_TEMPLATE_SPEC, env.get(PodContract.ENV_TEMPLATE_SPEC), VmTemplateSpec.class);
+    }
+
+    VmCloneSpec cloneSpec() {
+        return Json.parseSpec(PodContract.ENV_CLONE_SPEC, env.get(PodContract.ENV_CLONE_SPEC), VmCloneSpec.class);
+    }
+
+    String podIp() {
+        String ip = env.get(PodContract.ENV_POD_IP);
+        return ip == null || ip.isBlank() ? "127.0.0.1" : ip;
+    }
+
+    String qemuBinary() {
+        String binary = env.get(ENV_QEMU_BINARY);
+        return binary == null || binary.isBlank() ? "qemu-system-x86_64" : binary;
+    }
+
+    NodePaths nodePaths() {
+        return new NodePaths(paths.resolve(PodContract.MEMORY_DIR), paths.resolve(PodContract.STATE_DIR), paths.resolve(PodContract.RUN_DIR));
+    }
+
+    long millisSinceProcessStart() {
+        return (System.nanoTime() - processStartNanos) / 1_000_000;
+    }
+
+    /** The last lines of QEMU's log (its stderr), for error messages. */
+    static String tail(Path log, int maxChars) {
+        try {
+            String text = Files.readString(log).strip();
+            return text.length() <= maxChars ? text : "..." + text.substring(text.length() - maxChars);
+        } catch (Exception e) {
+            return "(no QEMU log)";
+        }
+    }
+
+    /** Removes what a failed or aborted build left in a directory, keeping the directory (it is a mount). */
+    static void clearDirectory(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var children = Files.list(directory)) {
+            children.forEach(Cleanup::deleteRecursively);
+        } catch (Exception e) {
+            System.err.println("cannot clear " + directory + ": " + e.getMessage());
+        }
+    }
+}
