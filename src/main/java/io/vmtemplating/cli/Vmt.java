@@ -22,6 +22,7 @@ public final class Vmt {
         commands.put("launcher", (args, out, err) -> io.vmtemplating.launcher.Launcher.run(args, System.getenv(), out, err));
         commands.put("validate", ValidateCommand::run);
         commands.put("run", RunCommand::run);
+        commands.put("demo", DemoCommand::run);
         return commands;
     }
 

@@ -5,17 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A QEMU process's memory from /proc: smaps_rollup for the totals, smaps only for the template file mappings. */
-final class ProcessMemory {
+public final class ProcessMemory {
     private static final long KIB_PER_MIB = 1024;
 
-    record Figures(long rssMiB, long pssMiB, long privateMiB, long sharedWithTemplateMiB) {
+    public record Figures(long rssMiB, long pssMiB, long privateMiB, long sharedWithTemplateMiB) {
     }
 
     private ProcessMemory() {
     }
 
     /** @param templateMemoryDir pages mapped from files under it and not yet copied are shared with the template */
-    static Figures read(long pid, Path templateMemoryDir) throws IOException {
+    public static Figures read(long pid, Path templateMemoryDir) throws IOException {
         String rollup = Files.readString(Path.of("/proc", Long.toString(pid), "smaps_rollup"));
         String smaps = Files.readString(Path.of("/proc", Long.toString(pid), "smaps"));
         return parse(rollup, smaps, templateMemoryDir.toString() + "/");

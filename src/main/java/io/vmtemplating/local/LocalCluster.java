@@ -90,6 +90,9 @@ public final class LocalCluster implements AutoCloseable {
                 env.put(name, value);
             }
         }
+        // /dev/kvm can open on nested hosts whose guests then hang (seen on the development machines):
+        // local mode runs TCG unless VMT_ACCEL says kvm or auto
+        env.put("VMT_ACCEL", System.getenv().getOrDefault("VMT_ACCEL", "tcg"));
         LocalNode node = new LocalNode(client, stateDir.resolve("node"), entrypoint, env);
         node.start();
         return new LocalCluster(server, client, operator, node, stateDir, deleteStateOnClose);
@@ -124,7 +127,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,0 +1,139 @@
+package io.vmtemplating.cli;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.launcher.PodPaths;
+import io.vmtemplating.launcher.ProcessMemory;
+import io.vmtemplating.launcher.VmDefinitionRenderer;
+import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.qemu.HostFacts;
+import io.vmtemplating.qemu.HostProbe;
+import io.vmtemplating.qemu.NodePaths;
+import io.vmtemplating.qemu.QemuCommandLine;
+import io.vmtemplating.qemu.QemuProcess;
+import io.vmtemplating.qemu.Role;
+import io.vmtemplating.qemu.SerialConsole;
+import io.vmtemplating.qemu.VmDefinition;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code vmt demo}: samples/demo/ (a template and 3 clones) on a cluster of this machine with real QEMU, then one
+ * cold-booted VM of the same guest for comparison; prints the table and leaves nothing running or on disk.
+ */
+final class DemoCommand {
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    private DemoCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        try (LocalSession session = LocalSession.start(err)) {
+            List<HasMetadata> objects = LocalSession.read(List.of(session.samples().resolve("demo")));
+            session.apply(objects, out, err);
+            VmTemplate template = awaitTemplate(session, "demo", err);
+            if (template.getStatus().phase() != TemplatePhase.Ready) {
+                err.println("template failed: " + template.getStatus().conditions().get(0).message());
+                return 1;
+            }
+            List<VmClone> clones = awaitClones(session, objects, err);
+            ColdVm cold = coldBoot(session, template, err);
+
+            out.println();
+            out.printf("| VM | start | private MiB | shared with template MiB | PSS MiB |%n|---|---|---|---|---|%n");
+            out.printf("| template demo (512 MiB guest) | boot %.1f s, freeze %d ms | | | |%n",
+                    template.getStatus().bootMillis() / 1000.0, template.getStatus().freezeMillis());
+            long clonePss = 0;
+            for (VmClone clone : clones) {
+                var memory = clone.getStatus().memory();
+                clonePss += memory == null ? 0 : memory.pssMiB();
+                out.printf("| clone %s | restore %d ms | %s | %s | %s |%n", clone.getMetadata().getName(),
+                        clone.getStatus().restoreMillis(), memory == null ? "?" : memory.privateMiB(),
+                        memory == null ? "?" : memory.sharedWithTemplateMiB(), memory == null ? "?" : memory.pssMiB());
+            }
+            out.printf("| cold VM, same guest | boot %.1f s | %d | 0 | %d |%n", cold.bootMillis / 1000.0, cold.memory.privateMiB(),
+                    cold.memory.pssMiB());
+            out.printf("%n%d clones: %d MiB PSS in total, %d MiB each; %d cold VMs would take about %d MiB. "
+                    + "Clone start is %.0fx faster than a cold boot.%n", clones.size(), clonePss,
+                    clones.isEmpty() ? 0 : clonePss / clones.size(), clones.size(), cold.memory.pssMiB() * clones.size(),
+                    cold.bootMillis / (double) Math.max(1, clones.stream().mapToLong(c -> c.getStatus().restoreMillis()).max().orElse(1)));
+
+            err.println("cleaning up: deleting clones, then the template (its files are removed from the node)");
+            session.deleteAll(Duration.ofSeconds(120));
+            return 0;
+        }
+    }
+
+    private static VmTemplate awaitTemplate(LocalSession session, String name, PrintStream err) throws InterruptedException {
+        Instant start = Instant.now();
+        while (Duration.between(start, Instant.now()).compareTo(TIMEOUT) < 0) {
+            VmTemplate template = session.template(name);
+            TemplatePhase phase = template == null || template.getStatus() == null ? null : template.getStatus().phase();
+            err.printf("\rtemplate %s: %s (%d s)   ", name, phase == null ? "Pending" : phase,
+                    Duration.between(start, Instant.now()).toSeconds());
+            if (phase == TemplatePhase.Ready || phase == TemplatePhase.Failed) {
+                err.println();
+                return template;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("template " + name + " not Ready within " + TIMEOUT.toMinutes() + " min");
+    }
+
+    private static List<VmClone> awaitClones(LocalSession session, List<HasMetadata> objects, PrintStream err)
+            throws InterruptedException {
+        List<String> names = objects.stream().filter(o -> o instanceof VmClone).map(o -> o.getMetadata().getName()).toList();
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            List<VmClone> clones = names.stream().map(session::clone).toList();
+            boolean done = clones.stream().allMatch(c -> c != null && c.getStatus() != null
+                    && (c.getStatus().phase() == ClonePhase.Failed
+                        || (c.getStatus().phase() == ClonePhase.Running && c.getStatus().memory() != null)));
+            if (done) {
+                clones.forEach(c -> err.println("clone " + c.getMetadata().getName() + ": " + c.getStatus().phase()));
+                return clones;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("clones not Running within " + TIMEOUT.toMinutes() + " min");
+    }
+
+    private record ColdVm(long bootMillis, ProcessMemory.Figures memory) {
+    }
+
+    /** One VM booted the ordinary way from the same spec, measured like the clones. */
+    private static ColdVm coldBoot(LocalSession session, VmTemplate template, PrintStream err) throws Exception {
+        Path guest = session.cluster().onNode("/var/lib/vmtemplating/guest");
+        Path dir = Files.createTempDirectory(Path.of("/dev/shm").toFile().isDirectory() ? Path.of("/dev/shm") : Path.of("/tmp"), "vmt-cold");
+        try {
+            PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest.resolve("vmlinuz") + ":/vmt/boot/initrd=" + guest.resolve("initrd.gz"));
+            VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths);
+            NodePaths node = new NodePaths(dir.resolve("memory"), dir.resolve("state"), dir.resolve("run"));
+            Files.createDirectories(node.memoryDir());
+            Files.createDirectories(node.stateDir());
+            Files.createDirectories(node.runDir());
+            HostFacts probed = HostProbe.probe("qemu-system-x86_64");
+            boolean kvm = "kvm".equals(System.getenv("VMT_ACCEL")) || ("auto".equals(System.getenv("VMT_ACCEL")) && probed.kvmUsable());
+            HostFacts host = new HostFacts(probed.qemuBinary(), kvm, probed.qemuVersion());
+            err.println("cold-booting one VM of the same guest for comparison ...");
+            long start = System.nanoTime();
+            try (QemuProcess qemu = QemuProcess.start(QemuCommandLine.build(vm, node, host, Role.TEMPLATE), node.qemuLog());
+                 SerialConsole console = SerialConsole.connect(node.serialSocket(), Duration.ofSeconds(30))) {
+                String pattern = template.getSpec().freeze().serialConsolePattern();
+                console.awaitLine(line -> line.contains(pattern), Duration.ofMinutes(5))
+                        .orElseThrow(() -> new IllegalStateException("cold VM did not print " + pattern));
+                long bootMillis = (System.nanoTime() - start) / 1_000_000;
+                return new ColdVm(bootMillis, ProcessMemory.read(qemu.pid(), node.memoryDir()));
+            }
+        } finally {
+            io.vmtemplating.local.LocalCluster.deleteTree(dir);
+        }
+    }
+}
