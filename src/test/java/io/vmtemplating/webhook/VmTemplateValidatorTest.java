@@ -105,8 +105,8 @@ class VmTemplateValidatorTest {
         testCapability("postcopy-ram", "postcopy-ram needs guest RAM in the migration stream (QEMU: Postcopy is not"
                 + " compatible with ignore-shared); remove it");
         testCapability("x-ignore-shared", "x-ignore-shared is always on for the state save; remove it");
-        testCapability("multifd", "multifd only matters for live migration over a network, not for saving a stopped"
-                + " VM's device state to a file; remove it (allowed: events, validate-uuid)");
+        testCapability("multifd", "multifd is for live migration or for saving RAM, but the template's state is saved"
+                + " from a stopped VM with its RAM left in the memory file (x-ignore-shared); remove it (allowed: events, validate-uuid)");
         testCapability("turbo", "\"turbo\" is not a QEMU 10 migration capability this operator allows; use one of"
                 + " events, validate-uuid or remove it");
         testError(spec -> spec.withObject("/freeze").putArray("migrationCapabilities").add("events").add("validate-uuid"));
