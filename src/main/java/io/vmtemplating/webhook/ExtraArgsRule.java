@@ -198,6 +198,11 @@ final class ExtraArgsRule {
         } else if (option.equals("-netdev") && !parsed.implied().equals("user")) {
             out.add(valueAt, "-netdev " + parsed.implied() + " needs host network devices the pod does not have;"
                     + " use spec.devices.network.mode user");
+        } else if (option.equals("-netdev") && parsed.properties().containsKey("guestfwd")) {
+            // guestfwd=...-cmd:... runs a host command for each guest connection
+            out.add(valueAt, "guestfwd connects the guest to host commands or sockets; remove it");
+        } else if (option.equals("-netdev") && parsed.properties().containsKey("hostfwd")) {
+            out.add(valueAt, "hostfwd belongs to each clone, not to the template; use VmClone spec.portForwards");
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
  */
 final class MigrationCapabilityRule {
 
-    /** Harmless for a file: save of a stopped VM: QMP events, and a UUID check on restore. */
+    /** QMP events and a UUID check on restore; QEMU 10.0.2 saves and restores (x-ignore-shared, file:) with both on. */
     static final Set<String> ALLOWED = Set.of("events", "validate-uuid");
 
     private static final String DISCARDS_RAM = " discards RAM after sending it, which would punch holes"
@@ -27,7 +27,7 @@ final class MigrationCapabilityRule {
             "postcopy-blocktime", "postcopy-blocktime" + POSTCOPY,
             "x-ignore-shared", "x-ignore-shared is always on for the state save; remove it");
 
-    /** QEMU 10 capabilities for live or network migration: nothing to gain when saving a stopped VM to a file. */
+    /** QEMU 10 capabilities for live migration, RAM transfer or block migration: nothing to do for a stopped VM whose RAM is not saved. */
     private static final Set<String> USELESS = Set.of(
             "xbzrle", "rdma-pin-all", "auto-converge", "zero-blocks", "x-colo", "return-path",
             "pause-before-switchover", "multifd", "dirty-bitmaps", "late-block-activate", "background-snapshot",
@@ -48,8 +48,9 @@ final class MigrationCapabilityRule {
             } else if (REFUSED.containsKey(capability)) {
                 out.add(at, REFUSED.get(capability));
             } else if (USELESS.contains(capability)) {
-                out.add(at, capability + " only matters for live migration over a network, not for saving a"
-                        + " stopped VM's device state to a file; remove it (allowed: " + allowedList() + ")");
+                out.add(at, capability + " is for live migration or for saving RAM, but the template's state is"
+                        + " saved from a stopped VM with its RAM left in the memory file (x-ignore-shared); remove it"
+                        + " (allowed: " + allowedList() + ")");
             } else if (!ALLOWED.contains(capability)) {
                 out.add(at, "\"" + capability + "\" is not a QEMU 10 migration capability this operator"
                         + " allows; use one of " + allowedList() + " or remove it");

@@ -1,6 +1,5 @@
 package io.vmtemplating.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,14 +21,13 @@ import static org.hamcrest.Matchers.not;
 @WithKubernetesTestServer(crud = true)
 class AdmissionResourceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     KubernetesClient client;
 
     @Test
     void validTemplateIsAllowed() {
-        post("/validate/vmtemplates", review("CREATE", Fixtures.tree(Fixtures.TEMPLATE), null))
+        post("/validate/vmtemplates", AdmissionReviews.review("CREATE", Fixtures.tree(Fixtures.TEMPLATE), null))
                 .statusCode(200)
                 .body("apiVersion", equalTo("admission.k8s.io/v1"))
                 .body("kind", equalTo("AdmissionReview"))
@@ -42,7 +40,7 @@ class AdmissionResourceTest {
         ObjectNode template = Fixtures.tree(Fixtures.TEMPLATE);
         template.withObject("/spec/devices/balloon").put("freePageReporting", true);
         template.withObject("/spec/qemu").putArray("extraArgs").add("-mem-path").add("/dev/hugepages");
-        post("/validate/vmtemplates", review("CREATE", template, null))
+        post("/validate/vmtemplates", AdmissionReviews.review("CREATE", template, null))
                 .statusCode(200)
                 .body("response.allowed", equalTo(false))
                 .body("response.status.code", equalTo(422))
@@ -56,12 +54,12 @@ class AdmissionResourceTest {
     void templateUpdateMayNotChangeTheSpec() {
         ObjectNode changed = Fixtures.tree(Fixtures.TEMPLATE);
         changed.withObject("/spec").put("cpus", 4);
-        post("/validate/vmtemplates", review("UPDATE", changed, Fixtures.tree(Fixtures.TEMPLATE)))
+        post("/validate/vmtemplates", AdmissionReviews.review("UPDATE", changed, Fixtures.tree(Fixtures.TEMPLATE)))
                 .body("response.allowed", equalTo(false))
                 .body("response.status.message", equalTo("spec.cpus: " + VmTemplateValidator.IMMUTABLE));
         ObjectNode labelled = Fixtures.tree(Fixtures.TEMPLATE);
         labelled.withObject("/metadata").putObject("labels").put("a", "b");
-        post("/validate/vmtemplates", review("UPDATE", labelled, Fixtures.tree(Fixtures.TEMPLATE)))
+        post("/validate/vmtemplates", AdmissionReviews.review("UPDATE", labelled, Fixtures.tree(Fixtures.TEMPLATE)))
                 .body("response.allowed", equalTo(true));
     }
 
@@ -72,10 +70,10 @@ class AdmissionResourceTest {
         client.resource(Fixtures.template(template)).inNamespace("default").createOr(existing -> existing.update());
         ObjectNode clone = Fixtures.tree(Fixtures.CLONE);
         clone.withObject("/spec/templateRef").put("name", "existing");
-        post("/validate/vmclones", review("CREATE", clone, null)).body("response.allowed", equalTo(true));
+        post("/validate/vmclones", AdmissionReviews.review("CREATE", clone, null)).body("response.allowed", equalTo(true));
         clone.withObject("/spec").put("cpus", 8);
         clone.withObject("/spec/memory").put("size", "1Gi");
-        post("/validate/vmclones", review("CREATE", clone, null))
+        post("/validate/vmclones", AdmissionReviews.review("CREATE", clone, null))
                 .body("response.allowed", equalTo(false))
                 .body("response.status.message", equalTo(
                         "spec.cpus: 8 does not match VmTemplate existing (2): device state only restores into the same VM; set 2 or remove it\n"
@@ -88,28 +86,28 @@ class AdmissionResourceTest {
         ObjectNode clone = Fixtures.tree(Fixtures.CLONE);
         clone.withObject("/spec/templateRef").put("name", "not-yet-applied");
         clone.withObject("/spec").put("cpus", 8);
-        post("/validate/vmclones", review("CREATE", clone, null)).body("response.allowed", equalTo(true));
+        post("/validate/vmclones", AdmissionReviews.review("CREATE", clone, null)).body("response.allowed", equalTo(true));
     }
 
     @Test
     void cloneTemplateRefIsImmutable() {
         ObjectNode renamed = Fixtures.tree(Fixtures.CLONE);
         renamed.withObject("/spec/templateRef").put("name", "other");
-        post("/validate/vmclones", review("UPDATE", renamed, Fixtures.tree(Fixtures.CLONE)))
+        post("/validate/vmclones", AdmissionReviews.review("UPDATE", renamed, Fixtures.tree(Fixtures.CLONE)))
                 .body("response.allowed", equalTo(false))
                 .body("response.status.message", equalTo("spec.templateRef: " + VmCloneValidator.TEMPLATE_REF_IMMUTABLE));
     }
 
     @Test
     void wrongKindIsACleanDeny() {
-        post("/validate/vmtemplates", review("CREATE", Fixtures.tree(Fixtures.CLONE), null))
+        post("/validate/vmtemplates", AdmissionReviews.review("CREATE", Fixtures.tree(Fixtures.CLONE), null))
                 .statusCode(200)
                 .body("response.allowed", equalTo(false))
                 .body("response.status.code", equalTo(400))
                 .body("response.status.message", equalTo("request.object: expected a VmTemplate, got VmClone;"
                         + " this endpoint validates VmTemplates only"));
         ObjectNode pod = Fixtures.tree("{apiVersion: v1, kind: Pod, metadata: {name: p}}");
-        post("/validate/vmclones", review("CREATE", pod, null)).body("response.allowed", equalTo(false));
+        post("/validate/vmclones", AdmissionReviews.review("CREATE", pod, null)).body("response.allowed", equalTo(false));
     }
 
     @Test
@@ -117,19 +115,19 @@ class AdmissionResourceTest {
         ObjectNode template = Fixtures.tree(Fixtures.TEMPLATE);
         template.withObject("/spec/memory").put("backend", "zfs");
         template.withObject("/spec").put("memroy", "x");
-        post("/validate/vmtemplates", review("CREATE", template, null))
+        post("/validate/vmtemplates", AdmissionReviews.review("CREATE", template, null))
                 .body("response.allowed", equalTo(false))
                 .body("response.status.message", allOf(containsString("spec."), not(containsString("Exception"))));
         ObjectNode cpus = Fixtures.tree(Fixtures.TEMPLATE);
         cpus.withObject("/spec").putArray("cpus").add(1);
-        post("/validate/vmtemplates", review("CREATE", cpus, null))
+        post("/validate/vmtemplates", AdmissionReviews.review("CREATE", cpus, null))
                 .body("response.allowed", equalTo(false))
                 .body("response.status.message", equalTo("spec.cpus: has the wrong type; see kubectl explain for this field"));
     }
 
     @Test
     void garbageIsA4xxNeverA500() {
-        String valid = review("CREATE", Fixtures.tree(Fixtures.TEMPLATE), null);
+        String valid = AdmissionReviews.review("CREATE", Fixtures.tree(Fixtures.TEMPLATE), null);
         for (String path : new String[] {"/validate/vmtemplates", "/validate/vmclones"}) {
             for (String body : new String[] {"", "   ", "{", "null", "[]", "42", "\"text\"", "{\"kind\":\"AdmissionReview\"}",
                     "{\"kind\":\"AdmissionReview\",\"request\":{\"uid\":7}}", "\u0000\u0001binary", "<xml/>",
@@ -162,18 +160,5 @@ class AdmissionResourceTest {
 
     private static ValidatableResponse post(String path, String body) {
         return given().contentType("application/json").body(body).post(path).then();
-    }
-
-    static String review(String operation, ObjectNode object, ObjectNode oldObject) {
-        ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-        ObjectNode request = review.putObject("request").put("uid", "uid-1").put("operation", operation)
-                .put("namespace", "default").put("name", object.path("metadata").path("name").asText());
-        request.putObject("kind").put("group", "vmtemplating.io").put("version", "v1alpha1")
-                .put("kind", object.path("kind").asText());
-        request.set("object", object);
-        if (oldObject != null) {
-            request.set("oldObject", oldObject);
-        }
-        return review.toString();
     }
 }

@@ -8,11 +8,14 @@ import io.vmtemplating.api.v1alpha1.VmTemplate;
 
 import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Minimal valid objects as editable trees, so each test case changes one field in one line. */
 public final class Fixtures {
 
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Map<String, ObjectNode> PARSED = new ConcurrentHashMap<>();
 
     public static final String TEMPLATE = """
             apiVersion: vmtemplating.io/v1alpha1
@@ -66,12 +69,15 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** A fresh, editable tree; parsed once per text (the generated-input test asks thousands of times). */
     public static ObjectNode tree(String yaml) {
-        try {
-            return (ObjectNode) YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PARSED.computeIfAbsent(yaml, text -> {
+            try {
+                return (ObjectNode) YAML.readTree(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).deepCopy();
     }
 
     public static VmTemplate template(JsonNode tree) {

@@ -72,8 +72,8 @@ class GeneratedInputTest {
     private static void assertAdmissionAgrees(ObjectNode template, ObjectNode clone) {
         ResourceReader.Result<VmTemplate> parsed = ResourceReader.read(template, VmTemplate.class);
         AdmissionHandler handler = new AdmissionHandler((ns, name) -> Optional.ofNullable(parsed.resource()));
-        AdmissionReply templateReply = handler.reviewTemplate(AdmissionResourceTest.review("CREATE", template, null));
-        AdmissionReply cloneReply = handler.reviewClone(AdmissionResourceTest.review("UPDATE", clone, randomlyOld(clone)));
+        AdmissionReply templateReply = handler.reviewTemplate(AdmissionReviews.review("CREATE", template, null));
+        AdmissionReply cloneReply = handler.reviewClone(AdmissionReviews.review("UPDATE", clone, randomlyOld(clone)));
         for (AdmissionReply reply : List.of(templateReply, cloneReply)) {
             assertEquals(200, reply.httpStatus(), reply.body());
             assertTrue(!reply.body().contains("Exception"), reply.body());

