@@ -76,13 +76,13 @@ final class DemoCommand {
         while (Duration.between(start, Instant.now()).compareTo(TIMEOUT) < 0) {
             VmTemplate template = session.template(name);
             TemplatePhase phase = template == null || template.getStatus() == null ? null : template.getStatus().phase();
-            err.printf("\rtemplate %s: %s (%d s)   ", name, phase == null ? "Pending" : phase,
+            err.printf("template %s: %s (%d s)%n", name, phase == null ? "Pending" : phase,
                     Duration.between(start, Instant.now()).toSeconds());
             if (phase == TemplatePhase.Ready || phase == TemplatePhase.Failed) {
                 err.println();
                 return template;
             }
-            Thread.sleep(500);
+            Thread.sleep(3000);
         }
         throw new IllegalStateException("template " + name + " not Ready within " + TIMEOUT.toMinutes() + " min");
     }

@@ -27,6 +27,12 @@ public final class Vmt {
     }
 
     public static void main(String[] args) {
+        // the embedded API server and the operator log every request at INFO: keep the terminal for the user
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

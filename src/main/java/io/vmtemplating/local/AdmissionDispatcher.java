@@ -61,7 +61,8 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
         Class<? extends HasMetadata> type = KINDS.get(path.group(2));
         try {
             Optional<HasMetadata> old = update ? stored(path.group(2), namespace, path.group(3)) : Optional.empty();
-            JsonNode body = JSON.readTree(request.getUtf8Body());
+            // getBytes() leaves the body in place for the storage behind us (reading it would consume it)
+            JsonNode body = JSON.readTree(request.getBody().getBytes());
             JsonNode next = "PATCH".equals(request.getMethod()) && old.isPresent()
                     ? applyPatch(JSON.valueToTree(old.get()), body, request.getHeader("Content-Type"))
                     : body;

@@ -87,11 +87,21 @@ public final class LocalSession implements AutoCloseable {
                 files.add(path);
             }
             for (Path file : files) {
-                Object parsed = Serialization.unmarshal(Files.readString(file));
-                if (parsed instanceof List<?> list) {
-                    list.forEach(o -> objects.add((HasMetadata) o));
-                } else if (parsed != null) {
-                    objects.add((HasMetadata) parsed);
+                var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+                try (var documents = yaml.readerFor(com.fasterxml.jackson.databind.JsonNode.class).readValues(file.toFile())) {
+                    while (documents.hasNext()) {
+                        com.fasterxml.jackson.databind.JsonNode document = (com.fasterxml.jackson.databind.JsonNode) documents.next();
+                        if (document == null || document.isNull() || document.isEmpty()) {
+                            continue;
+                        }
+                        // our kinds as our classes: fabric8 would otherwise hand out generic resources
+                        Class<? extends HasMetadata> type = switch (document.path("kind").asText()) {
+                            case "VmTemplate" -> VmTemplate.class;
+                            case "VmClone" -> VmClone.class;
+                            default -> io.fabric8.kubernetes.api.model.GenericKubernetesResource.class;
+                        };
+                        objects.add(Serialization.unmarshal(document.toString(), type));
+                    }
                 }
             }
         }
