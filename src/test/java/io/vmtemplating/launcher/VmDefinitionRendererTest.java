@@ -24,7 +24,7 @@ class VmDefinitionRendererTest {
     private static final String FREEZE = "\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"READY\"}";
 
     private static VmTemplateSpec spec(String fields) {
-        return Json.parseSpec("VMT_TEMPLATE_SPEC", "{" + fields + "}", VmTemplateSpec.class);
+        return SpecJson.parse("VMT_TEMPLATE_SPEC", "{" + fields + "}", VmTemplateSpec.class);
     }
 
     private static VmDefinition render(String fields) {
@@ -109,7 +109,7 @@ class VmDefinitionRendererTest {
     @Test
     void notJsonNamesTheVariable() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> Json.parseSpec("VMT_TEMPLATE_SPEC", "memory: 1Gi", VmTemplateSpec.class));
+                () -> SpecJson.parse("VMT_TEMPLATE_SPEC", "memory: 1Gi", VmTemplateSpec.class));
         assertEquals("VMT_TEMPLATE_SPEC", e.field());
     }
 
@@ -134,13 +134,13 @@ class VmDefinitionRendererTest {
     @Test
     void cloneAdditions() {
         VmDefinition vm = render("\"memory\":{\"size\":\"1Gi\"}," + BOOT + ",\"devices\":{\"network\":{\"mode\":\"user\"},\"virtioMem\":{\"size\":\"512Mi\"}}");
-        VmCloneSpec clone = Json.parseSpec("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"},\"virtioMem\":{\"requestedSize\":\"256Mi\"},"
+        VmCloneSpec clone = SpecJson.parse("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"},\"virtioMem\":{\"requestedSize\":\"256Mi\"},"
                 + "\"portForwards\":[{\"podPort\":2222,\"guestPort\":22},{\"protocol\":\"udp\",\"podPort\":5353,\"guestPort\":53}],"
                 + "\"memory\":{\"size\":\"1Gi\"},\"cpus\":1}", VmCloneSpec.class);
         assertEquals(new CloneAdditions(256, List.of(new CloneAdditions.PortForward("tcp", 2222, 22), new CloneAdditions.PortForward("udp", 5353, 53))),
                 VmDefinitionRenderer.additions(clone, vm));
         assertEquals(CloneAdditions.NONE, VmDefinitionRenderer.additions(
-                Json.parseSpec("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"}}", VmCloneSpec.class), vm));
+                SpecJson.parse("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"}}", VmCloneSpec.class), vm));
     }
 
     static Stream<Arguments> refusedClones() {
@@ -155,7 +155,7 @@ class VmDefinitionRendererTest {
     @MethodSource("refusedClones")
     void refusedClones(String fields, String expected) {
         VmDefinition vm = render("\"memory\":{\"size\":\"1Gi\"}," + BOOT);
-        VmCloneSpec clone = Json.parseSpec("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"}," + fields + "}", VmCloneSpec.class);
+        VmCloneSpec clone = SpecJson.parse("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"}," + fields + "}", VmCloneSpec.class);
         assertEquals(expected, assertThrows(InvalidSpecException.class, () -> VmDefinitionRenderer.additions(clone, vm)).getMessage());
     }
 }
