@@ -86,6 +86,8 @@ class LauncherQemuTest {
             assertEquals("running", status.path("state").asText(), status.toString());
             assertTrue(status.path("restoreMillis").asLong() > 0, status.toString());
             assertTrue(status.path("launcherOverheadMillis").asLong() > 0, status.toString());
+            System.out.println("[launcher] clone launcherOverheadMillis=" + status.path("launcherOverheadMillis") + " restoreMillis="
+                    + status.path("restoreMillis") + " memory=" + status.path("memory"));
             JsonNode memory = status.path("memory");
             long rss = memory.path("rssMiB").asLong();
             assertTrue(rss > 0 && rss < 1024, status.toString());
@@ -134,6 +136,44 @@ class LauncherQemuTest {
             assertEquals("TemplateFilesMissing", result.path("outcome").asText());
             assertTrue(result.path("error").asText().contains("/vmt/memory/pc.ram"), result.toString());
             assertTrue(clone.qemu().isEmpty());
+        }
+    }
+
+    @Test
+    void cloneAskedNotToRunStaysPaused() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"},\"running\":false}");
+        assertEquals(0, templateExit, "template build failed: " + template.stderr());
+        try (LauncherProcess clone = LauncherProcess.start("clone", env, templatePaths("run-paused"), root.resolve("clone-paused"))) {
+            clone.awaitReady(Duration.ofSeconds(60));
+            assertEquals("paused", Json.MAPPER.readTree(clone.get("/status").body()).path("state").asText());
+            clone.process.destroy();
+            assertEquals(0, clone.waitForExit(Duration.ofSeconds(30)), clone.stderr());
+        }
+    }
+
+    @Test
+    void templateAbortedBySigtermRemovesItsPartialFiles() throws Exception {
+        Path memory = Files.createDirectories(root.resolve("abort/memory"));
+        Path state = Files.createDirectories(root.resolve("abort/state"));
+        String paths = "/vmt/memory=" + memory + ":/vmt/state=" + state + ":/vmt/run=" + root.resolve("abort/run") + ":" + TestGuest.bootPathMap();
+        try (LauncherProcess build = LauncherProcess.start("template", env(), paths, root.resolve("abort/out"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.exists(memory.resolve("pc.ram")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(memory.resolve("pc.ram")), "QEMU created its memory file: " + build.stderr());
+            ProcessHandle qemu = build.qemu().orElseThrow();
+            build.process.destroy(); // SIGTERM
+            assertNotEquals(0, build.waitForExit(Duration.ofSeconds(30)));
+            assertEquals("{\"outcome\":\"Failed\",\"error\":\"aborted by SIGTERM\"}", build.terminationMessage().toString());
+            assertFalse(qemu.isAlive());
+            try (var left = Files.list(memory)) {
+                assertEquals(0, left.count(), "memory dir emptied");
+            }
+            try (var left = Files.list(state)) {
+                assertEquals(0, left.count(), "state dir emptied");
+            }
         }
     }
 }
