@@ -7,7 +7,9 @@ import io.vmtemplating.qemu.CloneRestorer;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.MemoryBackends;
 import io.vmtemplating.qemu.NodePaths;
+import io.vmtemplating.qemu.QemuCommandLine;
 import io.vmtemplating.qemu.QemuLauncher;
+import io.vmtemplating.qemu.Role;
 import io.vmtemplating.qemu.QemuProcess;
 import io.vmtemplating.qemu.RestoredClone;
 import io.vmtemplating.qemu.VmDefinition;
@@ -63,17 +65,24 @@ final class CloneRun {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::quit, "sigterm"));
         try {
-            HostFacts host = context.hostFacts();
+            HostFacts commandLineHost = context.hostFactsForCommandLine();
+            List<String> argv = QemuCommandLine.build(vm, nodePaths, commandLineHost, Role.CLONE);
             Files.createDirectories(nodePaths.runDir());
             Files.deleteIfExists(nodePaths.qmpSocket());
             Files.deleteIfExists(nodePaths.serialSocket());
-            QemuLauncher starter = (argv, paths) -> {
-                QemuProcess started = QemuProcess.start(argv, paths.qemuLog());
-                qemu = started;
-                overheadMillis = context.millisSinceProcessStart();
-                context.err().println("launcher-overhead-ms=" + overheadMillis);
-                ConsoleStream.start(paths.serialSocket(), context.out()::println, started::isAlive);
-                startHttpInBackground();
+            // QEMU first: it loads its libraries and waits (-incoming defer) while the restorer's template check
+            // (metadata JSON, QEMU version) runs; a failed check stops it before anything is loaded
+            QemuProcess started = QemuProcess.start(argv, nodePaths.qemuLog());
+            qemu = started;
+            overheadMillis = context.millisSinceProcessStart();
+            context.err().println("launcher-overhead-ms=" + overheadMillis);
+            ConsoleStream.start(nodePaths.serialSocket(), context.out()::println, started::isAlive);
+            startHttpInBackground();
+            HostFacts host = context.withProbedVersion(commandLineHost);
+            QemuLauncher starter = (restorerArgv, paths) -> {
+                if (!restorerArgv.equals(argv)) {
+                    throw new IllegalStateException("the restorer built another command line than the launcher started: " + restorerArgv);
+                }
                 return started;
             };
             clone = new CloneRestorer(starter, VmDefinitionRenderer.restoreTimeout(cloneSpec)).restore(vm, nodePaths, host, additions);

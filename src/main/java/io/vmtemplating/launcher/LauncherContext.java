@@ -22,22 +22,30 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
      */
     static final String ENV_ACCEL = "VMT_ACCEL";
 
-    HostFacts hostFacts() {
+    /** What the command line needs, without running {@code qemu --version} (a process start before QEMU's). */
+    HostFacts hostFactsForCommandLine() {
         String accel = env.getOrDefault(ENV_ACCEL, "auto");
         boolean kvm = switch (accel) {
             case "tcg" -> false;
             case "kvm" -> true;
             default -> HostProbe.kvmDeviceUsable();
         };
-        return new HostFacts(qemuBinary(), kvm, HostProbe.qemuVersion(qemuBinary()));
+        // QemuCommandLine never reads the version; the freezer records QEMU's own answer to query-version
+        return new HostFacts(qemuBinary(), kvm, VERSION_NOT_PROBED);
+    }
+
+    static final String VERSION_NOT_PROBED = "not-probed";
+
+    HostFacts withProbedVersion(HostFacts facts) {
+        return new HostFacts(facts.qemuBinary(), facts.kvmUsable(), HostProbe.qemuVersion(facts.qemuBinary()));
     }
 
     VmTemplateSpec templateSpec() {
-        return Json.parseSpec(PodContract.ENV_TEMPLATE_SPEC, env.get(PodContract.ENV_TEMPLATE_SPEC), VmTemplateSpec.class);
+        return SpecJson.parse(PodContract.ENV_TEMPLATE_SPEC, env.get(PodContract.ENV_TEMPLATE_SPEC), VmTemplateSpec.class);
     }
 
     VmCloneSpec cloneSpec() {
-        return Json.parseSpec(PodContract.ENV_CLONE_SPEC, env.get(PodContract.ENV_CLONE_SPEC), VmCloneSpec.class);
+        return SpecJson.parse(PodContract.ENV_CLONE_SPEC, env.get(PodContract.ENV_CLONE_SPEC), VmCloneSpec.class);
     }
 
     String podIp() {

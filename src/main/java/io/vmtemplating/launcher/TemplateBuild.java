@@ -55,7 +55,7 @@ final class TemplateBuild {
         Runtime.getRuntime().addShutdownHook(new Thread(this::abort, "sigterm"));
         LauncherHttp http = null;
         try {
-            HostFacts host = context.hostFacts();
+            HostFacts host = context.hostFactsForCommandLine();
             List<String> argv;
             try {
                 argv = QemuCommandLine.build(vm, nodePaths, host, Role.TEMPLATE);

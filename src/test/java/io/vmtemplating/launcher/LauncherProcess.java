@@ -1,0 +1,122 @@
+package io.vmtemplating.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One launcher run as its own process, the way a pod runs it: {@code java ... Vmt launcher <mode>} with env. */
+final class LauncherProcess implements AutoCloseable {
+    private static final AtomicInteger NEXT_IP = new AtomicInteger(20 + (int) (ProcessHandle.current().pid() % 100));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final Process process;
+    final Path dir;
+    final String podIp;
+
+    private LauncherProcess(Process process, Path dir, String podIp) {
+        this.process = process;
+        this.dir = dir;
+        this.podIp = podIp;
+    }
+
+    /** A distinct 127.0.0.x per process, so that every launcher can bind port 8080. */
+    static String nextPodIp() {
+        return "127.0.0." + (NEXT_IP.getAndIncrement() % 200 + 20);
+    }
+
+    /** @param dir receives stdout, stderr and (through the path map) the termination message */
+    static LauncherProcess start(String mode, Map<String, String> env, String pathMap, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String podIp = nextPodIp();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), "io.vmtemplating.cli.Vmt", "launcher", mode));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("VMT_") || k.equals("POD_IP"));
+        builder.environment().putAll(env);
+        builder.environment().put("POD_IP", podIp);
+        builder.environment().put("VMT_PATH_MAP", pathMap + ":/dev/termination-log=" + dir.resolve("termination-log"));
+        return new LauncherProcess(builder.start(), dir, podIp);
+    }
+
+    int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("launcher did not exit within " + timeout + "; stderr: " + stderr());
+        }
+        return process.exitValue();
+    }
+
+    JsonNode terminationMessage() throws IOException {
+        return Json.MAPPER.readTree(dir.resolve("termination-log").toFile());
+    }
+
+    String stderr() {
+        return read("stderr");
+    }
+
+    String stdout() {
+        return read("stdout");
+    }
+
+    private String read(String name) {
+        try {
+            return Files.readString(dir.resolve(name));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The launcher's QEMU child, if it has one now. */
+    Optional<ProcessHandle> qemu() {
+        return process.toHandle().children().filter(child -> child.info().command().orElse("").contains("qemu")).findFirst();
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls /healthz until 200; fails with the launcher's stderr when it exits or the time runs out. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("launcher exited with " + process.exitValue() + " before ready; stderr: " + stderr());
+            }
+            try {
+                if (get("/healthz").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("launcher not ready within " + timeout + "; stderr: " + stderr());
+    }
+
+    @Override
+    public void close() {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
