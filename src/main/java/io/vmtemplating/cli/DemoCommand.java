@@ -36,6 +36,7 @@ final class DemoCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         try (LocalSession session = LocalSession.start(err)) {
+            err.println("embedded API server at " + session.cluster().apiUrl());
             List<HasMetadata> objects = LocalSession.read(List.of(session.samples().resolve("demo")));
             session.apply(objects, out, err);
             VmTemplate template = awaitTemplate(session, "demo", err);

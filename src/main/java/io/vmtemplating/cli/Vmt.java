@@ -30,6 +30,9 @@ public final class Vmt {
         // the embedded API server and the operator log every request at INFO: keep the terminal for the user
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.setLevel(java.util.logging.Level.WARNING);
+        if (root.getHandlers().length == 0) {
+            root.addHandler(new java.util.logging.ConsoleHandler());
+        }
         for (java.util.logging.Handler handler : root.getHandlers()) {
             handler.setLevel(java.util.logging.Level.WARNING);
         }

@@ -100,10 +100,28 @@ public final class LocalNode implements AutoCloseable {
         return process == null ? null : process.logFile();
     }
 
-    private synchronized void handle(Pod pod) {
+    private void handle(Pod pod) {
+        try {
+            handleOrThrow(pod);
+        } catch (RuntimeException e) {
+            // a kubelet keeps going when one pod cannot start; the pod stays as it is
+            LOG.warnf(e, "pod %s: %s", key(pod), e.getMessage());
+        }
+    }
+
+    private synchronized void handleOrThrow(Pod pod) {
         String key = key(pod);
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            stop(pod);
+            // graceful deletion: stop the container outside the lock, then confirm with grace 0 as a kubelet does
+            workers.submit(() -> {
+                stop(pod);
+                try {
+                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                            .withGracePeriod(0).delete();
+                } catch (KubernetesClientException e) {
+                    LOG.debugf("pod %s already gone: %s", key(pod), e.getMessage());
+                }
+            });
             return;
         }
         if (pod.getSpec().getNodeName() == null) {
@@ -116,8 +134,9 @@ public final class LocalNode implements AutoCloseable {
             return;
         }
         String ip = "127.0.1." + nextIp.getAndIncrement();
-        Path podDir = nodeRoot.resolve("pods").resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName()
-                + "_" + pod.getMetadata().getUid().substring(0, 8));
+        // short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes
+        String uid = pod.getMetadata().getUid();
+        Path podDir = nodeRoot.resolve("pods").resolve(pod.getMetadata().getName() + "_" + uid.substring(Math.max(0, uid.length() - 8)));
         PodProcess process = new PodProcess(pod, podDir, ip);
         started.add(key);
         try {

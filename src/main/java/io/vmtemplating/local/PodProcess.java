@@ -89,6 +89,7 @@ final class PodProcess {
         if (container.getArgs() != null) {
             command.addAll(container.getArgs());
         }
+        Files.createDirectories(podDir);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
