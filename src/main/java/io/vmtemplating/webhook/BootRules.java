@@ -51,6 +51,14 @@ final class BootRules {
             String file = source.hostPath().path();
             if (file == null || !file.startsWith("/") || file.indexOf('\0') >= 0) {
                 out.add(path + ".hostPath.path", "must be an absolute path on the node, e.g. /var/lib/vmtemplating/guest/vmlinuz");
+            } else if (!java.nio.file.Path.of(file).normalize().toString().equals(file)) {
+                out.add(path + ".hostPath.path", "must be a normalized path without '..', '.' or '//' segments; write it as "
+                        + java.nio.file.Path.of(file).normalize());
+            } else if (HOST_PATHS_DENIED.stream().anyMatch(denied -> file.equals(denied) || file.startsWith(denied + "/"))) {
+                // an initrd is copied into guest memory: a host file named here becomes readable inside the guest
+                out.add(path + ".hostPath.path", "must not point into " + HOST_PATHS_DENIED.stream()
+                        .filter(denied -> file.equals(denied) || file.startsWith(denied + "/")).findFirst().orElseThrow()
+                        + " (host secrets, devices or other templates' memory); keep guest images under e.g. /var/lib/vmtemplating/guest");
             }
         }
         if (source.persistentVolumeClaim() != null) {
@@ -66,6 +74,13 @@ final class BootRules {
             relative(source.image().path(), path + ".image.path", out);
         }
     }
+
+    /**
+     * Host directories a boot file may never come from: system secrets and state, devices, kubelet data, and the
+     * operator's own template directories (another template's memory holds that template's secrets).
+     */
+    static final java.util.List<String> HOST_PATHS_DENIED = java.util.List.of("/etc", "/root", "/home", "/proc", "/sys",
+            "/dev", "/run", "/var/run", "/var/lib/kubelet", "/var/lib/vmtemplating/templates", "/boot/efi");
 
     /** Paths inside a volume stay inside it: relative, without '..' segments. */
     private static void relative(String file, String path, Violations out) {

@@ -58,6 +58,14 @@ class VmTemplateValidatorTest {
                 "spec.boot.kernel: set exactly one of hostPath, persistentVolumeClaim or image");
         testError(spec -> spec.withObject("/boot/initrd").removeAll(),
                 "spec.boot.initrd: set exactly one of hostPath, persistentVolumeClaim or image");
+        testError(spec -> spec.withObject("/boot/initrd/hostPath").put("path", "/var/lib/vmtemplating/guest/../../../../etc/shadow"),
+                "spec.boot.initrd.hostPath.path: must be a normalized path without '..', '.' or '//' segments; write it as /etc/shadow");
+        testError(spec -> spec.withObject("/boot/initrd/hostPath").put("path", "/etc/shadow"),
+                "spec.boot.initrd.hostPath.path: must not point into /etc (host secrets, devices or other templates' memory);"
+                        + " keep guest images under e.g. /var/lib/vmtemplating/guest");
+        testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "/var/lib/vmtemplating/templates/0f3e/state"),
+                "spec.boot.kernel.hostPath.path: must not point into /var/lib/vmtemplating/templates (host secrets, devices or"
+                        + " other templates' memory); keep guest images under e.g. /var/lib/vmtemplating/guest");
         testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "vmlinuz"),
                 "spec.boot.kernel.hostPath.path: must be an absolute path on the node, e.g. /var/lib/vmtemplating/guest/vmlinuz");
         testError(spec -> spec.withObject("/boot").putObject("disk").putObject("source").putObject("persistentVolumeClaim")
