@@ -69,6 +69,13 @@ final class TemplateStatusBuilder {
         return readyReason;
     }
 
+    /** When the template's files were found missing, if it is being rebuilt for that reason. */
+    Optional<java.time.Instant> rebuildingSince() {
+        return condition(Conditions.READY)
+                .filter(c -> Conditions.REASON_TEMPLATE_FILES_MISSING.equals(c.reason()) && c.lastTransitionTime() != null)
+                .map(c -> java.time.Instant.parse(c.lastTransitionTime()));
+    }
+
     /** Failed for a reason no rebuild can fix: nothing more to do until the template is recreated. */
     boolean failedForGood() {
         return Conditions.REASON_BACKOFF_LIMIT_EXCEEDED.equals(readyReason)

@@ -85,7 +85,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
 
         UpdateControl<VmClone> control;
         if (pod.isPresent()) {
-            control = fromPod(clone, new PodView(pod.get()), template, status);
+            control = fromPod(clone, new PodView(pod.get()), template, status, context);
         } else if (before == ClonePhase.Succeeded || before == ClonePhase.Failed) {
             control = status.patchIfChanged(clone); // finished clones are not restarted
         } else if (before == ClonePhase.Running || before == ClonePhase.Paused) {
@@ -123,7 +123,17 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         TemplatePhase templatePhase = t.getStatus() == null ? TemplatePhase.Pending : t.getStatus().phase();
         if (templatePhase != TemplatePhase.Ready || t.getMetadata().getDeletionTimestamp() != null) {
             String why = t.getMetadata().getDeletionTimestamp() != null ? "is being deleted" : "is " + templatePhase;
-            status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_READY, "VmTemplate " + templateName + " " + why);
+            if (foundFilesMissing(clone)) {
+                status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "waiting for VmTemplate " + templateName
+                        + " to be rebuilt (its files were missing on its node); it " + why);
+            } else {
+                status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_READY, "VmTemplate " + templateName + " " + why);
+            }
+            return status.patchIfChanged(clone);
+        }
+        if (waitsForRebuild(clone, t)) {
+            status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING,
+                    "waiting for VmTemplate " + templateName + " to be rebuilt: its files were missing on its node");
             return status.patchIfChanged(clone);
         }
         Pod desired = pods.clonePod(clone, t);
@@ -134,7 +144,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     }
 
     private UpdateControl<VmClone> fromPod(VmClone clone, PodView pod, Optional<VmTemplate> template,
-            CloneStatusBuilder status) {
+            CloneStatusBuilder status, Context<VmClone> context) {
         String templateUid = pod.pod().getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID);
         status.pod(pod.name(), pod.nodeName().orElse(null), templateUid);
         if (pod.succeeded()) {
@@ -144,6 +154,16 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         if (pod.failed()) {
             boolean filesMissing = pod.result()
                     .map(r -> LauncherResult.TEMPLATE_FILES_MISSING.equals(r.outcome())).orElse(false);
+            if (filesMissing && template.isPresent() && templateUid != null
+                    && templateUid.equals(template.get().getMetadata().getUid())) {
+                // the template's files are gone (node reboot): rebuild it, and start again once it is Ready
+                TemplateRebuild.request(context.getClient(), template.get(), clone.getMetadata().getName(),
+                        pod.failureMessage(), clock);
+                context.getClient().resource(pod.pod()).delete();
+                status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "the template's files were missing on node "
+                        + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
+                return status.patchIfChanged(clone);
+            }
             status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING : Conditions.REASON_RESTORE_FAILED,
                     pod.failureMessage());
             return status.patchIfChanged(clone);
@@ -166,6 +186,35 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         status.running(paused, reported.flatMap(CloneMemoryReport::restoreMillis).orElse(null),
                 reported.map(r -> CloneMemoryReport.figures(r, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS))).orElse(null));
         return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
+    }
+
+    /**
+     * A clone that found the template's files missing waits until the template became Ready again after that
+     * (the cache may still show the old Ready status for a moment).
+     */
+    private static boolean foundFilesMissing(VmClone clone) {
+        return filesMissingCondition(clone).isPresent();
+    }
+
+    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> filesMissingCondition(VmClone clone) {
+        return condition(clone.getStatus() == null ? null : clone.getStatus().conditions(), Conditions.TEMPLATE_READY)
+                .filter(c -> Conditions.REASON_TEMPLATE_FILES_MISSING.equals(c.reason()));
+    }
+
+    private static boolean waitsForRebuild(VmClone clone, VmTemplate template) {
+        Optional<io.vmtemplating.api.v1alpha1.types.Condition> missing = filesMissingCondition(clone);
+        if (missing.isEmpty()) {
+            return false;
+        }
+        Optional<String> readySince = condition(template.getStatus().conditions(), Conditions.READY)
+                .map(io.vmtemplating.api.v1alpha1.types.Condition::lastTransitionTime);
+        // conditions carry whole seconds: a rebuild within the same second counts as after
+        return readySince.isEmpty() || Instant.parse(readySince.get()).isBefore(Instant.parse(missing.get().lastTransitionTime()));
+    }
+
+    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> condition(
+            List<io.vmtemplating.api.v1alpha1.types.Condition> conditions, String type) {
+        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
     }
 
     private static boolean isPaused(JsonNode report) {

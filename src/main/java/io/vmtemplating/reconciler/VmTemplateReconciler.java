@@ -120,6 +120,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         }
 
         PodView pod = current.get();
+        if (status.rebuildingSince().isPresent() && pod.created().map(c -> c.isBefore(status.rebuildingSince().get())).orElse(false)) {
+            // a build pod from before the files went missing, still in the cache: it is being deleted
+            context.getClient().resource(pod.pod()).delete();
+            return status.patchIfChanged(template).rescheduleAfter(Duration.ofSeconds(1));
+        }
         status.podName(pod.name());
         if (pod.succeeded()) {
             Optional<LauncherResult> result = pod.result();

@@ -263,17 +263,42 @@ class ReconcilerIT {
     }
 
     @Test
-    void cloneFailsWhenTemplateFilesAreGone() {
+    void missingTemplateFilesRebuildTheTemplateAndTheCloneStartsAgain() {
         String ns = namespace();
         readyTemplate(ns, "t");
         clone(ns, "c", "t");
         Pod pod = awaitPod(ns, "clone", "c-vm");
+        String firstPodUid = pod.getMetadata().getUid();
         kubelet().terminated(pod, false, 3,
                 "{\"outcome\":\"TemplateFilesMissing\",\"error\":\"template memory file /vmt/memory/pc.ram is missing on node node-a\"}");
-        awaitClonePhase(ns, "c", ClonePhase.Failed);
-        Condition ready = condition(getClone(ns, "c").getStatus().conditions(), Conditions.READY);
-        assertEquals(Conditions.REASON_TEMPLATE_FILES_MISSING, ready.reason());
-        assertTrue(ready.message().contains("is missing on node node-a"));
+
+        // the clone waits, saying why; the template goes back to building
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var status = getClone(ns, "c").getStatus();
+            assertEquals(ClonePhase.Pending, status.phase());
+            Condition templateReady = condition(status.conditions(), Conditions.TEMPLATE_READY);
+            assertEquals(Conditions.REASON_TEMPLATE_FILES_MISSING, templateReady.reason());
+            assertTrue(templateReady.message().contains("to be rebuilt"), templateReady.message());
+        });
+        await().atMost(Duration.ofSeconds(15)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> Conditions.REASON_TEMPLATE_FILES_MISSING.equals(e.getReason())
+                        && e.getMessage().contains("is missing on node node-a")));
+        assertEquals(TemplatePhase.Pending, getTemplate(ns, "t").getStatus().phase(), "the template is building again");
+
+        // a fresh build, then the clone starts again on the rebuilt template
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            Pod build = client.pods().inNamespace(ns).withName("t-build-1").get();
+            return build != null && build.getStatus() == null;
+        });
+        Pod rebuild = client.pods().inNamespace(ns).withName("t-build-1").get();
+        kubelet().scheduled(rebuild, "node-a");
+        kubelet().terminated(rebuild, true, 0, FROZEN);
+        awaitTemplatePhase(ns, "t", TemplatePhase.Ready);
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            Pod again = client.pods().inNamespace(ns).withName("c-vm").get();
+            return again != null && !again.getMetadata().getUid().equals(firstPodUid);
+        });
+        awaitClonePhase(ns, "c", ClonePhase.Restoring);
     }
 
     @Test
