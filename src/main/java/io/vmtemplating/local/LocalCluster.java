@@ -32,16 +32,18 @@ public final class LocalCluster implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
-    private final Operator operator;
+    private final OperatorSettings settings;
+    private Operator operator;
     private final LocalNode node;
     private final Path stateDir;
     private final boolean deleteStateOnClose;
 
-    private LocalCluster(KubernetesMockServer server, KubernetesClient client, Operator operator, LocalNode node,
+    private LocalCluster(KubernetesMockServer server, KubernetesClient client, OperatorSettings settings, LocalNode node,
             Path stateDir, boolean deleteStateOnClose) {
         this.server = server;
         this.client = client;
-        this.operator = operator;
+        this.settings = settings;
+        this.operator = startOperator(client, settings);
         this.node = node;
         this.stateDir = stateDir;
         this.deleteStateOnClose = deleteStateOnClose;
@@ -51,8 +53,20 @@ public final class LocalCluster implements AutoCloseable {
      * @param stateDir   the node's root (host paths map under it); tmpfs is best, template memory lives there
      * @param entrypoint the launcher image's entry point on this machine
      */
+    /** Local mode's operator settings: the defaults, with a 5 s status refresh and a 30 s cleanup timeout. */
+    public static final OperatorSettings LOCAL_SETTINGS = new OperatorSettings(OperatorSettings.DEFAULTS.launcherImage(),
+            OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
+            OperatorSettings.DEFAULTS.defaultExpectedPrivateMiB(), OperatorSettings.DEFAULTS.buildBackoffLimit(),
+            OperatorSettings.DEFAULTS.buildBackoffBase(), java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT);
+
     public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
             boolean deleteStateOnClose) throws IOException {
+        return start(stateDir, entrypoint, admission, deleteStateOnClose, LOCAL_SETTINGS);
+    }
+
+    public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
+            boolean deleteStateOnClose, OperatorSettings settings) throws IOException {
         Files.createDirectories(stateDir);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new AdmissionDispatcher(admission), false);
@@ -67,22 +81,6 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
 
-        // host paths of the node layout live under the state directory
-        OperatorSettings settings = new OperatorSettings(OperatorSettings.DEFAULTS.launcherImage(),
-                OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
-                OperatorSettings.DEFAULTS.defaultExpectedPrivateMiB(), OperatorSettings.DEFAULTS.buildBackoffLimit(),
-                OperatorSettings.DEFAULTS.buildBackoffBase(), java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT);
-        Operator operator = new Operator(o -> o.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withCloseClientOnStop(false)
-                .withStopOnInformerErrorDuringStartup(true));
-        LauncherClient launcher = new LauncherClient();
-        operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
-        operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
-        operator.start();
-
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("PATH", "HOME", "JAVA_HOME", "LANG", "VMT_JAVA_OPTS", "TMPDIR")) {
             String value = System.getenv(name);
@@ -95,7 +93,27 @@ public final class LocalCluster implements AutoCloseable {
         env.put("VMT_ACCEL", System.getenv().getOrDefault("VMT_ACCEL", "tcg"));
         LocalNode node = new LocalNode(client, stateDir.resolve("node"), entrypoint, env);
         node.start();
-        return new LocalCluster(server, client, operator, node, stateDir, deleteStateOnClose);
+        return new LocalCluster(server, client, settings, node, stateDir, deleteStateOnClose);
+    }
+
+    /** The operator's reconcilers, the same classes `vmt operator` runs, on this cluster's API server. */
+    private static Operator startOperator(KubernetesClient client, OperatorSettings settings) {
+        Operator operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(true));
+        LauncherClient launcher = new LauncherClient();
+        operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
+        operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
+        operator.start();
+        return operator;
+    }
+
+    /** Stops the operator and starts a new instance, as a crashed and restarted operator pod would be. */
+    public synchronized void restartOperator() {
+        operator.stop();
+        operator = startOperator(client, settings);
     }
 
     public KubernetesClient client() {

@@ -44,12 +44,17 @@ public final class LocalSession implements AutoCloseable {
 
     /** @param entrypoint the launcher image's entry point on this machine (the vmt script, or a java command) */
     public static LocalSession start(PrintStream progress, List<String> entrypoint) throws IOException, InterruptedException {
+        return start(progress, entrypoint, LocalCluster.LOCAL_SETTINGS);
+    }
+
+    public static LocalSession start(PrintStream progress, List<String> entrypoint,
+            io.vmtemplating.reconciler.OperatorSettings settings) throws IOException, InterruptedException {
         Path home = home();
         Path guest = buildGuest(home, progress);
         Path shm = Path.of("/dev/shm");
         Path stateDir = (Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")))
                 .resolve("vmt-local-" + ProcessHandle.current().pid());
-        LocalCluster cluster = LocalCluster.start(stateDir, entrypoint, new WebhookRules(), true);
+        LocalCluster cluster = LocalCluster.start(stateDir, entrypoint, new WebhookRules(), true, settings);
         Path guestDir = cluster.onNode("/var/lib/vmtemplating/guest");
         Files.createDirectories(guestDir);
         Files.copy(guest.resolve("vmlinuz-cloud"), guestDir.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);

@@ -164,8 +164,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                         + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
                 return status.patchIfChanged(clone);
             }
-            status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING : Conditions.REASON_RESTORE_FAILED,
-                    pod.failureMessage());
+            boolean wasRunning = status.phase() == ClonePhase.Running || status.phase() == ClonePhase.Paused;
+            status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING
+                    : wasRunning ? Conditions.REASON_CRASHED : Conditions.REASON_RESTORE_FAILED, pod.failureMessage());
             return status.patchIfChanged(clone);
         }
         if (!pod.running()) {

@@ -29,6 +29,8 @@ public final class Conditions {
     public static final String REASON_PAUSED = "Paused";
     public static final String REASON_GUEST_POWERED_OFF = "GuestPoweredOff";
     public static final String REASON_RESTORE_FAILED = "RestoreFailed";
+    /** A clone's QEMU or launcher died after the guest was running. */
+    public static final String REASON_CRASHED = "Crashed";
     public static final String REASON_POD_LOST = "PodLost";
 
     private Conditions() {
