@@ -132,14 +132,16 @@ public final class BenchChild {
         }
     }
 
-    /** WARNING and above from anywhere (JOSDK logs "Uncaught error" and informer trouble there). */
+    /** WARNING and above from JOSDK (it logs "Uncaught error" and informer trouble there) and from our classes. */
     private static final class WarningCounter extends Handler {
         final AtomicLong count = new AtomicLong();
         final AtomicReference<String> first = new AtomicReference<>();
 
         @Override
         public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()
+                    && (logger.startsWith("io.javaoperatorsdk") || logger.startsWith("io.vmtemplating"))) {
                 count.incrementAndGet();
                 first.compareAndSet(null, record.getLoggerName() + ": " + record.getMessage());
             }

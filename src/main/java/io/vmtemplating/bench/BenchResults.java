@@ -39,8 +39,14 @@ public final class BenchResults {
     }
 
     public BenchResults figure(String key, String label, double value, double maxTarget, String targetText) {
-        figures.removeIf(f -> f.key().equals(key));
-        figures.add(new Figure(key, label, value, maxTarget, targetText));
+        Figure figure = new Figure(key, label, value, maxTarget, targetText);
+        for (int i = 0; i < figures.size(); i++) {
+            if (figures.get(i).key().equals(key)) {
+                figures.set(i, figure); // a figure measured again keeps its row
+                return this;
+            }
+        }
+        figures.add(figure);
         return this;
     }
 
