@@ -133,7 +133,8 @@ public final class BenchCommand {
                         .figure("webhook_p99_ms", "webhook latency p99, 16 clients (ms)", stats.p99Millis(), 20, "≤ 20")
                         .figure("webhook_rps", "webhook requests per second", stats.perSecond());
                 results.detail("webhook", Map.of("requests", stats.requests(), "errors", stats.errors(), "max_ms", stats.maxMillis(),
-                        "seconds", stats.seconds(), "child", report));
+                        "seconds", stats.seconds(), "child", report,
+                        "p99_ms_valid_template_invalid_template_clone", stats.p99MillisByPayload()));
             }
         }
     }

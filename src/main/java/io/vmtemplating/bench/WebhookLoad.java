@@ -80,13 +80,16 @@ final class WebhookLoad {
     record Payload(String path, String body) {
     }
 
-    record Stats(long requests, long errors, double seconds, double p50Millis, double p99Millis, double maxMillis) {
+    /** @param p99MillisByPayload p99 per payload: valid template, invalid template, clone (template lookup) */
+    record Stats(long requests, long errors, double seconds, double p50Millis, double p99Millis, double maxMillis,
+            List<Double> p99MillisByPayload) {
         double perSecond() {
             return requests / seconds;
         }
     }
 
-    private record ClientResult(long[] latencyNanos, int count, long errors) {
+    /** latencyNanos[i] answered payloads[payloadIndex[i]]. */
+    private record ClientResult(long[] latencyNanos, int[] payloadIndex, int count, long errors) {
     }
 
     private WebhookLoad() {
@@ -99,7 +102,7 @@ final class WebhookLoad {
         round(http, port, clients, payloads, warmup);
         long start = System.nanoTime();
         List<ClientResult> results = round(http, port, clients, payloads, measured);
-        return stats(results, (System.nanoTime() - start) / 1e9);
+        return stats(results, (System.nanoTime() - start) / 1e9, payloads.size());
     }
 
     private static List<ClientResult> round(HttpClient http, int port, int clients, List<Payload> payloads,
@@ -122,46 +125,71 @@ final class WebhookLoad {
         }
     }
 
-    private static ClientResult client(HttpClient http, int port, List<Payload> payloads, int offset, long deadline) {
+    /**
+     * One client: HttpURLConnection with keep-alive, a connection per thread like an API server's per-worker
+     * connection; lighter on CPU than java.net.http, which matters when load and server share two cores.
+     */
+    private static ClientResult client(HttpClient unused, int port, List<Payload> payloads, int offset, long deadline) {
         long[] latencies = new long[1 << 14];
+        int[] indices = new int[latencies.length];
         int count = 0;
         long errors = 0;
         for (int i = offset; System.nanoTime() < deadline; i++) {
             Payload payload = payloads.get(i % payloads.size());
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + payload.path()))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(payload.body())).build();
+            byte[] body = payload.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             long sent = System.nanoTime();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200 || !response.body().contains("\"allowed\"")) {
+                java.net.HttpURLConnection connection = (java.net.HttpURLConnection)
+                        URI.create("http://127.0.0.1:" + port + payload.path()).toURL().openConnection();
+                connection.setRequestMethod("POST");
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setFixedLengthStreamingMode(body.length);
+                try (var out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+                int status = connection.getResponseCode();
+                String answer;
+                try (var in = connection.getInputStream()) {
+                    answer = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                if (status != 200 || !answer.contains("\"allowed\"")) {
                     errors++;
                 }
             } catch (IOException e) {
                 errors++;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
             if (count == latencies.length) {
                 latencies = Arrays.copyOf(latencies, count * 2);
+                indices = Arrays.copyOf(indices, count * 2);
             }
+            indices[count] = i % payloads.size();
             latencies[count++] = System.nanoTime() - sent;
         }
-        return new ClientResult(latencies, count, errors);
+        return new ClientResult(latencies, indices, count, errors);
     }
 
-    private static Stats stats(List<ClientResult> results, double seconds) {
-        int total = results.stream().mapToInt(ClientResult::count).sum();
-        long[] all = new long[total];
-        int at = 0;
-        for (ClientResult result : results) {
-            System.arraycopy(result.latencyNanos(), 0, all, at, result.count());
-            at += result.count();
+    private static Stats stats(List<ClientResult> results, double seconds, int payloadCount) {
+        List<Double> byPayload = new java.util.ArrayList<>();
+        for (int p = 0; p < payloadCount; p++) {
+            byPayload.add(Percentiles.of(collect(results, p), 0.99) / 1e6);
         }
-        Arrays.sort(all);
-        return new Stats(total, results.stream().mapToLong(ClientResult::errors).sum(), seconds,
-                Percentiles.of(all, 0.50) / 1e6, Percentiles.of(all, 0.99) / 1e6, Percentiles.of(all, 1.0) / 1e6);
+        long[] all = collect(results, -1);
+        return new Stats(all.length, results.stream().mapToLong(ClientResult::errors).sum(), seconds,
+                Percentiles.of(all, 0.50) / 1e6, Percentiles.of(all, 0.99) / 1e6, Percentiles.of(all, 1.0) / 1e6, byPayload);
+    }
+
+    /** Sorted latencies of one payload, or of all when {@code payload} is -1. */
+    private static long[] collect(List<ClientResult> results, int payload) {
+        java.util.stream.LongStream.Builder samples = java.util.stream.LongStream.builder();
+        for (ClientResult result : results) {
+            for (int i = 0; i < result.count(); i++) {
+                if (payload < 0 || result.payloadIndex()[i] == payload) {
+                    samples.add(result.latencyNanos()[i]);
+                }
+            }
+        }
+        return samples.build().sorted().toArray();
     }
 
     static List<Payload> payloads() {
