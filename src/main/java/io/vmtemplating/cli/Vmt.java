@@ -24,6 +24,7 @@ public final class Vmt {
         commands.put("run", RunCommand::run);
         commands.put("demo", DemoCommand::run);
         commands.put("bench", io.vmtemplating.bench.BenchCommand::run);
+        commands.put("launcher-training", LauncherTraining::run);
         return commands;
     }
 
