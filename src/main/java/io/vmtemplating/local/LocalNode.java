@@ -51,7 +51,8 @@ public final class LocalNode implements AutoCloseable {
     private final Map<String, Boolean> readiness = new ConcurrentHashMap<>();
     /** A pod's container runs once: restartPolicy Never, as the operator's pods are. */
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger nextIp = new AtomicInteger(1);
+    /** Pod addresses count on from a random start: other local clusters on this machine hand out addresses too. */
+    private final AtomicInteger nextIp = new AtomicInteger(new java.util.Random().nextInt(254 * 254));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "local-node"));
     private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-node-probe"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -133,7 +134,7 @@ public final class LocalNode implements AutoCloseable {
                 || "Succeeded".equals(phase) || "Failed".equals(phase)) {
             return;
         }
-        String ip = "127.0.1." + nextIp.getAndIncrement();
+        String ip = freeAddress();
         // short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes
         String uid = pod.getMetadata().getUid();
         Path podDir = nodeRoot.resolve("pods").resolve(pod.getMetadata().getName() + "_" + uid.substring(Math.max(0, uid.length() - 8)));
@@ -258,6 +259,23 @@ public final class LocalNode implements AutoCloseable {
         var existing = client.resources(type).inNamespace(pod.getMetadata().getNamespace()).withName(owner.getName()).get();
         if (existing == null || !owner.getUid().equals(existing.getMetadata().getUid())) {
             client.resource(pod).delete();
+        }
+    }
+
+    /**
+     * A loopback address for the next pod with nothing listening on the launcher's port: two local clusters on
+     * one machine (a test and a `vmt bench`) once handed out the same address, and the readiness probe and the
+     * operator's /status calls of one reached the other's launcher.
+     */
+    private String freeAddress() {
+        while (true) {
+            int n = Math.floorMod(nextIp.getAndIncrement(), 254 * 254);
+            String ip = "127.0." + (1 + n / 254) + "." + (1 + n % 254);
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
+            } catch (java.io.IOException e) {
+                return ip; // refused: free
+            }
         }
     }
 
