@@ -23,6 +23,8 @@ public final class Vmt {
         commands.put("validate", ValidateCommand::run);
         commands.put("run", RunCommand::run);
         commands.put("demo", DemoCommand::run);
+        commands.put("bench", io.vmtemplating.bench.BenchCommand::run);
+        commands.put("launcher-training", LauncherTraining::run);
         return commands;
     }
 

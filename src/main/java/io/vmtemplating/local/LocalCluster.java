@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.vmtemplating.reconciler.LauncherClient;
 import io.vmtemplating.reconciler.NodeLayout;
 import io.vmtemplating.reconciler.OperatorSettings;
@@ -25,7 +26,7 @@ import java.util.Map;
 /**
  * A cluster on this machine: fabric8's API server in CRUD mode with the admission rules in front of it, the
  * operator's reconcilers (the same classes `vmt operator` runs), and a {@link LocalNode} running pods as
- * processes. Everything it wrote lives under one state directory and goes away on {@link #close()}.
+ * processes ({@link #apiServerOnly} runs neither reconcilers nor node). Everything it wrote lives under one state directory and goes away on {@link #close()}.
  */
 public final class LocalCluster implements AutoCloseable {
     private static final List<String> CRDS = List.of("vmtemplates.vmtemplating.io-v1.yml", "vmclones.vmtemplating.io-v1.yml");
@@ -43,16 +44,12 @@ public final class LocalCluster implements AutoCloseable {
         this.server = server;
         this.client = client;
         this.settings = settings;
-        this.operator = startOperator(client, settings);
+        this.operator = settings == null ? null : startOperator(client, settings, Metrics.NOOP);
         this.node = node;
         this.stateDir = stateDir;
         this.deleteStateOnClose = deleteStateOnClose;
     }
 
-    /**
-     * @param stateDir   the node's root (host paths map under it); tmpfs is best, template memory lives there
-     * @param entrypoint the launcher image's entry point on this machine
-     */
     /** Local mode's operator settings: the defaults, with a 5 s status refresh and a 30 s cleanup timeout. */
     public static final OperatorSettings LOCAL_SETTINGS = new OperatorSettings(OperatorSettings.DEFAULTS.launcherImage(),
             OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
@@ -65,21 +62,16 @@ public final class LocalCluster implements AutoCloseable {
         return start(stateDir, entrypoint, admission, deleteStateOnClose, LOCAL_SETTINGS);
     }
 
+    /**
+     * @param stateDir   the node's root (host paths map under it); tmpfs is best, template memory lives there
+     * @param entrypoint the launcher image's entry point on this machine
+     */
     public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
             boolean deleteStateOnClose, OperatorSettings settings) throws IOException {
         Files.createDirectories(stateDir);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new AdmissionDispatcher(admission), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = startApiServer(admission);
         KubernetesClient client = server.createClient();
-        for (String crd : CRDS) {
-            try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
-                if (in == null) {
-                    throw new IOException("CRD " + crd + " is not on the classpath; rebuild with `mvn package`");
-                }
-                client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-            }
-        }
+        createCrds(client);
 
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("PATH", "HOME", "JAVA_HOME", "LANG", "VMT_JAVA_OPTS", "TMPDIR")) {
@@ -96,13 +88,49 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(server, client, settings, node, stateDir, deleteStateOnClose);
     }
 
-    /** The operator's reconcilers, the same classes `vmt operator` runs, on this cluster's API server. */
-    private static Operator startOperator(KubernetesClient client, OperatorSettings settings) {
+    /** Stops the operator and starts a new instance, as a crashed and restarted operator pod would be. */
+    public synchronized void restartOperator() {
+        operator.stop();
+        operator = startOperator(client, settings, Metrics.NOOP);
+    }
+
+    /**
+     * The API server with admission and the CRDs only: no reconcilers, no node, so pods are stored and never
+     * run. The operator benchmark points an operator in another JVM at it ({@link #startOperator}).
+     */
+    public static LocalCluster apiServerOnly(AdmissionCheck admission) throws IOException {
+        KubernetesMockServer server = startApiServer(admission);
+        KubernetesClient client = server.createClient();
+        createCrds(client);
+        return new LocalCluster(server, client, null, null, null, false);
+    }
+
+    private static KubernetesMockServer startApiServer(AdmissionCheck admission) {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new AdmissionDispatcher(admission), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        return server;
+    }
+
+    private static void createCrds(KubernetesClient client) throws IOException {
+        for (String crd : CRDS) {
+            try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
+                if (in == null) {
+                    throw new IOException("CRD " + crd + " is not on the classpath; rebuild with `mvn package`");
+                }
+                client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+            }
+        }
+    }
+
+    /** The operator's reconcilers, the same classes `vmt operator` runs, on {@code client}; started. */
+    public static Operator startOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false)
-                .withStopOnInformerErrorDuringStartup(true));
+                .withStopOnInformerErrorDuringStartup(true)
+                .withMetrics(metrics));
         LauncherClient launcher = new LauncherClient();
         operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
         operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
@@ -110,17 +138,14 @@ public final class LocalCluster implements AutoCloseable {
         return operator;
     }
 
-    /** Stops the operator and starts a new instance, as a crashed and restarted operator pod would be. */
-    public synchronized void restartOperator() {
-        operator.stop();
-        operator = startOperator(client, settings);
-    }
-
     public KubernetesClient client() {
         return client;
     }
 
     public LocalNode node() {
+        if (node == null) {
+            throw new IllegalStateException("this cluster runs no node (apiServerOnly)");
+        }
         return node;
     }
 
@@ -136,11 +161,15 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        node.close();
-        operator.stop();
+        if (node != null) {
+            node.close();
+        }
+        if (operator != null) {
+            operator.stop();
+        }
         client.close();
         server.destroy();
-        if (deleteStateOnClose) {
+        if (deleteStateOnClose && stateDir != null) {
             deleteTree(stateDir);
         }
     }

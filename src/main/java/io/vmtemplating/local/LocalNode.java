@@ -49,9 +49,14 @@ public final class LocalNode implements AutoCloseable {
     private final Map<String, String> inheritedEnv;
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> readiness = new ConcurrentHashMap<>();
+    /** Pods whose container ended: their terminal status is final, no probe result may overwrite it. */
+    private final java.util.Set<String> terminated = ConcurrentHashMap.newKeySet();
+    /** Status writes of a running container and of its end are ordered through this lock. */
+    private final Object statusWrites = new Object();
     /** A pod's container runs once: restartPolicy Never, as the operator's pods are. */
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger nextIp = new AtomicInteger(1);
+    /** Pod addresses count on from a random start: other local clusters on this machine hand out addresses too. */
+    private final AtomicInteger nextIp = new AtomicInteger(new java.util.Random().nextInt(254 * 254));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "local-node"));
     private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-node-probe"));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -133,7 +138,7 @@ public final class LocalNode implements AutoCloseable {
                 || "Succeeded".equals(phase) || "Failed".equals(phase)) {
             return;
         }
-        String ip = "127.0.1." + nextIp.getAndIncrement();
+        String ip = freeAddress();
         // short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes
         String uid = pod.getMetadata().getUid();
         Path podDir = nodeRoot.resolve("pods").resolve(pod.getMetadata().getName() + "_" + uid.substring(Math.max(0, uid.length() - 8)));
@@ -151,7 +156,7 @@ public final class LocalNode implements AutoCloseable {
         }
         running.put(key, process);
         readiness.put(key, false);
-        setStatus(pod, runningStatus(ip, false));
+        writeRunningStatus(pod, runningStatus(ip, false));
         workers.submit(() -> awaitExit(pod, process));
     }
 
@@ -178,7 +183,9 @@ public final class LocalNode implements AutoCloseable {
             String message = process.terminationMessage(exitCode);
             running.remove(key(pod));
             readiness.remove(key(pod));
-            setStatus(pod, new PodStatusBuilder()
+            synchronized (statusWrites) {
+                terminated.add(key(pod));
+                setStatus(pod, new PodStatusBuilder()
                     .withPhase(exitCode == 0 ? "Succeeded" : "Failed").withPodIP(process.ip())
                     .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False").build())
                     .withContainerStatuses(new ContainerStatusBuilder().withName(containerName(pod)).withReady(false)
@@ -187,6 +194,7 @@ public final class LocalNode implements AutoCloseable {
                                     .withFinishedAt(Instant.now().toString()).endTerminated().build())
                             .build())
                     .build());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -211,7 +219,7 @@ public final class LocalNode implements AutoCloseable {
                 if (process != null && process.isAlive()) {
                     boolean ready = probe(pod, process.ip());
                     if (!Objects.equals(readiness.put(key(pod), ready), ready)) {
-                        setStatus(pod, runningStatus(process.ip(), ready));
+                        writeRunningStatus(pod, runningStatus(process.ip(), ready));
                     }
                 }
                 collectIfOrphaned(pod);
@@ -261,6 +269,23 @@ public final class LocalNode implements AutoCloseable {
         }
     }
 
+    /**
+     * A loopback address for the next pod with nothing listening on the launcher's port: two local clusters on
+     * one machine (a test and a `vmt bench`) once handed out the same address, and the readiness probe and the
+     * operator's /status calls of one reached the other's launcher.
+     */
+    private String freeAddress() {
+        while (true) {
+            int n = Math.floorMod(nextIp.getAndIncrement(), 254 * 254);
+            String ip = "127.0." + (1 + n / 254) + "." + (1 + n % 254);
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
+            } catch (java.io.IOException e) {
+                return ip; // refused: free
+            }
+        }
+    }
+
     private static PodStatus runningStatus(String ip, boolean ready) {
         return new PodStatusBuilder().withPhase("Running").withPodIP(ip)
                 .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build())
@@ -276,6 +301,15 @@ public final class LocalNode implements AutoCloseable {
                         .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
                                 .endWaiting().build()).build())
                 .build();
+    }
+
+    /** A running container's status, unless it has ended meanwhile (its end must stay the last word). */
+    private void writeRunningStatus(Pod pod, PodStatus status) {
+        synchronized (statusWrites) {
+            if (!terminated.contains(key(pod))) {
+                setStatus(pod, status);
+            }
+        }
     }
 
     private void setStatus(Pod pod, PodStatus status) {

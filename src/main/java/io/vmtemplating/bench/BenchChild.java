@@ -1,0 +1,161 @@
+package io.vmtemplating.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.local.LocalCluster;
+import io.vmtemplating.webhook.AdmissionHandler;
+import io.vmtemplating.webhook.AdmissionReply;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The measured side of the operator and webhook benchmarks, in its own JVM so that its RSS holds nothing
+ * but the operator (or the webhook): {@code operator|webhook API_URL}. Prints {@code ready} (webhook:
+ * {@code port=N}) on stdout, answers each {@code report} line on stdin with one JSON line, exits at EOF.
+ */
+public final class BenchChild {
+    private BenchChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        WarningCounter warnings = new WarningCounter();
+        root.addHandler(warnings);
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(args[1]).build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        if (args[0].equals("operator")) {
+            FailureCounter failures = new FailureCounter();
+            Operator operator = LocalCluster.startOperator(client, LocalCluster.LOCAL_SETTINGS, failures);
+            System.out.println("ready");
+            System.out.flush();
+            serveReports(() -> String.format(java.util.Locale.ROOT,
+                    "{\"reconciliations\":%d,\"reconcileErrors\":%d,\"warnings\":%d,\"firstError\":%s,%s}",
+                    failures.started.get(), failures.failed.get(), warnings.count.get(),
+                    quote(Optional.ofNullable(failures.first.get()).orElse(warnings.first.get())), memory()));
+            operator.stop();
+        } else {
+            AdmissionHandler handler = new AdmissionHandler((namespace, name) -> Optional.ofNullable(
+                    client.resources(VmTemplate.class).inNamespace(namespace).withName(name).get()));
+            // headers and body go out in two writes: with Nagle on, the client's delayed ACK adds ~40 ms to each
+            // answer (Quarkus' vert.x server sets TCP_NODELAY too)
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.createContext("/validate/vmtemplates", exchange -> answer(exchange, handler::reviewTemplate));
+            server.createContext("/validate/vmclones", exchange -> answer(exchange, handler::reviewClone));
+            // a worker per client, like the Quarkus worker pool the blocking resource runs on
+            server.setExecutor(Executors.newFixedThreadPool(16));
+            server.start();
+            System.out.println("port=" + server.getAddress().getPort());
+            System.out.flush();
+            serveReports(() -> "{\"warnings\":" + warnings.count.get() + "," + memory() + "}");
+            server.stop(0);
+        }
+        client.close();
+        System.exit(0);
+    }
+
+    private static void answer(HttpExchange exchange, Function<String, AdmissionReply> review) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        AdmissionReply reply = review.apply(body);
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", reply.json() ? "application/json" : "text/plain");
+        exchange.sendResponseHeaders(reply.httpStatus(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void serveReports(java.util.function.Supplier<String> report) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("report")) {
+                System.out.println(report.get());
+                System.out.flush();
+            }
+        }
+    }
+
+    /** RSS as the kernel counts it, and the live heap after a full collection. */
+    private static String memory() {
+        long rssKiB = Machine.procField(Path.of("/proc/self/status"), "VmRSS").orElse(-1L);
+        long hwmKiB = Machine.procField(Path.of("/proc/self/status"), "VmHWM").orElse(-1L);
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        long usedMiB = (runtime.totalMemory() - runtime.freeMemory()) >> 20;
+        return "\"rssMiB\":" + (rssKiB >> 10) + ",\"peakRssMiB\":" + (hwmKiB >> 10) + ",\"heapUsedAfterGcMiB\":" + usedMiB
+                + ",\"heapCommittedMiB\":" + (runtime.totalMemory() >> 20);
+    }
+
+    private static String quote(String text) {
+        return text == null ? "null" : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
+    }
+
+    /** JOSDK's reconciliation callbacks: a failed reconcile is an exception out of a reconciler. */
+    private static final class FailureCounter implements Metrics {
+        final AtomicLong started = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicReference<String> first = new AtomicReference<>();
+
+        @Override
+        public void reconciliationStarted(HasMetadata resource, Map<String, Object> metadata) {
+            started.incrementAndGet();
+        }
+
+        @Override
+        public void reconciliationFailed(HasMetadata resource, RetryInfo retryInfo, Exception exception,
+                Map<String, Object> metadata) {
+            failed.incrementAndGet();
+            first.compareAndSet(null, resource.getKind() + "/" + resource.getMetadata().getName() + ": " + exception);
+        }
+    }
+
+    /** WARNING and above from JOSDK (it logs "Uncaught error" and informer trouble there) and from our classes. */
+    private static final class WarningCounter extends Handler {
+        final AtomicLong count = new AtomicLong();
+        final AtomicReference<String> first = new AtomicReference<>();
+
+        @Override
+        public void publish(LogRecord record) {
+            String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()
+                    && (logger.startsWith("io.javaoperatorsdk") || logger.startsWith("io.vmtemplating"))) {
+                count.incrementAndGet();
+                first.compareAndSet(null, record.getLoggerName() + ": " + record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.vmtemplating.bench;
+
+import io.vmtemplating.local.LocalCluster;
+import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.local.WebhookRules;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code vmt bench [--only vm,operator,webhook] [--clones 1000] [--webhook-seconds 15]}: clone start and
+ * memory against cold boot, operator scale and webhook latency in one run; prints the markdown table and
+ * writes target/bench/results.json.
+ */
+public final class BenchCommand {
+    /** Three rounds of one clone (the start figures are their medians), then 4 and 8 at once. */
+    private static final List<Integer> ROUNDS = List.of(1, 1, 1, 4, 8);
+    private static final int COLD_VMS = 8;
+    /**
+     * The operator's JVM sized as in its container (deploy/deployment.yaml: limit 512Mi): the JVM's ergonomics then
+     * pick what they pick there (a 128 MiB heap limit, SerialGC on 2 cores) instead of sizing for the whole host.
+     */
+    private static final List<String> OPERATOR_JAVA_OPTIONS = List.of("-XX:MaxRAM=512m");
+
+    private BenchCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Set<String> parts = Set.of("vm", "operator", "webhook");
+        int clones = 1000;
+        int webhookSeconds = 15;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--only" -> parts = Set.copyOf(Arrays.asList(args[++i].split(",")));
+                case "--clones" -> clones = Integer.parseInt(args[++i]);
+                case "--webhook-seconds" -> webhookSeconds = Integer.parseInt(args[++i]);
+                default -> {
+                    err.println("usage: vmt bench [--only vm,operator,webhook] [--clones 1000] [--webhook-seconds 15]");
+                    return 2;
+                }
+            }
+        }
+        Path dir = LocalSession.home().resolve("target/bench");
+        Files.createDirectories(dir);
+        BenchResults results = new BenchResults();
+        Machine.facts(VmBench.accel()).forEach(results::machine);
+        long start = System.nanoTime();
+        if (parts.contains("vm")) {
+            vm(VmBench.run(ROUNDS, COLD_VMS, err), results);
+        }
+        if (parts.contains("operator")) {
+            operator(OperatorBench.run(clones, LocalSession.home().resolve("samples/demo/template.yaml"), OPERATOR_JAVA_OPTIONS,
+                    dir.resolve("operator.log"), err), results);
+        }
+        if (parts.contains("webhook")) {
+            webhook(webhookSeconds, dir.resolve("webhook.log"), results, err);
+        }
+        results.detail("bench_seconds", Math.round((System.nanoTime() - start) / 1e9));
+        Files.writeString(dir.resolve("results.json"), results.toJson());
+        out.println();
+        out.print(results.toMarkdown());
+        out.println();
+        out.println("written: " + dir.resolve("results.json"));
+        return 0;
+    }
+
+    static void vm(VmBench.Result vm, BenchResults results) {
+        List<VmBench.CloneSample> singles = vm.rounds().stream().filter(r -> r.clones() == 1)
+                .flatMap(r -> r.samples().stream()).toList();
+        double cold = vm.cold().firstBootMillis();
+        double cloneStart = Percentiles.median(singles.stream().map(VmBench.CloneSample::restoreMillis).toList());
+        results.figure("cold_boot_s", "cold boot, QEMU start → guest ready (one VM alone)", cold / 1000)
+                .figure("clone_start_ms", "clone start, launcher start → guest running (N=1, median of 3)", cloneStart)
+                .figure("clone_cr_to_running_ms", "clone, CR created → Running (N=1, median of 3)",
+                        Percentiles.median(singles.stream().map(VmBench.CloneSample::crToRunningMillis).toList()))
+                .figure("clone_to_cold_ratio", "clone start / cold boot", cloneStart / cold, 1.0 / 25, "≤ 1/25 (0.04)");
+        for (VmBench.Round round : vm.rounds()) {
+            if (round.clones() > 1) {
+                results.figure("clone_start_ms_n" + round.clones() + "_max", "clone start, slowest of " + round.clones() + " started at once",
+                        Percentiles.max(round.samples().stream().map(VmBench.CloneSample::restoreMillis).toList()))
+                        .figure("clone_cr_to_running_ms_n" + round.clones() + "_max", "clone CR created → Running, slowest of " + round.clones(),
+                                Percentiles.max(round.samples().stream().map(VmBench.CloneSample::crToRunningMillis).toList()));
+            }
+        }
+        VmBench.Round eight = vm.rounds().get(vm.rounds().size() - 1);
+        int n = eight.clones();
+        int coldN = vm.cold().vms();
+        double clonePss = eight.sum(VmBench.CloneSample::pssMiB) / (double) n;
+        double coldPss = vm.cold().pssMiB() / (double) coldN;
+        results.figure("memory_per_clone_mb_n8", "memory per clone at N=" + n + ", QEMU PSS (MiB)", clonePss)
+                .figure("memory_per_cold_vm_mb", "memory per cold VM at N=" + coldN + ", QEMU PSS (MiB)", coldPss)
+                .figure("memory_clone_to_cold_ratio_n8", "clone / cold VM memory (PSS)", clonePss / coldPss, 1.0 / 6, "≤ 1/6 (0.167)")
+                .figure("private_per_clone_mb_n8", "private per clone at N=" + n + " (MiB)", eight.sum(VmBench.CloneSample::privateMiB) / (double) n)
+                .figure("private_per_cold_vm_mb", "private per cold VM (MiB)", vm.cold().privateMiB() / (double) coldN)
+                .figure("memavailable_drop_per_clone_mb_n8", "MemAvailable drop per clone, launcher JVM included (MiB)",
+                        eight.memAvailableDropMiB() / (double) n)
+                .figure("memavailable_drop_per_cold_vm_mb", "MemAvailable drop per cold VM (MiB)", vm.cold().memAvailableDropMiB() / (double) coldN);
+        List<Long> overheads = singles.stream().map(VmBench.CloneSample::launcherOverheadMillis).toList();
+        List<Long> allOverheads = vm.rounds().stream().flatMap(r -> r.samples().stream()).map(VmBench.CloneSample::launcherOverheadMillis).toList();
+        results.figure("launcher_overhead_ms", "launcher overhead, process start → QEMU exec (N=1, median of 3)",
+                Percentiles.median(overheads), 100, "≤ 100")
+                .figure("launcher_overhead_ms_all_median", "launcher overhead, median of every clone (N=1…8)", Percentiles.median(allOverheads));
+        results.detail("template_boot_ms", vm.templateBootMillis()).detail("template_cr_to_ready_ms", vm.templateCrToReadyMillis())
+                .detail("clone_rounds", vm.rounds()).detail("cold_vms", vm.cold());
+    }
+
+    static void operator(OperatorBench.Result op, BenchResults results) {
+        var report = op.operator();
+        results.figure("reconcile_1000_s", op.clones() + " VmClones created → every pod created and in status (s)", op.statusSeconds(), 60, "≤ 60")
+                .figure("reconcile_pods_s", op.clones() + " VmClones created → every pod created (s)", op.podsSeconds())
+                .figure("operator_rss_mib", "operator RSS after (MiB)", report.path("rssMiB").asDouble(Double.NaN), 300, "≤ 300")
+                .figure("operator_heap_used_mib", "operator live heap after a full GC (MiB)", report.path("heapUsedAfterGcMiB").asDouble(Double.NaN))
+                .figure("reconcile_errors", "failed reconciles", report.path("reconcileErrors").asDouble(Double.NaN), 0, "0");
+        results.detail("operator", Map.of("clones", op.clones(), "create_seconds", op.createSeconds(), "pods_seconds", op.podsSeconds(),
+                "status_seconds", op.statusSeconds(), "child", report, "java_options", OPERATOR_JAVA_OPTIONS));
+    }
+
+    private static void webhook(int seconds, Path log, BenchResults results, PrintStream err) throws Exception {
+        try (LocalCluster api = LocalCluster.apiServerOnly(new WebhookRules())) {
+            api.client().resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(WebhookLoad.TEMPLATE,
+                    io.vmtemplating.api.v1alpha1.VmTemplate.class)).create();
+            try (ChildJvm webhook = ChildJvm.start("webhook", api.apiUrl(), OPERATOR_JAVA_OPTIONS, log)) {
+                int port = Integer.parseInt(webhook.firstLine().substring("port=".length()));
+                err.printf("webhook: 16 clients, 5 s warm-up, %d s measured ...%n", seconds);
+                WebhookLoad.Stats stats = WebhookLoad.run(port, 16, Duration.ofSeconds(5), Duration.ofSeconds(seconds));
+                var report = webhook.report();
+                results.figure("webhook_p50_ms", "webhook latency p50, 16 clients (ms)", stats.p50Millis())
+                        .figure("webhook_p99_ms", "webhook latency p99, 16 clients (ms)", stats.p99Millis(), 20, "≤ 20")
+                        .figure("webhook_rps", "webhook requests per second", stats.perSecond());
+                results.detail("webhook", Map.of("requests", stats.requests(), "errors", stats.errors(), "max_ms", stats.maxMillis(),
+                        "seconds", stats.seconds(), "child", report,
+                        "p99_ms_valid_template_invalid_template_clone", stats.p99MillisByPayload()));
+            }
+        }
+    }
+}
