@@ -181,7 +181,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                         + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
                 return status.patchIfChanged(clone);
             }
-            boolean wasRunning = status.phase() == ClonePhase.Running || status.phase() == ClonePhase.Paused;
+            // restored once (the launcher reported its restore time): what ended it was a crash, not the restore
+            boolean wasRunning = clone.getStatus() != null && clone.getStatus().restoreMillis() != null;
             status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING
                     : wasRunning ? Conditions.REASON_CRASHED : Conditions.REASON_RESTORE_FAILED, pod.failureMessage());
             return status.patchIfChanged(clone);
