@@ -27,10 +27,11 @@ final class TemplateRebuild {
             return false; // already rebuilding, or never built
         }
         String namespace = template.getMetadata().getNamespace();
+        // one by one: RBAC grants delete on pods, not deletecollection
         client.pods().inNamespace(namespace)
                 .withLabel(VmResources.LABEL_TEMPLATE_UID, template.getMetadata().getUid())
                 .withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_TEMPLATE)
-                .delete();
+                .list().getItems().forEach(pod -> client.resource(pod).delete());
         String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
         Condition notReady = new Condition(Conditions.READY, Conditions.FALSE, Conditions.REASON_TEMPLATE_FILES_MISSING,
                 "clone " + reportedBy + " found the template's files missing on node " + status.nodeName() + " (" + message

@@ -24,6 +24,14 @@ import java.util.OptionalLong;
  */
 public final class VmCloneValidator {
 
+    private static final java.util.regex.Pattern TEMPLATE_NAME =
+            java.util.regex.Pattern.compile("^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+
+    private static String abbreviate(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 64 ? printable.substring(0, 64) + "..." : printable;
+    }
+
     static final String TEMPLATE_REF_IMMUTABLE = "templateRef is immutable: create a new VmClone instead";
 
     private VmCloneValidator() {
@@ -38,6 +46,11 @@ public final class VmCloneValidator {
         }
         if (spec.templateRef() == null || spec.templateRef().name() == null || spec.templateRef().name().isBlank()) {
             out.add("spec.templateRef.name", "is required; name a VmTemplate in the same namespace");
+        } else if (!TEMPLATE_NAME.matcher(spec.templateRef().name()).matches()) {
+            // a name only: template memory holds the template's secrets, so no reference leaves the namespace
+            out.add("spec.templateRef.name", "'" + abbreviate(spec.templateRef().name()) + "' is not a VmTemplate name;"
+                    + " name a VmTemplate of this namespace (lower-case letters, digits, '-' and '.', at most 253 characters;"
+                    + " references to other namespaces are not allowed)");
         }
         if (spec.cpus() != null && (spec.cpus() < 1 || spec.cpus() > 64)) {
             out.add("spec.cpus", spec.cpus() + " is out of range; set 1 to 64");

@@ -338,4 +338,78 @@ class ReconcilerIT {
                 .anyMatch(e -> "NodeGone".equals(e.getReason())));
         assertNull(getTemplate(ns, "orphan"));
     }
+
+    @Test
+    void aHostileTemplateThatSkippedAdmissionNeverGetsAPod() {
+        String ns = namespace();
+        VmTemplate hostile = Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmTemplate
+                metadata: {name: hostile, namespace: %s}
+                spec:
+                  memory: {size: 512Mi}
+                  boot:
+                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
+                    initrd: {hostPath: {path: /etc/shadow}}
+                  qemu: {extraArgs: ["-drive", "file=/etc/shadow,if=virtio"]}
+                """.formatted(ns), VmTemplate.class);
+        client.resource(hostile).create(); // the mock API server has no webhook in front of it
+        awaitTemplatePhase(ns, "hostile", TemplatePhase.Failed);
+        Condition ready = condition(getTemplate(ns, "hostile").getStatus().conditions(), Conditions.READY);
+        assertEquals(Conditions.REASON_INVALID_SPEC, ready.reason());
+        assertTrue(ready.message().contains("spec.boot.initrd.hostPath.path") && ready.message().contains("spec.qemu.extraArgs"),
+                ready.message());
+        assertTrue(kubelet().pods(ns, "template").isEmpty(), "nothing reaches a pod");
+    }
+
+    /** 200 clones created at once against one Ready template, pods not executed: all get their pod, no reconcile error. */
+    @Test
+    void twoHundredClonesAtOnce() {
+        String ns = namespace();
+        java.util.List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                        && String.valueOf(record.getMessage()).contains("namespace='" + ns + "'")) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger processor = java.util.logging.Logger.getLogger("io.javaoperatorsdk.operator.processing.event.EventProcessor");
+        processor.addHandler(counter);
+        try {
+            readyTemplate(ns, "many");
+            long heapBefore = usedHeapMiB();
+            for (int i = 0; i < 200; i++) {
+                clone(ns, "c" + i, "many");
+            }
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> kubelet().pods(ns, "clone").size() == 200);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    client.resources(VmClone.class).inNamespace(ns).list().getItems().stream()
+                            .allMatch(c -> c.getStatus() != null && c.getStatus().phase() == ClonePhase.Restoring));
+            await().atMost(Duration.ofSeconds(60)).until(() -> getTemplate(ns, "many").getStatus().clones() == 200);
+            long heapGrowth = usedHeapMiB() - heapBefore;
+            System.out.println("200 clones: heap growth " + heapGrowth + " MiB, reconcile errors " + errors.size());
+            assertEquals(List.of(), errors.stream().map(java.util.logging.LogRecord::getMessage).toList());
+            assertTrue(heapGrowth < 256, "operator memory stays bounded: heap grew " + heapGrowth + " MiB");
+        } finally {
+            processor.removeHandler(counter);
+        }
+    }
+
+    private static long usedHeapMiB() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
+    }
 }
