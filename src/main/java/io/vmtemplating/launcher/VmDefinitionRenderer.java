@@ -19,7 +19,7 @@ import io.vmtemplating.api.v1alpha1.types.VirtioMemSpec;
 import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.MemoryBackendKind;
 import io.vmtemplating.qemu.VmDefinition;
-import io.vmtemplating.reconciler.MemorySizes;
+import io.vmtemplating.api.v1alpha1.types.Quantities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,6 @@ import java.util.regex.PatternSyntaxException;
 public final class VmDefinitionRenderer {
     /** The qemu-guest-agent chardev, in the instance's run directory (VmShape treats the run dir as a placeholder). */
     public static final String GUEST_AGENT_SOCKET = "qga.sock";
-    private static final Pattern QUANTITY = Pattern.compile("^[1-9][0-9]{0,6}(Mi|Gi)$");
 
     private VmDefinitionRenderer() {
     }
@@ -212,10 +211,10 @@ public final class VmDefinitionRenderer {
     }
 
     static long mebibytes(String field, String quantity) {
-        if (quantity == null || !QUANTITY.matcher(quantity).matches()) {
-            throw new InvalidSpecException(field, "'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi, 2Gi)");
-        }
-        return MemorySizes.mebibytes(quantity);
+        java.util.OptionalLong mebibytes = Quantities.mebibytes(quantity);
+        // every size the renderer reads is a real amount of memory: "0" is not one
+        return (mebibytes.isPresent() && mebibytes.getAsLong() > 0 ? mebibytes : java.util.OptionalLong.empty()).orElseThrow(() ->
+                new InvalidSpecException(field, "'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi, 2Gi)"));
     }
 
     private static <T> T require(T value, String field) {

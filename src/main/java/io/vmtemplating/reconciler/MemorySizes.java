@@ -10,18 +10,10 @@ public final class MemorySizes {
     private MemorySizes() {
     }
 
-    /** "512Mi" → 512, "2Gi" → 2048, "0" → 0. The CRD pattern guarantees the syntax; anything else is refused. */
+    /** Mi/Gi (or "0") in MiB; the webhook has refused anything else before an object gets here. */
     public static long mebibytes(String quantity) {
-        if (quantity == null || quantity.equals("0")) {
-            return 0;
-        }
-        if (quantity.endsWith("Gi")) {
-            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
-        }
-        if (quantity.endsWith("Mi")) {
-            return Long.parseLong(quantity.substring(0, quantity.length() - 2));
-        }
-        throw new IllegalArgumentException("'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi)");
+        return io.vmtemplating.api.v1alpha1.types.Quantities.mebibytes(quantity).orElseThrow(() ->
+                new IllegalArgumentException("'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi)"));
     }
 
     public static MemoryBackend backend(VmTemplateSpec spec) {

@@ -1,8 +1,6 @@
 package io.vmtemplating.webhook;
 
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Memory quantities as the API writes them ({@code 512Mi}, {@code 2Gi}; {@code 0} where allowed), in MiB.
@@ -11,25 +9,16 @@ import java.util.regex.Pattern;
  */
 final class Sizes {
 
-    private static final Pattern QUANTITY = Pattern.compile("([1-9][0-9]{0,6})(Mi|Gi)");
 
     private Sizes() {
     }
 
     /** The size in MiB, or empty when the text is not a Mi/Gi quantity (or "0" when zero is allowed). */
     static OptionalLong mebibytes(String quantity, boolean zeroAllowed) {
-        if (quantity == null) {
+        if (!zeroAllowed && "0".equals(quantity)) {
             return OptionalLong.empty();
         }
-        if (zeroAllowed && quantity.equals("0")) {
-            return OptionalLong.of(0);
-        }
-        Matcher m = QUANTITY.matcher(quantity);
-        if (!m.matches()) {
-            return OptionalLong.empty();
-        }
-        long number = Long.parseLong(m.group(1));
-        return OptionalLong.of(m.group(2).equals("Gi") ? number * 1024 : number);
+        return io.vmtemplating.api.v1alpha1.types.Quantities.mebibytes(quantity);
     }
 
     /** MiB back to the shortest quantity the API accepts, for messages. */
