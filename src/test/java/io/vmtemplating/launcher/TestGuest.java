@@ -1,28 +1,16 @@
 package io.vmtemplating.launcher;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 
-/** The test guest from hack/build-test-guest.sh (cached; its /init prints GUEST-READY on ttyS0). */
+/** The launcher's view of the test guest (its /init prints GUEST-READY on ttyS0): a template spec and boot paths. */
 final class TestGuest {
-    private static Path dir;
-
     private TestGuest() {
     }
 
-    static synchronized Path dir() throws IOException, InterruptedException {
-        if (dir == null) {
-            Process build = new ProcessBuilder("bash", "hack/build-test-guest.sh").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (build.waitFor() != 0) {
-                throw new IllegalStateException("hack/build-test-guest.sh failed");
-            }
-            List<String> lines = out.lines().toList();
-            dir = Path.of(lines.get(lines.size() - 1));
-        }
-        return dir;
+    /** Built (or found) by the QEMU layer's tests' helper: one guest cache, one way to get it. */
+    static Path dir() {
+        return io.vmtemplating.qemu.TestGuest.dir();
     }
 
     /** A template spec for the test guest: 256 MiB, frozen when the guest prints GUEST-READY. */

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * hack/install-deps.sh runs first (a no-op when QEMU >= 8.2, busybox and cpio are there), so `mvn verify` as root on
  * a fresh Debian 12 gets everything it needs.
  */
-final class TestGuest {
+public final class TestGuest {
     private static Path dir;
 
     private TestGuest() {
     }
 
-    static synchronized Path dir() {
+    public static synchronized Path dir() {
         if (dir == null) {
             String configured = System.getProperty("vmt.test.guest.dir", System.getenv("VMT_TEST_GUEST_DIR"));
             if (configured != null && !configured.isBlank()) {
