@@ -370,8 +370,10 @@ class ReconcilerIT {
         java.util.logging.Handler counter = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {
+                // the resource id is a parameter of JOSDK's message pattern, not part of the pattern itself
+                String text = record.getMessage() + " " + java.util.Arrays.toString(record.getParameters());
                 if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
-                        && String.valueOf(record.getMessage()).contains("namespace='" + ns + "'")) {
+                        && text.contains("namespace='" + ns + "'")) {
                     errors.add(record);
                 }
             }
