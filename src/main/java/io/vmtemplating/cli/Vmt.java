@@ -24,7 +24,6 @@ public final class Vmt {
         commands.put("run", RunCommand::run);
         commands.put("demo", DemoCommand::run);
         commands.put("bench", io.vmtemplating.bench.BenchCommand::run);
-        commands.put("launcher-training", LauncherTraining::run);
         return commands;
     }
 
@@ -34,6 +33,15 @@ public final class Vmt {
             // lambdas included, cost ~130 ms before QEMU could start)
             System.exit(io.vmtemplating.launcher.Launcher.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.getenv(), System.out, System.err));
+        }
+        if (args.length == 1 && args[0].equals("launcher-training")) {
+            // the vmt script records the launcher's class archive from this run: the launcher's path, nothing else
+            try {
+                System.exit(io.vmtemplating.launcher.StartPathTraining.run());
+            } catch (java.io.IOException e) {
+                System.err.println("vmt launcher-training: " + e.getMessage());
+                System.exit(1);
+            }
         }
         quietLogging();
         System.exit(run(args, System.out, System.err));

@@ -46,6 +46,7 @@ final class CloneRun {
     }
 
     int run() {
+        warmUpJsonInBackground();
         VmDefinition vm;
         CloneAdditions additions;
         VmCloneSpec cloneSpec;
@@ -58,6 +59,8 @@ final class CloneRun {
             return Launcher.invalid(context.termination(), context.err(), e);
         }
         nodePaths = context.nodePaths();
+        // spec.running false: the restored guest stays paused (it never runs an instruction until /resume)
+        boolean running = !Boolean.FALSE.equals(cloneSpec.running());
         List<String> missing = missingTemplateFiles(vm);
         if (!missing.isEmpty()) {
             return Launcher.failed(context, LauncherResult.TEMPLATE_FILES_MISSING, "template files missing on this node: "
@@ -76,29 +79,26 @@ final class CloneRun {
             qemu = started;
             overheadMillis = context.millisSinceProcessStart();
             context.err().println("launcher-overhead-ms=" + overheadMillis);
-            ConsoleStream.start(nodePaths.serialSocket(), context.out()::println, started::isAlive);
+            if (vm.serialConsole()) {
+                ConsoleStream.start(nodePaths.serialSocket(), context.out()::println, started::isAlive);
+            }
             startHttpInBackground();
-            HostFacts host = context.withProbedVersion(commandLineHost);
             QemuLauncher starter = (restorerArgv, paths) -> {
                 if (!restorerArgv.equals(argv)) {
                     throw new IllegalStateException("the restorer built another command line than the launcher started: " + restorerArgv);
                 }
                 return started;
             };
-            clone = new CloneRestorer(starter, VmDefinitionRenderer.restoreTimeout(cloneSpec)).restore(vm, nodePaths, host, additions);
+            clone = new CloneRestorer(starter, VmDefinitionRenderer.restoreTimeout(cloneSpec)).restore(vm, nodePaths, commandLineHost, additions, running);
             QmpClient qmp = clone.qmp();
             qmp.addEventListener(event -> {
                 if (event.name().equals("SHUTDOWN") && event.data().path("guest").asBoolean(false)) {
                     guestShutdown = true;
                 }
             });
-            if (Boolean.FALSE.equals(cloneSpec.running())) {
-                // the restorer always continues; spec.running false stops the guest again right away
-                qmp.execute("stop");
-            }
             restoreMillis = context.millisSinceProcessStart();
             ready = true;
-            context.err().println("clone " + (Boolean.FALSE.equals(cloneSpec.running()) ? "paused" : "running") + " after restoreMillis="
+            context.err().println("clone " + (running ? "running" : "paused") + " after restoreMillis="
                     + restoreMillis + " (restorer: " + clone.timings() + ")");
             http.join();
         } catch (Exception e) {
@@ -147,6 +147,24 @@ final class CloneRun {
             missing.add(PodContract.STATE_DIR + "/" + NodePaths.METADATA_FILE);
         }
         return missing;
+    }
+
+    /**
+     * Jackson's first ObjectMapper costs ~50 ms (date formats, locale data), needed only after QEMU's exec by the
+     * template check and QMP; a second thread pays it while this one parses the spec and starts QEMU.
+     */
+    private static void warmUpJsonInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                for (String name : List.of("io.vmtemplating.qemu.TemplateMetadata", "io.vmtemplating.qemu.qmp.QmpClient")) {
+                    Class.forName(name, true, CloneRun.class.getClassLoader());
+                }
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private void startHttpInBackground() {

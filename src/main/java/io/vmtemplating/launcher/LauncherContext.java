@@ -30,14 +30,9 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
             case "kvm" -> true;
             default -> HostProbe.kvmDeviceUsable();
         };
-        // QemuCommandLine never reads the version; the freezer records QEMU's own answer to query-version
-        return new HostFacts(qemuBinary(), kvm, VERSION_NOT_PROBED);
-    }
-
-    static final String VERSION_NOT_PROBED = "not-probed";
-
-    HostFacts withProbedVersion(HostFacts facts) {
-        return new HostFacts(facts.qemuBinary(), facts.kvmUsable(), HostProbe.qemuVersion(facts.qemuBinary()));
+        // QemuCommandLine never reads the version; the freezer records, and the restorer checks, the version the
+        // started QEMU states in its QMP greeting
+        return new HostFacts(qemuBinary(), kvm, HostFacts.VERSION_UNPROBED);
     }
 
     VmTemplateSpec templateSpec() {

@@ -78,12 +78,14 @@ final class TemplateBuild {
             state = "booting";
             ProcessHandle.of(qemu.pid()).ifPresent(handle -> handle.onExit().thenRun(() -> trigger.completeExceptionally(
                     new IllegalStateException("QEMU exited before the freeze trigger fired"))));
-            ConsoleStream.start(nodePaths.serialSocket(), line -> {
-                context.out().println(line);
-                if (plan.trigger() == FreezeTrigger.SerialConsole && plan.consolePattern().matcher(line).find()) {
-                    trigger.complete("console line matched " + plan.consolePattern().pattern());
-                }
-            }, qemu::isAlive);
+            if (vm.serialConsole()) {
+                ConsoleStream.start(nodePaths.serialSocket(), line -> {
+                    context.out().println(line);
+                    if (plan.trigger() == FreezeTrigger.SerialConsole && plan.consolePattern().matcher(line).find()) {
+                        trigger.complete("console line matched " + plan.consolePattern().pattern());
+                    }
+                }, qemu::isAlive);
+            }
             http = serve();
             QmpClient qmp = QmpClient.connect(nodePaths.qmpSocket(), Duration.ofSeconds(30), Duration.ofSeconds(30), qemu::isAlive);
             armTrigger(plan);

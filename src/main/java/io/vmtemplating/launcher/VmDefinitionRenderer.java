@@ -30,8 +30,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Pure: the API spec (nulls mean the CRD defaults) → the QEMU layer's values. Boot files map to their in-pod paths
  * ({@link PodContract#bootFile}) resolved through {@link PodPaths}. Anything it refuses is an
- * {@link InvalidSpecException} naming the field. spec.devices.serialConsole has no switch here: the launcher always
- * needs the console (pod log, SerialConsole trigger).
+ * {@link InvalidSpecException} naming the field.
  */
 public final class VmDefinitionRenderer {
     /** The qemu-guest-agent chardev, in the instance's run directory (VmShape treats the run dir as a placeholder). */
@@ -72,6 +71,11 @@ public final class VmDefinitionRenderer {
             extraArgs.addAll(List.of("-chardev", "socket,id=qga0,path=" + socket.replace(",", ",,") + ",server=on,wait=off",
                     "-device", "virtio-serial-pci,id=vmt-serial0", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));
         }
+        boolean serialConsole = !Boolean.FALSE.equals(devices.serialConsole());
+        if (!serialConsole && freeze != null && Objects.requireNonNullElse(freeze.trigger(), FreezeTrigger.SerialConsole) == FreezeTrigger.SerialConsole) {
+            throw new InvalidSpecException("spec.devices.serialConsole", "is false but freeze.trigger is SerialConsole, which reads the"
+                    + " console; set serialConsole true or use another trigger (Delay, GuestAgent, Manual)");
+        }
         List<String> capabilities = freeze == null || freeze.migrationCapabilities() == null ? List.of() : freeze.migrationCapabilities();
         return new VmDefinition(
                 Objects.requireNonNullElse(spec.machine(), "q35"),
@@ -79,7 +83,7 @@ public final class VmDefinitionRenderer {
                 memoryMiB, backend, hugePageKiB, numaNodesMiB,
                 boot(require(spec.boot(), "spec.boot"), paths),
                 new VmDefinition.Network(userNat), balloon, virtioMem,
-                !Boolean.FALSE.equals(devices.vmgenid()), !Boolean.FALSE.equals(devices.rng()),
+                !Boolean.FALSE.equals(devices.vmgenid()), !Boolean.FALSE.equals(devices.rng()), serialConsole,
                 extraArgs, capabilities);
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Restores a clone from a frozen template: checks first (no QEMU is started for a clone that cannot work), then
  * QEMU with -incoming defer → x-ignore-shared (+ the template's extras) → migrate-incoming file: → wait until loaded
- * → clone additions → cont.
+ * → clone additions → cont (unless the clone is to stay paused).
  */
 public final class CloneRestorer {
     private static final Duration POLL = Duration.ofMillis(2);
@@ -24,6 +24,15 @@ public final class CloneRestorer {
     }
 
     public RestoredClone restore(VmDefinition vm, NodePaths paths, HostFacts host, CloneAdditions additions) throws IOException {
+        return restore(vm, paths, host, additions, true);
+    }
+
+    /**
+     * @param run false: the clone stays paused after the load (VmClone spec.running false), not a single guest
+     *            instruction runs until someone sends {@code cont}
+     */
+    public RestoredClone restore(VmDefinition vm, NodePaths paths, HostFacts host, CloneAdditions additions, boolean run)
+            throws IOException {
         long startNanos = System.nanoTime();
         long deadlineNanos = startNanos + timeout.toNanos();
         if (additions.virtioMemRequestedMiB() > 0 && vm.virtioMem() == null) {
@@ -38,12 +47,16 @@ public final class CloneRestorer {
             QmpClient qmp = QmpClient.connect(paths.qmpSocket(), remaining(deadlineNanos), timeout, process::isAlive);
             long connectedNanos = System.nanoTime();
             try {
+                // the QEMU that loads the state is the one that counts (also when host named a version before)
+                TemplateCheck.verifyVersion(metadata, qmp.version().number());
                 qmp.execute("migrate-set-capabilities", MigrationCapabilities.arguments(metadata.migrationCapabilities()));
                 qmp.execute("migrate-incoming", Map.of("uri", "file:" + paths.stateFile()));
                 awaitLoaded(qmp, deadlineNanos);
                 long loadedNanos = System.nanoTime();
                 applyAdditions(qmp, additions);
-                qmp.execute("cont");
+                if (run) {
+                    qmp.execute("cont");
+                }
                 long doneNanos = System.nanoTime();
                 RestoreTimings timings = new RestoreTimings(millis(checkedNanos - startNanos),
                         millis(connectedNanos - checkedNanos), millis(loadedNanos - connectedNanos), millis(doneNanos - startNanos));

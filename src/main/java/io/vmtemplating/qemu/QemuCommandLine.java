@@ -126,8 +126,12 @@ public final class QemuCommandLine {
 
     private static void consoleAndMonitor(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
         // wait=off: QEMU must not block at start for a client on either socket
+        // no console: the serial port stays (the guest's hardware does not depend on who reads it), its output is dropped
+        String serial = vm.serialConsole()
+                ? "socket,id=serial0,path=" + escape(paths.serialSocket().toString()) + ",server=on,wait=off"
+                : "null,id=serial0";
         argv.addAll(List.of(
-                "-chardev", "socket,id=serial0,path=" + escape(paths.serialSocket().toString()) + ",server=on,wait=off",
+                "-chardev", serial,
                 "-serial", "chardev:serial0",
                 "-chardev", "socket,id=qmp,path=" + escape(paths.qmpSocket().toString()) + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control"));

@@ -15,7 +15,10 @@ public final class TemplateCheck {
     private TemplateCheck() {
     }
 
-    /** @return the template's metadata when the clone (argv built for this node) can be restored from it */
+    /**
+     * @return the template's metadata when the clone (argv built for this node) can be restored from it; the QEMU
+     *         version is checked here only when {@code host} knows it (else the restorer checks the started QEMU's)
+     */
     public static TemplateMetadata verify(VmDefinition vm, NodePaths paths, HostFacts host, List<String> cloneArgv) {
         Path metadataFile = paths.metadataFile();
         if (!Files.isRegularFile(metadataFile)) {
@@ -29,9 +32,8 @@ public final class TemplateCheck {
             throw new TemplateMismatchException("template metadata " + metadataFile + " is unreadable (" + e.getMessage()
                     + "); rebuild the template");
         }
-        if (!metadata.qemuVersion().equals(host.qemuVersion())) {
-            throw new TemplateMismatchException("template was frozen by QEMU " + metadata.qemuVersion() + ", this node has "
-                    + host.qemuVersion() + "; a saved VM state only loads into the QEMU version that wrote it: rebuild the template");
+        if (host.versionProbed()) {
+            verifyVersion(metadata, host.qemuVersion());
         }
         checkMemory(vm, paths, metadata);
         if (!Files.isRegularFile(paths.stateFile())) {
@@ -43,6 +45,14 @@ public final class TemplateCheck {
                     + "); a clone must use its template's machine, CPUs, memory and devices");
         }
         return metadata;
+    }
+
+    /** @param qemuVersion the version of the QEMU that is to load the template's state */
+    public static void verifyVersion(TemplateMetadata metadata, String qemuVersion) {
+        if (!metadata.qemuVersion().equals(qemuVersion)) {
+            throw new TemplateMismatchException("template was frozen by QEMU " + metadata.qemuVersion() + ", this node has "
+                    + qemuVersion + "; a saved VM state only loads into the QEMU version that wrote it: rebuild the template");
+        }
     }
 
     private static void checkMemory(VmDefinition vm, NodePaths paths, TemplateMetadata metadata) {

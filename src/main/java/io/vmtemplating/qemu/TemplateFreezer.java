@@ -1,6 +1,7 @@
 package io.vmtemplating.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmtemplating.qemu.qmp.QemuVersion;
 import io.vmtemplating.qemu.qmp.QmpClient;
 import io.vmtemplating.qemu.qmp.QmpClosedException;
 import java.io.IOException;
@@ -34,9 +35,7 @@ public final class TemplateFreezer {
             throws IOException {
         long startNanos = System.nanoTime();
         long deadlineNanos = startNanos + timeout.toNanos();
-        JsonNode version = qmp.execute("query-version");
-        JsonNode qemu = version.path("qemu");
-        String qemuVersion = qemu.path("major").asInt() + "." + qemu.path("minor").asInt() + "." + qemu.path("micro").asInt();
+        QemuVersion version = qmp.version();
 
         Path stateFile = paths.stateFile();
         Files.createDirectories(paths.stateDir());
@@ -60,7 +59,7 @@ public final class TemplateFreezer {
         }
         makeReadOnly(stateFile);
         List<String> shape = VmShape.normalize(argv, paths);
-        TemplateMetadata metadata = new TemplateMetadata(qemuVersion, version.path("package").asText(),
+        TemplateMetadata metadata = new TemplateMetadata(version.number(), version.packageName(),
                 VmShape.sha256(shape), shape, memoryFiles, vm.migrationCapabilities(), Files.size(stateFile),
                 bootMillis, freezeMillis, Instant.now().toString());
         metadata.write(paths.metadataFile());

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param numaNodesMiB          empty: one backend "pc.ram"; else one file backend per NUMA node ("ram-node0", ...)
  * @param balloon               null: no balloon
  * @param virtioMem             null: no virtio-mem device
+ * @param serialConsole         true: ttyS0 goes to a socket the launcher reads (pod log, SerialConsole trigger);
+ *                              false: the port stays (same guest hardware) but its output goes nowhere
  * @param extraArgs             validated elsewhere; appended last
  * @param migrationCapabilities extra capabilities for the freeze (and restore) besides x-ignore-shared
  */
@@ -29,6 +31,7 @@ public record VmDefinition(
         VirtioMem virtioMem,
         boolean vmgenid,
         boolean rng,
+        boolean serialConsole,
         List<String> extraArgs,
         List<String> migrationCapabilities) {
 

@@ -6,17 +6,25 @@ import io.vmtemplating.api.v1alpha1.types.FreezeTrigger;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** spec.freeze: the trigger's own field must be set (the CEL rules), the pattern must compile, and capabilities. */
+/**
+ * spec.freeze: the trigger's own field must be set (the CEL rules), the pattern must compile, the SerialConsole trigger
+ * needs the console, and capabilities.
+ */
 final class FreezeRules {
 
     private FreezeRules() {
     }
 
-    static void check(FreezeSpec freeze, Violations out) {
+    /** @param serialConsole spec.devices.serialConsole (null: the default, true) */
+    static void check(FreezeSpec freeze, Boolean serialConsole, Violations out) {
         if (freeze == null) {
             return;
         }
         FreezeTrigger trigger = freeze.trigger() == null ? FreezeTrigger.SerialConsole : freeze.trigger();
+        if (trigger == FreezeTrigger.SerialConsole && Boolean.FALSE.equals(serialConsole)) {
+            out.add("spec.devices.serialConsole", "is false but freeze.trigger is SerialConsole, which reads the console;"
+                    + " set serialConsole true or use another trigger (Delay, GuestAgent, Manual)");
+        }
         if (trigger == FreezeTrigger.SerialConsole && freeze.serialConsolePattern() == null) {
             out.add("spec.freeze.serialConsolePattern", "is required when freeze.trigger is SerialConsole;"
                     + " set a regular expression the guest prints when ready, e.g. READY");

@@ -33,7 +33,7 @@ public final class VmTemplateValidator {
         MemoryRules.check(spec.memory(), out);
         BootRules.check(spec.boot(), out);
         DeviceRules.check(spec.devices(), spec.memory(), out);
-        FreezeRules.check(spec.freeze(), out);
+        FreezeRules.check(spec.freeze(), spec.devices() == null ? null : spec.devices().serialConsole(), out);
         if (spec.qemu() != null) {
             ExtraArgsRule.check(spec.qemu().extraArgs(), "spec.qemu.extraArgs", out);
         }

@@ -153,6 +153,34 @@ class LauncherQemuTest {
     }
 
     @Test
+    void withoutSerialConsoleTemplateAndCloneRunButLogNothing() throws Exception {
+        assertTrue(template.stdout().contains("GUEST-READY"), "with its console a guest logs to stdout: " + template.stdout());
+        // no console to watch: freeze after a fixed delay (mid-boot is fine, the clone continues from there)
+        String spec = TestGuest.templateSpec().replace("\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"GUEST-READY\",",
+                "\"devices\":{\"serialConsole\":false},\"freeze\":{\"trigger\":\"Delay\",\"delaySeconds\":1,");
+        assertTrue(spec.contains("serialConsole"), spec);
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("VMT_TEMPLATE_SPEC", spec);
+        Path quiet = root.resolve("quiet");
+        String paths = "/vmt/memory=" + Files.createDirectories(quiet.resolve("memory")) + ":/vmt/state="
+                + Files.createDirectories(quiet.resolve("state")) + ":" + TestGuest.bootPathMap();
+        try (LauncherProcess build = LauncherProcess.start("template", env, paths + ":/vmt/run=" + quiet.resolve("run-t"), quiet.resolve("t"))) {
+            assertEquals(0, build.waitForExit(Duration.ofMinutes(2)), build.stderr());
+            assertEquals("Frozen", build.terminationMessage().path("outcome").asText());
+            assertEquals("", build.stdout(), "no console, no guest output");
+        }
+        try (LauncherProcess clone = LauncherProcess.start("clone", env, paths + ":/vmt/run=" + quiet.resolve("run-c"), quiet.resolve("c"))) {
+            clone.awaitReady(Duration.ofSeconds(60));
+            assertEquals("running", Json.MAPPER.readTree(clone.get("/status").body()).path("state").asText());
+            clone.process.destroy();
+            assertEquals(0, clone.waitForExit(Duration.ofSeconds(30)), clone.stderr());
+            assertEquals("", clone.stdout());
+        } finally {
+            Cleanup.deleteRecursively(quiet);
+        }
+    }
+
+    @Test
     void templateAbortedBySigtermRemovesItsPartialFiles() throws Exception {
         Path memory = Files.createDirectories(root.resolve("abort/memory"));
         Path state = Files.createDirectories(root.resolve("abort/state"));

@@ -1,6 +1,8 @@
 package io.vmtemplating.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -35,7 +37,7 @@ class VmDefinitionRendererTest {
     void minimalSpecGetsTheCrdDefaults() {
         assertEquals(new VmDefinition("q35", 1, 512, MemoryBackendKind.TMPFS, 0, List.of(),
                         new VmDefinition.Boot("/vmt/boot/kernel", "/vmt/boot/initrd/img/initrd.gz", "console=ttyS0", null, null),
-                        new VmDefinition.Network(false), null, null, true, true, List.of(), List.of()),
+                        new VmDefinition.Network(false), null, null, true, true, true, List.of(), List.of()),
                 render("\"memory\":{\"size\":\"512Mi\"}," + BOOT));
     }
 
@@ -50,8 +52,15 @@ class VmDefinitionRendererTest {
                 + "\"placement\":{\"nodeSelector\":{\"a\":\"b\"}}");
         assertEquals(new VmDefinition("pc", 2, 2048, MemoryBackendKind.HUGETLBFS, 2048, List.of(1024L, 1024L),
                 new VmDefinition.Boot(null, null, null, "/vmt/boot/disk/disk.qcow2", "qcow2"), new VmDefinition.Network(true),
-                new VmDefinition.Balloon(5), new VmDefinition.VirtioMem(1024, 2), false, false, List.of("-cpu", "qemu64"),
+                new VmDefinition.Balloon(5), new VmDefinition.VirtioMem(1024, 2), false, false, true, List.of("-cpu", "qemu64"),
                 List.of("mapped-ram")), vm);
+    }
+
+    @Test
+    void serialConsoleFalseKeepsThePortWithoutAConsole() {
+        assertTrue(render(M("1Gi") + BOOT).serialConsole());
+        assertFalse(render(M("1Gi") + BOOT + ",\"devices\":{\"serialConsole\":false},\"freeze\":{\"trigger\":\"Delay\",\"delaySeconds\":1}")
+                .serialConsole());
     }
 
     @Test
@@ -97,7 +106,10 @@ class VmDefinitionRendererTest {
                 Arguments.of(M("1Gi") + BOOT + ",\"devices\":{\"virtioMem\":{\"size\":\"1Gi\",\"requestedSize\":\"2Mi\"}}",
                         "spec.devices.virtioMem.requestedSize: must be 0 on a template; clones plug memory"),
                 Arguments.of(M("1Gi") + BOOT + ",\"devices\":{\"balloon\":{\"enabled\":true,\"freePageReporting\":true}}",
-                        "spec.devices.balloon: freePageReporting and freePageHinting must stay false: they cannot discard file-backed template memory"));
+                        "spec.devices.balloon: freePageReporting and freePageHinting must stay false: they cannot discard file-backed template memory"),
+                Arguments.of(M("1Gi") + BOOT + ",\"devices\":{\"serialConsole\":false}," + FREEZE,
+                        "spec.devices.serialConsole: is false but freeze.trigger is SerialConsole, which reads the console;"
+                                + " set serialConsole true or use another trigger (Delay, GuestAgent, Manual)"));
     }
 
     @ParameterizedTest

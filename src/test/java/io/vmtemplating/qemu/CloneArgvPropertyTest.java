@@ -65,7 +65,7 @@ class CloneArgvPropertyTest {
                 new VmDefinition.Network(random.nextBoolean()),
                 random.nextBoolean() ? new VmDefinition.Balloon(random.nextInt(10)) : null,
                 random.nextBoolean() ? new VmDefinition.VirtioMem(128L * (1 + random.nextInt(4)), 2) : null,
-                random.nextBoolean(), random.nextBoolean(),
+                random.nextBoolean(), random.nextBoolean(), true,
                 random.nextBoolean() ? List.of("-cpu", "qemu64") : List.of(), List.of());
     }
 }

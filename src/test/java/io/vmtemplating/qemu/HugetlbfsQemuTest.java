@@ -64,7 +64,7 @@ class HugetlbfsQemuTest {
         }
         memoryRoot = Files.createTempDirectory(mount, "vmt-test-");
         VmDefinition vm = new VmDefinition("q35", 1, GUEST_MIB, MemoryBackendKind.HUGETLBFS, 2048, List.of(), TestGuest.cloudKernel(),
-                new VmDefinition.Network(false), null, null, false, false, List.of(), List.of());
+                new VmDefinition.Network(false), null, null, false, false, true, List.of(), List.of());
         NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
         template = QemuTestSupport.bootAndFreeze("hugetlbfs", vm, paths, TestHost.facts());
     }

@@ -28,7 +28,7 @@ class NumaVmgenidQemuTest {
     static void bootAndFreezeTemplate() throws IOException {
         memoryRoot = Files.createTempDirectory(Path.of("/dev/shm"), "vmt-test-");
         VmDefinition vm = new VmDefinition("q35", 1, 384, MemoryBackendKind.TMPFS, 0, List.of(256L, 128L), TestGuest.genericKernel(),
-                new VmDefinition.Network(false), null, null, true, true, List.of(), List.of());
+                new VmDefinition.Network(false), null, null, true, true, true, List.of(), List.of());
         NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
         template = QemuTestSupport.bootAndFreeze("numa+vmgenid", vm, paths, TestHost.facts());
     }

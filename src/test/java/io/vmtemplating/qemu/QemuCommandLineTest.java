@@ -91,10 +91,21 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void withoutSerialConsoleThePortStaysAndItsOutputIsDropped() {
+        VmDefinition vm = Specs.minimal();
+        VmDefinition quiet = new VmDefinition(vm.machine(), vm.cpus(), vm.memoryMiB(), vm.backend(), 0, List.of(), vm.boot(), vm.network(),
+                null, null, false, false, false, List.of(), List.of());
+        List<String> argv = QemuCommandLine.build(quiet, Specs.PATHS, Specs.TCG, Role.CLONE);
+        assertEquals(List.of("-chardev", "null,id=serial0", "-serial", "chardev:serial0"),
+                argv.subList(argv.indexOf("-serial") - 2, argv.indexOf("-serial") + 2));
+        assertEquals(-1, String.join(" ", argv).indexOf("serial.sock"));
+    }
+
+    @Test
     void refusesNumaNodesThatDoNotAddUp() {
         VmDefinition vm = Specs.withNuma(Specs.minimal(), 1, List.of(256L, 256L));
         VmDefinition wrong = new VmDefinition(vm.machine(), 1, 1024, vm.backend(), 0, vm.numaNodesMiB(), vm.boot(), vm.network(),
-                null, null, false, false, List.of(), List.of());
+                null, null, false, false, true, List.of(), List.of());
         var e = assertThrows(IllegalArgumentException.class, () -> QemuCommandLine.build(wrong, Specs.PATHS, Specs.TCG, Role.TEMPLATE));
         assertEquals("numaNodesMiB add up to 512 MiB but memoryMiB is 1024", e.getMessage());
     }
@@ -103,7 +114,7 @@ class QemuCommandLineTest {
     void refusesMemoryThatIsNotWholeHugePages() {
         VmDefinition vm = Specs.hugetlbfs(Specs.minimal(), 1048576);
         VmDefinition odd = new VmDefinition("q35", 1, 1536, vm.backend(), 1048576, List.of(), vm.boot(), vm.network(),
-                null, null, false, false, List.of(), List.of());
+                null, null, false, false, true, List.of(), List.of());
         var e = assertThrows(IllegalArgumentException.class, () -> QemuCommandLine.build(odd, Specs.PATHS, Specs.TCG, Role.TEMPLATE));
         assertEquals("memory backend pc.ram (1536 MiB) is not a multiple of the 1048576 KiB huge page size", e.getMessage());
     }

@@ -35,7 +35,7 @@ class TemplateCloneQemuTest {
     static void bootAndFreezeTemplate() throws IOException {
         memoryRoot = Files.createTempDirectory(Path.of("/dev/shm"), "vmt-test-");
         VmDefinition vm = new VmDefinition("q35", 1, GUEST_MIB, MemoryBackendKind.TMPFS, 0, List.of(), TestGuest.cloudKernel(),
-                new VmDefinition.Network(true), new VmDefinition.Balloon(2), new VmDefinition.VirtioMem(256, 2), false, true,
+                new VmDefinition.Network(true), new VmDefinition.Balloon(2), new VmDefinition.VirtioMem(256, 2), false, true, true,
                 List.of(), List.of());
         NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
         template = QemuTestSupport.bootAndFreeze("tmpfs", vm, paths, TestHost.facts());
@@ -122,10 +122,63 @@ class TemplateCloneQemuTest {
     }
 
     @Test
+    void cloneAskedToStayPausedRunsNoGuestCodeUntilCont() throws IOException {
+        NodePaths paths = QemuTestSupport.clonePaths(template.paths(), work.resolve("run-paused"));
+        try (RestoredClone clone = new CloneRestorer(QemuLauncher.processes(), QemuTestSupport.QMP_TIMEOUT)
+                .restore(template.vm(), paths, TestHost.facts(), CloneAdditions.NONE, false)) {
+            assertEquals("paused", clone.qmp().execute("query-status").path("status").asText());
+            if (!TestHost.facts().kvmUsable()) {
+                // TCG translates guest code before it runs it: no translated block means not one guest instruction ran
+                assertEquals(0, translatedBlocks(clone), "a clone that stays paused runs no guest code");
+            }
+            clone.qmp().execute("cont");
+            try (SerialConsole console = SerialConsole.connect(paths.serialSocket(), QemuTestSupport.QMP_TIMEOUT)) {
+                GuestAnswer answer = GuestAnswer.ask(console, "hello", QemuTestSupport.ANSWER_TIMEOUT);
+                assertEquals(template.lastAnswer().counter() + 1, answer.counter(), "after cont the guest continues the template");
+            }
+            if (!TestHost.facts().kvmUsable()) {
+                assertTrue(translatedBlocks(clone) > 0, "the guest ran after cont");
+            }
+        }
+    }
+
+    private static long translatedBlocks(RestoredClone clone) {
+        String jit = clone.qmp().humanMonitorCommand("info jit");
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("TB count\\s+(\\d+)").matcher(jit);
+        assertTrue(count.find(), jit);
+        return Long.parseLong(count.group(1));
+    }
+
+    @Test
+    void unprobedHostIsCheckedAgainstTheStartedQemusVersion() throws IOException {
+        // a launcher does not run qemu --version: the restorer compares the version in the started QEMU's greeting
+        Path state = Files.createDirectories(work.resolve("state-other-version"));
+        Files.copy(template.paths().stateFile(), state.resolve(template.paths().stateFile().getFileName()));
+        TemplateMetadata frozen = template.freeze().metadata();
+        new TemplateMetadata("9.2.0", frozen.qemuPackage(), frozen.vmShapeSha256(), frozen.vmShape(), frozen.memoryFiles(),
+                frozen.migrationCapabilities(), frozen.stateBytes(), frozen.bootMillis(), frozen.freezeMillis(), frozen.frozenAt())
+                .write(state.resolve(template.paths().metadataFile().getFileName()));
+        NodePaths paths = new NodePaths(template.paths().memoryDir(), state, work.resolve("run-other-version"));
+        HostFacts unprobed = new HostFacts(TestHost.facts().qemuBinary(), TestHost.facts().kvmUsable(), HostFacts.VERSION_UNPROBED);
+        List<QemuProcess> started = new ArrayList<>();
+        QemuLauncher recording = (argv, p) -> {
+            QemuProcess process = QemuLauncher.processes().start(argv, p);
+            started.add(process);
+            return process;
+        };
+        var e = assertThrows(TemplateMismatchException.class,
+                () -> new CloneRestorer(recording, QemuTestSupport.QMP_TIMEOUT).restore(template.vm(), paths, unprobed, CloneAdditions.NONE));
+        assertEquals("template was frozen by QEMU 9.2.0, this node has " + TestHost.facts().qemuVersion()
+                + "; a saved VM state only loads into the QEMU version that wrote it: rebuild the template", e.getMessage());
+        assertEquals(1, started.size());
+        assertFalse(started.get(0).isAlive(), "the refused clone's QEMU is stopped");
+    }
+
+    @Test
     void cloneWithOtherMemorySizeFailsInOurCheckBeforeQemuStarts() {
         VmDefinition vm = template.vm();
         VmDefinition smaller = new VmDefinition(vm.machine(), vm.cpus(), 256, vm.backend(), 0, List.of(), vm.boot(), vm.network(),
-                vm.balloon(), vm.virtioMem(), vm.vmgenid(), vm.rng(), vm.extraArgs(), vm.migrationCapabilities());
+                vm.balloon(), vm.virtioMem(), vm.vmgenid(), vm.rng(), vm.serialConsole(), vm.extraArgs(), vm.migrationCapabilities());
         assertRefusedBeforeStart(smaller, template.paths(), TestHost.facts(),
                 "clone memory pc.ram is 256 MiB but the template was frozen with 512 MiB; a clone needs exactly its template's memory size");
     }
@@ -149,7 +202,7 @@ class TemplateCloneQemuTest {
     void otherDeviceSetFailsInOurCheckBeforeQemuStarts() {
         VmDefinition vm = template.vm();
         VmDefinition withVmgenid = new VmDefinition(vm.machine(), vm.cpus(), vm.memoryMiB(), vm.backend(), 0, List.of(), vm.boot(),
-                vm.network(), vm.balloon(), vm.virtioMem(), true, vm.rng(), vm.extraArgs(), vm.migrationCapabilities());
+                vm.network(), vm.balloon(), vm.virtioMem(), true, vm.rng(), vm.serialConsole(), vm.extraArgs(), vm.migrationCapabilities());
         String message = assertRefusedBeforeStart(withVmgenid, template.paths(), TestHost.facts(), null);
         assertTrue(message.startsWith("clone VM shape differs from the template's (argument "), message);
         assertTrue(message.contains("clone has 'vmgenid,guid=auto'"), message);

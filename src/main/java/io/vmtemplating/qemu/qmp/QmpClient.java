@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  */
 public final class QmpClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
+    // QEMU creates its socket 50-100 ms after exec; a clone start waits for it, so poll finely (a failed connect is cheap)
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(5);
 
     private final SocketChannel channel;
     private final Duration defaultTimeout;
@@ -105,6 +106,11 @@ public final class QmpClient implements AutoCloseable {
             }
             sleep(RETRY_PAUSE);
         }
+    }
+
+    /** The connected QEMU's version, from its greeting: the QEMU that will load or write a state, not the binary on PATH. */
+    public QemuVersion version() {
+        return QemuVersion.of(greeting.join().path("QMP").path("version"));
     }
 
     public JsonNode execute(String command) {
