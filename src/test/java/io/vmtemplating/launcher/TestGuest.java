@@ -20,6 +20,16 @@ final class TestGuest {
                 + "\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"GUEST-READY\",\"timeoutSeconds\":180}}";
     }
 
+    /**
+     * A template spec frozen by the GuestAgent trigger: the guest's qemu-ga answers on the channel the trigger adds.
+     * {@code vmt.noqga} in extraCmdline keeps the channel but starts no agent.
+     */
+    static String guestAgentTemplateSpec(String extraCmdline, int timeoutSeconds) {
+        return "{\"memory\":{\"size\":\"256Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/guest/vmlinuz\"}},"
+                + "\"initrd\":{\"hostPath\":{\"path\":\"/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0 quiet panic=-1" + extraCmdline + "\"},"
+                + "\"freeze\":{\"trigger\":\"GuestAgent\",\"timeoutSeconds\":" + timeoutSeconds + "}}";
+    }
+
     static String bootPathMap() throws IOException, InterruptedException {
         return "/vmt/boot/kernel=" + dir().resolve("vmlinuz-cloud") + ":/vmt/boot/initrd=" + dir().resolve("initrd.gz");
     }
