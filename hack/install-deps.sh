@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks for the test suite: QEMU >= 8.2 (from bookworm-backports)
 # plus the Debian packages the test guest is built from. Idempotent; as root it installs, otherwise it
-# prints what to install and fails.
+# prints what to install and fails. The guest's qemu-guest-agent needs nothing here: build-test-guest.sh fetches
+# it and copies the shared libraries it loads (glib, libudev, libnuma, liburing) from the host, where QEMU's own
+# packages put them.
 set -euo pipefail
 
 qemu_ok() {
