@@ -46,7 +46,7 @@ final class CloneRun {
     }
 
     int run() {
-        warmUpJsonInBackground();
+        StartWarmUp.begin();
         VmDefinition vm;
         CloneAdditions additions;
         VmCloneSpec cloneSpec;
@@ -78,7 +78,7 @@ final class CloneRun {
             QemuProcess started = QemuProcess.start(argv, nodePaths.qemuLog());
             qemu = started;
             overheadMillis = context.millisSinceProcessStart();
-            context.err().println("launcher-overhead-ms=" + overheadMillis);
+            context.err().println(context.overheadLine(overheadMillis));
             if (vm.serialConsole()) {
                 ConsoleStream.start(nodePaths.serialSocket(), context.out()::println, started::isAlive);
             }
@@ -147,24 +147,6 @@ final class CloneRun {
             missing.add(PodContract.STATE_DIR + "/" + NodePaths.METADATA_FILE);
         }
         return missing;
-    }
-
-    /**
-     * Jackson's first ObjectMapper costs ~50 ms (date formats, locale data), needed only after QEMU's exec by the
-     * template check and QMP; a second thread pays it while this one parses the spec and starts QEMU.
-     */
-    private static void warmUpJsonInBackground() {
-        Thread thread = new Thread(() -> {
-            try {
-                for (String name : List.of("io.vmtemplating.qemu.TemplateMetadata", "io.vmtemplating.qemu.qmp.QmpClient")) {
-                    Class.forName(name, true, CloneRun.class.getClassLoader());
-                }
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "warm-up");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private void startHttpInBackground() {

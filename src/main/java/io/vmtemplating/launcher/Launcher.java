@@ -15,6 +15,7 @@ public final class Launcher {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        long mainNanos = System.nanoTime();
         long processStartNanos = ProcessStart.startNanos();
         if (args.length != 1) {
             err.println("usage: vmt launcher template|clone|cleanup");
@@ -28,7 +29,7 @@ public final class Launcher {
             return invalid(termination, err, new InvalidSpecException(PodPaths.ENV_PATH_MAP, e.getMessage()));
         }
         TerminationMessage termination = new TerminationMessage(paths.resolve(PodContract.TERMINATION_MESSAGE_PATH));
-        LauncherContext context = new LauncherContext(env, paths, processStartNanos, termination, out, err);
+        LauncherContext context = new LauncherContext(env, paths, processStartNanos, mainNanos, termination, out, err);
         return switch (args[0]) {
             case PodContract.MODE_TEMPLATE -> new TemplateBuild(context).run();
             case PodContract.MODE_CLONE -> new CloneRun(context).run();

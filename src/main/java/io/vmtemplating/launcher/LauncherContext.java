@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** What every launcher mode reads from the pod: environment, resolved paths, the termination message, streams. */
-record LauncherContext(Map<String, String> env, PodPaths paths, long processStartNanos, TerminationMessage termination,
+record LauncherContext(Map<String, String> env, PodPaths paths, long processStartNanos, long mainNanos, TerminationMessage termination,
         PrintStream out, PrintStream err) {
     /** Not part of the pod contract: lets a node (or a test) name another QEMU binary. */
     static final String ENV_QEMU_BINARY = "VMT_QEMU_BINARY";
@@ -59,6 +59,15 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
 
     long millisSinceProcessStart() {
         return (System.nanoTime() - processStartNanos) / 1_000_000;
+    }
+
+    /**
+     * The launcher overhead line: process start → QEMU exec, split into the JVM's own start (shell entry, JVM
+     * boot, up to main) and the launcher's code from main to the exec.
+     */
+    String overheadLine(long overheadMillis) {
+        long jvmMillis = (mainNanos - processStartNanos) / 1_000_000;
+        return "launcher-overhead-ms=" + overheadMillis + " (to main " + jvmMillis + ", main to QEMU exec " + (overheadMillis - jvmMillis) + ")";
     }
 
     /** The last lines of QEMU's log (its stderr), for error messages. */

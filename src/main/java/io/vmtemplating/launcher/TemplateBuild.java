@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class TemplateBuild {
     private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration GUEST_AGENT_RETRY = Duration.ofMillis(100);
     private static final Duration GUEST_AGENT_POLL = Duration.ofSeconds(1);
 
     private final LauncherContext context;
@@ -42,6 +43,7 @@ final class TemplateBuild {
     }
 
     int run() {
+        StartWarmUp.begin();
         VmDefinition vm;
         FreezePlan plan;
         try {
@@ -74,7 +76,7 @@ final class TemplateBuild {
             qemu = QemuProcess.start(argv, nodePaths.qemuLog());
             long qemuStartNanos = System.nanoTime();
             overheadMillis = context.millisSinceProcessStart();
-            context.err().println("launcher-overhead-ms=" + overheadMillis);
+            context.err().println(context.overheadLine(overheadMillis));
             state = "booting";
             ProcessHandle.of(qemu.pid()).ifPresent(handle -> handle.onExit().thenRun(() -> trigger.completeExceptionally(
                     new IllegalStateException("QEMU exited before the freeze trigger fired"))));
@@ -150,6 +152,13 @@ final class TemplateBuild {
                 while (!trigger.isDone()) {
                     if (GuestAgentPing.ping(nodePaths.runDir().resolve(VmDefinitionRenderer.GUEST_AGENT_SOCKET), GUEST_AGENT_POLL)) {
                         trigger.complete("guest agent answered guest-ping");
+                    } else {
+                        // a refused connect returns at once: pause, or this thread spins a core the booting guest needs
+                        try {
+                            Thread.sleep(GUEST_AGENT_RETRY.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
             }, "guest-agent");

@@ -217,8 +217,10 @@ public final class VmDefinitionRenderer {
     static long mebibytes(String field, String quantity) {
         java.util.OptionalLong mebibytes = Quantities.mebibytes(quantity);
         // every size the renderer reads is a real amount of memory: "0" is not one
-        return (mebibytes.isPresent() && mebibytes.getAsLong() > 0 ? mebibytes : java.util.OptionalLong.empty()).orElseThrow(() ->
-                new InvalidSpecException(field, "'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi, 2Gi)"));
+        if (mebibytes.isEmpty() || mebibytes.getAsLong() <= 0) {
+            throw new InvalidSpecException(field, "'" + quantity + "' is not a size in Mi or Gi (e.g. 512Mi, 2Gi)");
+        }
+        return mebibytes.getAsLong();
     }
 
     private static <T> T require(T value, String field) {

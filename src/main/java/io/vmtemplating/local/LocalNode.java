@@ -278,11 +278,19 @@ public final class LocalNode implements AutoCloseable {
         while (true) {
             int n = Math.floorMod(nextIp.getAndIncrement(), 254 * 254);
             String ip = "127.0." + (1 + n / 254) + "." + (1 + n % 254);
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
-            } catch (java.io.IOException e) {
-                return ip; // refused: free
+            if (launcherPortFree(ip)) {
+                return ip;
             }
+        }
+    }
+
+    /** Nothing listens on the launcher's port at this address (a connect is refused). */
+    public static boolean launcherPortFree(String ip) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
         }
     }
 

@@ -50,7 +50,7 @@ public final class LocalSession implements AutoCloseable {
     public static LocalSession start(PrintStream progress, List<String> entrypoint,
             io.vmtemplating.reconciler.OperatorSettings settings) throws IOException, InterruptedException {
         Path home = home();
-        Path guest = buildGuest(home, progress);
+        Path guest = buildGuest(home);
         Path shm = Path.of("/dev/shm");
         Path stateDir = (Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")))
                 .resolve("vmt-local-" + ProcessHandle.current().pid());
@@ -63,8 +63,8 @@ public final class LocalSession implements AutoCloseable {
         return new LocalSession(cluster, home);
     }
 
-    /** Builds (or finds cached) the guest from Debian packages with hack/build-test-guest.sh. */
-    private static Path buildGuest(Path home, PrintStream progress) throws IOException, InterruptedException {
+    /** Builds (or finds cached) the guest from Debian packages with hack/build-test-guest.sh; returns its directory. */
+    public static Path buildGuest(Path home) throws IOException, InterruptedException {
         Path script = home.resolve("hack/build-test-guest.sh");
         Process process = new ProcessBuilder("bash", script.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -5,28 +5,13 @@ import java.util.List;
 
 /**
  * Pure function from (definition, node paths, host facts, role) to QEMU's argv. It never reads the environment or
- * the disk: whatever it needs is in its arguments. Built by an ordered list of configurators, one per area
- * (KubeVirt style), so that each area is read and tested on its own.
+ * the disk: whatever it needs is in its arguments. Built area by area (KubeVirt style), one method each, so that
+ * each area is read and tested on its own. Called in order by plain calls, not a list of method references: every
+ * clone launcher runs this before QEMU's exec, and each method reference costs a fresh JVM a lambda bootstrap.
  */
 public final class QemuCommandLine {
     public static final String VIRTIO_MEM_ID = "vmem0";
     public static final String NETDEV_ID = "net0";
-
-    @FunctionalInterface
-    interface Configurator {
-        void configure(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv);
-    }
-
-    private static final List<Configurator> CONFIGURATORS = List.of(
-            QemuCommandLine::machine,
-            QemuCommandLine::memoryBackends,
-            QemuCommandLine::numa,
-            QemuCommandLine::boot,
-            QemuCommandLine::consoleAndMonitor,
-            QemuCommandLine::devices,
-            QemuCommandLine::network,
-            QemuCommandLine::incoming,
-            QemuCommandLine::extraArgs);
 
     private QemuCommandLine() {
     }
@@ -35,15 +20,24 @@ public final class QemuCommandLine {
         checkMemory(vm);
         List<String> argv = new ArrayList<>();
         argv.add(host.qemuBinary());
-        for (Configurator configurator : CONFIGURATORS) {
-            configurator.configure(vm, paths, host, role, argv);
-        }
+        machine(vm, host, argv);
+        memoryBackends(vm, paths, role, argv);
+        numa(vm, argv);
+        boot(vm, argv);
+        consoleAndMonitor(vm, paths, argv);
+        devices(vm, argv);
+        network(vm, argv);
+        incoming(role, argv);
+        argv.addAll(vm.extraArgs());
         return List.copyOf(argv);
     }
 
     private static void checkMemory(VmDefinition vm) {
         List<MemoryBackends.Backend> backends = MemoryBackends.of(vm);
-        long sumMiB = backends.stream().mapToLong(MemoryBackends.Backend::sizeMiB).sum();
+        long sumMiB = 0;
+        for (MemoryBackends.Backend backend : backends) {
+            sumMiB += backend.sizeMiB();
+        }
         if (sumMiB != vm.memoryMiB()) {
             throw new IllegalArgumentException("numaNodesMiB add up to " + sumMiB + " MiB but memoryMiB is " + vm.memoryMiB());
         }
@@ -60,7 +54,7 @@ public final class QemuCommandLine {
         }
     }
 
-    private static void machine(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void machine(VmDefinition vm, HostFacts host, List<String> argv) {
         // one backend: the machine takes it as its RAM; with NUMA each -numa node names its own memdev instead
         String machine = vm.numaNodesMiB().isEmpty()
                 ? vm.machine() + ",memory-backend=" + MemoryBackends.SINGLE_BACKEND_ID
@@ -79,13 +73,13 @@ public final class QemuCommandLine {
         argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
     }
 
-    private static void memoryBackends(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void memoryBackends(VmDefinition vm, NodePaths paths, Role role, List<String> argv) {
         for (MemoryBackends.Backend backend : MemoryBackends.of(vm)) {
             argv.addAll(List.of("-object", MemoryBackends.objectOptions(backend, vm, paths, role)));
         }
     }
 
-    private static void numa(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void numa(VmDefinition vm, List<String> argv) {
         int nodes = vm.numaNodesMiB().size();
         List<MemoryBackends.Backend> backends = MemoryBackends.of(vm);
         for (int node = 0; node < nodes; node++) {
@@ -104,7 +98,7 @@ public final class QemuCommandLine {
         }
     }
 
-    private static void boot(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void boot(VmDefinition vm, List<String> argv) {
         VmDefinition.Boot boot = vm.boot();
         // -kernel/-initrd/-append take their value verbatim (no option parsing, so no comma escaping)
         if (boot.kernelPath() != null) {
@@ -124,7 +118,7 @@ public final class QemuCommandLine {
         }
     }
 
-    private static void consoleAndMonitor(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void consoleAndMonitor(VmDefinition vm, NodePaths paths, List<String> argv) {
         // wait=off: QEMU must not block at start for a client on either socket
         // no console: the serial port stays (the guest's hardware does not depend on who reads it), its output is dropped
         String serial = vm.serialConsole()
@@ -137,7 +131,7 @@ public final class QemuCommandLine {
                 "-mon", "chardev=qmp,mode=control"));
     }
 
-    private static void devices(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void devices(VmDefinition vm, List<String> argv) {
         if (vm.vmgenid()) {
             // a fresh GUID per QEMU start: the guest reseeds its RNG after a restore instead of repeating the template's
             argv.addAll(List.of("-device", "vmgenid,guid=auto"));
@@ -160,21 +154,17 @@ public final class QemuCommandLine {
         }
     }
 
-    private static void network(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void network(VmDefinition vm, List<String> argv) {
         if (vm.network().userNat()) {
             argv.addAll(List.of("-netdev", "user,id=" + NETDEV_ID, "-device", "virtio-net-pci,netdev=" + NETDEV_ID));
         }
     }
 
-    private static void incoming(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
+    private static void incoming(Role role, List<String> argv) {
         // not "-incoming file:": x-ignore-shared can only be set over QMP before the load starts
         if (role == Role.CLONE) {
             argv.addAll(List.of("-incoming", "defer"));
         }
-    }
-
-    private static void extraArgs(VmDefinition vm, NodePaths paths, HostFacts host, Role role, List<String> argv) {
-        argv.addAll(vm.extraArgs());
     }
 
     /** QEMU option values separate keys by commas; a comma inside a value is written twice. */

@@ -40,9 +40,8 @@ final class LauncherProcess implements AutoCloseable {
     static LauncherProcess start(String mode, Map<String, String> env, String pathMap, Path dir) throws IOException {
         Files.createDirectories(dir);
         String podIp = nextPodIp();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "io.vmtemplating.cli.Vmt", "launcher", mode));
+        List<String> command = new ArrayList<>(LauncherJvm.entrypoint());
+        command.addAll(List.of("launcher", mode));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile());

@@ -43,9 +43,7 @@ class LocalModeIT {
 
     @BeforeAll
     static void startClusterAndTemplate() throws Exception {
-        List<String> entrypoint = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.vmtemplating.cli.Vmt");
+        List<String> entrypoint = io.vmtemplating.launcher.LauncherJvm.entrypoint();
         session = LocalSession.start(System.err, entrypoint);
         List<HasMetadata> demo = LocalSession.read(List.of(session.samples().resolve("demo")));
         assertEquals(4, session.apply(demo, System.out, System.err).size());

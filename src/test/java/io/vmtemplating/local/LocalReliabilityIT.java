@@ -41,9 +41,7 @@ class LocalReliabilityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        List<String> entrypoint = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.vmtemplating.cli.Vmt");
+        List<String> entrypoint = io.vmtemplating.launcher.LauncherJvm.entrypoint();
         OperatorSettings fastRetries = new OperatorSettings("vm-templating-operator:test", 256, 160, 64, 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), NodeLayout.DEFAULT);
         session = LocalSession.start(System.err, entrypoint, fastRetries);

@@ -1,0 +1,158 @@
+package io.vmtemplating.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.launcher.PodPaths;
+import io.vmtemplating.local.LocalCluster;
+import io.vmtemplating.local.LocalNode;
+import io.vmtemplating.local.LocalSession;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The launcher alone, started the way a pod starts it ({@code vmt launcher …}, the vmt script with its AppCDS archive)
+ * but without the local cluster's API server and operator on the same two cores: one template built by
+ * {@code vmt launcher template}, then clones started one after another by {@code vmt launcher clone}, each measured
+ * from its own report (/status and the overhead line on stderr) and stopped with SIGTERM before the next starts.
+ */
+final class LauncherBench {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+    private static final Pattern OVERHEAD_LINE = Pattern.compile("launcher-overhead-ms=(\\d+) \\(to main (\\d+),");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static int nextAddress = 1;
+
+    /**
+     * @param overheadMillis process start → QEMU exec
+     * @param toMainMillis   process start → the launcher's main (shell entry and JVM start)
+     * @param restoreMillis  process start → guest running
+     */
+    record Sample(long overheadMillis, long toMainMillis, long restoreMillis) {
+    }
+
+    record Result(long templateOverheadMillis, List<Sample> clones) {
+    }
+
+    private LauncherBench() {
+    }
+
+    static Result run(int clones, PrintStream err) throws Exception {
+        Path home = LocalSession.home();
+        Path guest = LocalSession.buildGuest(home);
+        VmTemplate template = (VmTemplate) LocalSession.read(List.of(home.resolve("samples/demo/template.yaml"))).get(0);
+        Path shm = Path.of("/dev/shm");
+        Path dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "vmt-launcher-bench-");
+        try {
+            String shared = String.join(":", PodContract.MEMORY_DIR + "=" + Files.createDirectories(dir.resolve("memory")),
+                    PodContract.STATE_DIR + "=" + Files.createDirectories(dir.resolve("state")),
+                    PodContract.bootFile("kernel", null) + "=" + guest.resolve("vmlinuz-cloud"),
+                    PodContract.bootFile("initrd", null) + "=" + guest.resolve("initrd.gz"));
+            Map<String, String> env = Map.of(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(template.getSpec()),
+                    PodContract.ENV_CLONE_SPEC, "{\"templateRef\":{\"name\":\"demo\"}}", "VMT_ACCEL", VmBench.accel());
+            err.println("launcher: building a template with vmt launcher template ...");
+            Process build = start(home, "template", env, shared, dir.resolve("template"));
+            if (!build.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
+                build.destroyForcibly();
+                throw new IOException("vmt launcher template failed: " + Files.readString(dir.resolve("template/termination-log")));
+            }
+            long templateOverhead = overhead(dir.resolve("template")).overheadMillis();
+            List<Sample> samples = new ArrayList<>();
+            for (int i = 0; i < clones; i++) {
+                Thread.sleep(SETTLE.toMillis()); // the previous clone's QEMU gone, this JVM's compiler idle
+                samples.add(clone(home, env, shared, dir.resolve("clone-" + i)));
+                Sample s = samples.get(i);
+                err.printf("launcher: clone %d: overhead %d ms (to main %d), running after %d ms%n", i + 1, s.overheadMillis(),
+                        s.toMainMillis(), s.restoreMillis());
+            }
+            return new Result(templateOverhead, samples);
+        } finally {
+            LocalCluster.deleteTree(dir);
+        }
+    }
+
+    private static Sample clone(Path home, Map<String, String> env, String shared, Path dir) throws Exception {
+        Process clone = start(home, "clone", env, shared, dir);
+        try {
+            String ip = Files.readString(dir.resolve("pod-ip"));
+            JsonNode status = awaitRunning(clone, ip, dir);
+            clone.destroy(); // SIGTERM: QEMU quits
+            if (!clone.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IOException("the clone launcher did not exit after SIGTERM");
+            }
+            Sample fromStderr = overhead(dir);
+            return new Sample(status.path("launcherOverheadMillis").asLong(), fromStderr.toMainMillis(), status.path("restoreMillis").asLong());
+        } finally {
+            clone.descendants().forEach(ProcessHandle::destroyForcibly);
+            clone.destroyForcibly();
+        }
+    }
+
+    private static JsonNode awaitRunning(Process clone, String ip, Path dir) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && clone.isAlive()) {
+            try {
+                HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + PodContract.HTTP_PORT
+                        + PodContract.PATH_STATUS)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode json = JSON.readTree(status.body());
+                if (json.path("state").asText().equals("running")) {
+                    return json;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("the clone launcher did not report running: " + Files.readString(dir.resolve("stderr")));
+    }
+
+    /** The overhead line the launcher prints on stderr (its breakdown is only there). */
+    private static Sample overhead(Path dir) throws IOException {
+        Matcher line = OVERHEAD_LINE.matcher(Files.readString(dir.resolve("stderr")));
+        if (!line.find()) {
+            throw new IOException("no launcher-overhead-ms line in " + dir.resolve("stderr"));
+        }
+        return new Sample(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)), -1);
+    }
+
+    /** {@code vmt launcher <mode>} with the pod's environment; stdout, stderr, the termination message and the pod IP in dir. */
+    private static Process start(Path home, String mode, Map<String, String> env, String shared, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String ip = freeAddress();
+        Files.writeString(dir.resolve("pod-ip"), ip);
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("vmt").toString(), PodContract.ARG_LAUNCHER, mode)
+                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        builder.environment().putAll(env);
+        builder.environment().put(PodContract.ENV_POD_IP, ip);
+        builder.environment().put(PodPaths.ENV_PATH_MAP, shared + ":" + PodContract.RUN_DIR + "=" + dir.resolve("run") + ":"
+                + PodContract.TERMINATION_MESSAGE_PATH + "=" + dir.resolve("termination-log"));
+        return builder.start();
+    }
+
+    /** A new address per launcher (a stopped one's port may linger), with nothing listening on the launcher's port. */
+    private static String freeAddress() {
+        while (nextAddress < 254) {
+            String ip = "127.0.253." + nextAddress++;
+            if (LocalNode.launcherPortFree(ip)) {
+                return ip;
+            }
+        }
+        throw new IllegalStateException("no free loopback address left in 127.0.253.0/24");
+    }
+}
