@@ -59,6 +59,11 @@ public final class BenchCommand {
         if (parts.contains("vm")) {
             vm(VmBench.run(ROUNDS, COLD_VMS, err), results);
         }
+        if (parts.contains("launcher") && parts.contains("vm")) {
+            // the same ratio without the local cluster's operator and API server on the two cores
+            results.figure("clone_alone_to_cold_ratio", "clone start alone / cold boot",
+                    results.value("clone_start_alone_ms") / (results.value("cold_boot_s") * 1000), 1.0 / 25, "≤ 1/25 (0.04)");
+        }
         if (parts.contains("operator")) {
             operator(OperatorBench.run(clones, LocalSession.home().resolve("samples/demo/template.yaml"), OPERATOR_JAVA_OPTIONS,
                     dir.resolve("operator.log"), err), results);

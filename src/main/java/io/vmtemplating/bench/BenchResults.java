@@ -60,6 +60,16 @@ public final class BenchResults {
         return this;
     }
 
+    /** A headline figure's value; NaN when it was not measured. */
+    public double value(String key) {
+        for (Figure figure : figures) {
+            if (figure.key().equals(key)) {
+                return figure.value();
+            }
+        }
+        return Double.NaN;
+    }
+
     public List<Figure> figures() {
         return List.copyOf(figures);
     }

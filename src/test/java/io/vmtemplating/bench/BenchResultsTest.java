@@ -48,6 +48,13 @@ class BenchResultsTest {
     }
 
     @Test
+    void aFigureIsReadBackByItsKeyAndAnUnmeasuredOneIsNaN() {
+        BenchResults results = new BenchResults().figure("cold_boot_s", "cold boot", 5.7).figure("cold_boot_s", "cold boot", 6.1);
+        assertEquals(6.1, results.value("cold_boot_s"));
+        assertTrue(Double.isNaN(results.value("clone_start_alone_ms")));
+    }
+
+    @Test
     void jsonHasHeadlineKeysAtTheTopLevel() throws Exception {
         BenchResults results = new BenchResults()
                 .figure("clone_start_ms", "clone start", 151.25)
