@@ -1,5 +1,6 @@
 package io.vmtemplating.launcher;
 
+import io.vmtemplating.json.JsonText;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the pod's spec JSON into the API records without Jackson: Jackson's first use costs 0.5–1 s of class loading
+ * Reads the pod's spec JSON ({@link JsonText}) into the API records without Jackson: Jackson's first use costs 0.5–1 s of class loading
  * and introspection on a loaded 2-core node, and it would sit between the launcher's start and QEMU's exec (the
  * launcher overhead must stay under 100 ms). Supports what the API records use: records, strings, integers, booleans,
  * enums (by their JSON name), lists and string maps. Unknown fields are refused, like Jackson's default; placement is
@@ -21,11 +22,7 @@ import java.util.Set;
 final class SpecJson {
     private static final Set<String> SKIPPED = Set.of("placement");
 
-    private final String text;
-    private int pos;
-
-    private SpecJson(String text) {
-        this.text = text;
+    private SpecJson() {
     }
 
     static <T> T parse(String envName, String json, Class<T> type) {
@@ -35,12 +32,7 @@ final class SpecJson {
         String prefix = "is not valid JSON of a " + type.getSimpleName();
         Object tree;
         try {
-            SpecJson parser = new SpecJson(json);
-            tree = parser.value();
-            parser.skipSpace();
-            if (parser.pos != json.length()) {
-                throw parser.error("unexpected text after the JSON value");
-            }
+            tree = JsonText.parse(json);
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException(envName, prefix + ": " + e.getMessage());
         }
@@ -65,6 +57,9 @@ final class SpecJson {
             Object number = expect(value, Number.class, path, "a number");
             if (number instanceof Double) {
                 throw new IllegalArgumentException(path + ": expected a whole number, got " + number);
+            }
+            if (number instanceof java.math.BigInteger) {
+                throw new IllegalArgumentException(path + ": " + number + " is out of range");
             }
             long whole = ((Number) number).longValue();
             if (raw == Integer.class || raw == int.class) {
@@ -171,171 +166,5 @@ final class SpecJson {
             throw new IllegalArgumentException(path + ": expected " + what);
         }
         return (T) value;
-    }
-
-    // ---- parsing (RFC 8259)
-
-    private Object value() {
-        skipSpace();
-        if (pos >= text.length()) {
-            throw error("unexpected end");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{':
-                return object();
-            case '[':
-                return array();
-            case '"':
-                return string();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    return number();
-                }
-                throw error("unexpected character '" + c + "'");
-        }
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a field name");
-            }
-            String key = string();
-            skipSpace();
-            if (peek() != ':') {
-                throw error("expected ':'");
-            }
-            pos++;
-            map.put(key, value());
-            skipSpace();
-            char c = peek();
-            if (c != ',' && c != '}') {
-                throw error("expected ',' or '}'");
-            }
-            pos++;
-            if (c == '}') {
-                return map;
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            list.add(value());
-            skipSpace();
-            char c = peek();
-            if (c != ',' && c != ']') {
-                throw error("expected ',' or ']'");
-            }
-            pos++;
-            if (c == ']') {
-                return list;
-            }
-        }
-    }
-
-    private String string() {
-        StringBuilder out = new StringBuilder();
-        pos++;
-        while (true) {
-            if (pos >= text.length()) {
-                throw error("unterminated string");
-            }
-            char c = text.charAt(pos++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            if (pos >= text.length()) {
-                throw error("unterminated string");
-            }
-            char e = text.charAt(pos++);
-            switch (e) {
-                case '"', '\\', '/' -> out.append(e);
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("bad \\u escape");
-                    }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
-                default -> throw error("bad escape \\" + e);
-            }
-        }
-    }
-
-    private Object number() {
-        int start = pos;
-        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
-        String number = text.substring(start, pos);
-        try {
-            if (number.contains(".") || number.contains("e") || number.contains("E")) {
-                return Double.parseDouble(number);
-            }
-            return Long.parseLong(number);
-        } catch (NumberFormatException e) {
-            throw error("bad number '" + number + "'");
-        }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw error("unexpected character '" + text.charAt(pos) + "'");
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("unexpected end");
-        }
-        return text.charAt(pos);
-    }
-
-    private void skipSpace() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private IllegalArgumentException error(String message) {
-        return new IllegalArgumentException(message + " at character " + (pos + 1));
     }
 }

@@ -6,9 +6,11 @@ import io.vmtemplating.qemu.NodePaths;
 import io.vmtemplating.qemu.TemplateMetadata;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.Map;
  * The launcher's start paths without a VM, for recording an AppCDS archive of the classes they load
  * ({@code -XX:ArchiveClassesAtExit}, see the vmt script). A template build whose kernel does not exist (QEMU is
  * exec'd and exits at once), then a clone of a template whose files are placeholders: it gets past the missing-files
- * check, starts QEMU, its console reader and HTTP server, and fails in the template check. Both fail by design; only
+ * check, starts QEMU, its console reader and HTTP server, and fails in the template check at the VM shape. Both fail by design; only
  * the classes they load matter, and the clone's path up to QEMU's exec is the one every clone start pays for.
  */
 public final class StartPathTraining {
@@ -63,13 +65,18 @@ public final class StartPathTraining {
         Files.createDirectories(node.memoryDir());
         Files.createDirectories(node.stateDir());
         VmTemplateSpec spec = SpecJson.parse(PodContract.ENV_TEMPLATE_SPEC, templateSpecJson, VmTemplateSpec.class);
+        // memory files of the right sizes (sparse: nothing is written) so that the check gets as far as the VM shape
+        List<TemplateMetadata.MemoryFile> memoryFiles = new ArrayList<>();
         for (MemoryBackends.Backend backend : MemoryBackends.of(VmDefinitionRenderer.render(spec, paths))) {
-            Files.deleteIfExists(node.memoryFile(backend.id()));
-            Files.createFile(node.memoryFile(backend.id()));
+            long bytes = backend.sizeMiB() * 1024 * 1024;
+            try (RandomAccessFile file = new RandomAccessFile(node.memoryFile(backend.id()).toFile(), "rw")) {
+                file.setLength(bytes);
+            }
+            memoryFiles.add(new TemplateMetadata.MemoryFile(backend.id(), bytes));
         }
         Files.deleteIfExists(node.stateFile());
         Files.createFile(node.stateFile());
-        new TemplateMetadata("0.0.0", "training", "", List.of(), List.of(), List.of(), 0, 0, 0, "").write(node.metadataFile());
+        new TemplateMetadata("0.0.0", "training", "", List.of(), memoryFiles, List.of(), 0, 0, 0, "").write(node.metadataFile());
         Launcher.run(new String[] {PodContract.MODE_CLONE}, env, quiet, quiet);
     }
 }

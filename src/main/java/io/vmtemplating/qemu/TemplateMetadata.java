@@ -1,14 +1,15 @@
 package io.vmtemplating.qemu;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vmtemplating.json.JsonText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a frozen template records beside its state, in stateDir/metadata.json; written last, so its presence means
@@ -32,35 +33,57 @@ public record TemplateMetadata(
         long freezeMillis,
         String frozenAt) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The template side's writer, created on first write only: a clone that just reads never builds a Jackson mapper. */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     /** One template memory file, named after its backend id inside memoryDir. */
     public record MemoryFile(String backendId, long sizeBytes) {
     }
 
     /**
-     * Read from the JSON tree, not bound by Jackson: binding a record costs Jackson's introspection (annotations,
-     * reflection: ~50 ms in a fresh JVM), and every clone start reads this file.
+     * Read with {@link JsonText}, not Jackson: every clone start reads this file between QEMU's exec and the load,
+     * and Jackson's first use (an ObjectMapper, a tree or record binding) cost that path ~100 ms, measured.
      */
     public static TemplateMetadata read(Path file) throws IOException {
-        JsonNode json = JSON.readTree(file.toFile());
-        if (json == null || !json.isObject()) {
+        Object parsed;
+        try {
+            parsed = JsonText.parse(Files.readString(file));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!(parsed instanceof Map<?, ?> json)) {
             throw new IOException("not a JSON object");
         }
         List<MemoryFile> memoryFiles = new ArrayList<>();
-        for (JsonNode memoryFile : json.path("memoryFiles")) {
-            memoryFiles.add(new MemoryFile(memoryFile.path("backendId").asText(), memoryFile.path("sizeBytes").asLong()));
+        for (Object memoryFile : list(json, "memoryFiles")) {
+            Map<?, ?> fields = memoryFile instanceof Map<?, ?> map ? map : Map.of();
+            memoryFiles.add(new MemoryFile(text(fields, "backendId"), number(fields, "sizeBytes")));
         }
-        return new TemplateMetadata(json.path("qemuVersion").asText(), json.path("qemuPackage").asText(),
-                json.path("vmShapeSha256").asText(), strings(json.path("vmShape")), memoryFiles, strings(json.path("migrationCapabilities")),
-                json.path("stateBytes").asLong(), json.path("bootMillis").asLong(), json.path("freezeMillis").asLong(),
-                json.path("frozenAt").asText());
+        return new TemplateMetadata(text(json, "qemuVersion"), text(json, "qemuPackage"), text(json, "vmShapeSha256"),
+                strings(json, "vmShape"), memoryFiles, strings(json, "migrationCapabilities"), number(json, "stateBytes"),
+                number(json, "bootMillis"), number(json, "freezeMillis"), text(json, "frozenAt"));
     }
 
-    private static List<String> strings(JsonNode array) {
+    // absent or mistyped fields read as empty: the clone check then names what does not match
+
+    private static String text(Map<?, ?> json, String field) {
+        return json.get(field) instanceof String text ? text : "";
+    }
+
+    private static long number(Map<?, ?> json, String field) {
+        return json.get(field) instanceof Long number ? number : 0;
+    }
+
+    private static List<?> list(Map<?, ?> json, String field) {
+        return json.get(field) instanceof List<?> list ? list : List.of();
+    }
+
+    private static List<String> strings(Map<?, ?> json, String field) {
         List<String> strings = new ArrayList<>();
-        for (JsonNode element : array) {
-            strings.add(element.asText());
+        for (Object element : list(json, field)) {
+            strings.add(String.valueOf(element));
         }
         return strings;
     }
@@ -68,7 +91,7 @@ public record TemplateMetadata(
     /** Written to a temporary name and renamed, so a reader never sees half a file. */
     public void write(Path file) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(temporary.toFile(), this);
+        Writer.JSON.writeValue(temporary.toFile(), this);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,8 +1,10 @@
 package io.vmtemplating.qemu.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vmtemplating.json.JsonText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -10,8 +12,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +35,9 @@ import java.util.function.Predicate;
  * connection (or QEMU exiting) fails whatever still waits, so no call can block forever.
  */
 public final class QmpClient implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // no ObjectMapper: its first use costs a fresh JVM 50-100 ms, and a clone's restore speaks QMP right after the
+    // exec; lines are read and written with JsonText, replies handed out as Jackson trees built by the node factory
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     // QEMU creates its socket 50-100 ms after exec; a clone start waits for it, so poll finely (a failed connect is cheap)
     private static final Duration RETRY_PAUSE = Duration.ofMillis(5);
 
@@ -133,13 +139,13 @@ public final class QmpClient implements AutoCloseable {
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, new Pending(command, reply));
         try {
-            ObjectNode message = JSON.createObjectNode();
+            Map<String, Object> message = new LinkedHashMap<>();
             message.put("execute", command);
             if (!arguments.isEmpty()) {
-                message.set("arguments", JSON.valueToTree(arguments));
+                message.put("arguments", arguments);
             }
             message.put("id", id);
-            send(message);
+            send(JsonText.write(message));
             return await(reply, timeout, "QMP " + command);
         } finally {
             pending.remove(id);
@@ -206,8 +212,8 @@ public final class QmpClient implements AutoCloseable {
         failAll(new QmpClosedException("QMP connection closed"));
     }
 
-    private void send(ObjectNode message) {
-        byte[] line = (message.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    private void send(String message) {
+        byte[] line = (message + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.wrap(line);
         // commands are a few hundred bytes: a blocking write of them only waits while the socket buffer is full,
         // which QEMU drains even when it is busy; a dead peer fails the write instead of blocking
@@ -251,8 +257,8 @@ public final class QmpClient implements AutoCloseable {
         }
         JsonNode message;
         try {
-            message = JSON.readTree(line);
-        } catch (IOException e) {
+            message = node(JsonText.parse(line));
+        } catch (IllegalArgumentException e) {
             return; // not QMP; nothing waits on it
         }
         if (message.has("QMP")) {
@@ -277,7 +283,7 @@ public final class QmpClient implements AutoCloseable {
     private void dispatchEvent(JsonNode message) {
         JsonNode timestamp = message.path("timestamp");
         QmpEvent event = new QmpEvent(message.get("event").asText(),
-                message.has("data") ? message.get("data") : JSON.createObjectNode(),
+                message.has("data") ? message.get("data") : NODES.objectNode(),
                 timestamp.path("seconds").asLong() * 1_000_000 + timestamp.path("microseconds").asLong());
         for (Consumer<QmpEvent> listener : listeners) {
             try {
@@ -291,6 +297,40 @@ public final class QmpClient implements AutoCloseable {
                 waiters.remove(waiter);
             }
         }
+    }
+
+    /** JsonText's values as the Jackson tree this client's callers read. */
+    static JsonNode node(Object value) {
+        if (value == null) {
+            return NODES.nullNode();
+        }
+        if (value instanceof String text) {
+            return NODES.textNode(text);
+        }
+        if (value instanceof Long number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Double number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof BigInteger number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Boolean bool) {
+            return NODES.booleanNode(bool);
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = NODES.objectNode();
+            for (Map.Entry<?, ?> member : map.entrySet()) {
+                object.set((String) member.getKey(), node(member.getValue()));
+            }
+            return object;
+        }
+        ArrayNode array = NODES.arrayNode();
+        for (Object item : (List<?>) value) {
+            array.add(node(item));
+        }
+        return array;
     }
 
     private void failAll(QmpClosedException cause) {
