@@ -1,13 +1,9 @@
 package io.vmtemplating.webhook;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.vmtemplating.api.v1alpha1.VmTemplate;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import java.util.Optional;
 
 /**
  * The webhook's HTTP face: POST /validate/vmtemplates and /validate/vmclones. Thin on purpose: the body is
@@ -19,9 +15,8 @@ public class AdmissionResource {
 
     private final AdmissionHandler handler;
 
-    public AdmissionResource(KubernetesClient client) {
-        this.handler = new AdmissionHandler((namespace, name) -> Optional.ofNullable(
-                client.resources(VmTemplate.class).inNamespace(namespace).withName(name).get()));
+    public AdmissionResource(InformedTemplates templates) {
+        this.handler = new AdmissionHandler(templates);
     }
 
     @POST

@@ -1,0 +1,20 @@
+package io.vmtemplating.webhook;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The webhook's template cache: one watch for the process, closed with it. */
+public class WebhookBeans {
+
+    @Produces
+    @Singleton
+    InformedTemplates informedTemplates(KubernetesClient client) {
+        return InformedTemplates.start(client);
+    }
+
+    void close(@Disposes InformedTemplates templates) {
+        templates.close();
+    }
+}
