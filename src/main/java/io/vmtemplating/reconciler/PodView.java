@@ -52,6 +52,20 @@ public record PodView(Pod pod) {
         return Optional.ofNullable(pod.getMetadata().getCreationTimestamp()).map(Instant::parse);
     }
 
+    /** When the launcher container started running (its current run). */
+    public Optional<Instant> containerStartedAt() {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
+            if (container.getState() != null && container.getState().getRunning() != null
+                    && container.getState().getRunning().getStartedAt() != null) {
+                return Optional.of(Instant.parse(container.getState().getRunning().getStartedAt()));
+            }
+        }
+        return Optional.empty();
+    }
+
     public Optional<Instant> finishedAt() {
         return terminated().map(ContainerStateTerminated::getFinishedAt).map(Instant::parse);
     }

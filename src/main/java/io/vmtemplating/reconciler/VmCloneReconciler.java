@@ -24,6 +24,7 @@ import io.vmtemplating.launcher.PodContract;
 import io.vmtemplating.webhook.VmCloneValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -41,6 +42,10 @@ import java.util.stream.Collectors;
 public class VmCloneReconciler implements Reconciler<VmClone> {
     /** Clones by "namespace/templateName": template events reach exactly the clones that name it. */
     static final String CLONES_BY_TEMPLATE = "clonesByTemplate";
+
+    /** How long after its launcher started a clone's own /status is asked, before its pod is Ready. */
+    static final Duration EARLY_STATUS_WINDOW = Duration.ofSeconds(15);
+    static final Duration EARLY_STATUS_POLL = Duration.ofMillis(100);
 
     private final OperatorSettings settings;
     private final LauncherPods pods;
@@ -191,12 +196,22 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             status.restoring(pod.pendingMessage());
             return status.patchIfChanged(clone);
         }
-        if (!pod.ready()) {
-            status.restoring("restoring the template's state in pod " + pod.name());
-            return status.patchIfChanged(clone);
+        Optional<JsonNode> reported;
+        if (pod.ready()) {
+            reported = launcher.status(pod.pod());
+        } else {
+            // a kubelet probes readiness once a second at most, so Ready trails a ~0.2 s restore by up to a second:
+            // in the first seconds of the launcher, ask it directly, a few times a second
+            boolean justStarted = pod.containerStartedAt().map(started -> started.plus(EARLY_STATUS_WINDOW).isAfter(Instant.now(clock)))
+                    .orElse(false);
+            reported = justStarted ? launcher.status(pod.pod()) : Optional.empty();
+            if (reported.isEmpty() || !CloneMemoryReport.restored(reported.get())) {
+                status.restoring("restoring the template's state in pod " + pod.name());
+                UpdateControl<VmClone> control = status.patchIfChanged(clone);
+                return justStarted ? control.rescheduleAfter(EARLY_STATUS_POLL) : control;
+            }
         }
         boolean wantRunning = !Boolean.FALSE.equals(clone.getSpec().running());
-        Optional<JsonNode> reported = launcher.status(pod.pod());
         if (reported.isPresent() && isPaused(reported.get()) == wantRunning) {
             launcher.post(pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
             reported = launcher.status(pod.pod());
@@ -247,6 +262,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
 
         static boolean paused(JsonNode report) {
             return "paused".equals(report.path("state").asText());
+        }
+
+        /** The launcher has restored the guest (running or paused), whatever the pod's readiness says yet. */
+        static boolean restored(JsonNode report) {
+            String state = report.path("state").asText();
+            return state.equals("running") || state.equals("paused");
         }
 
         static Optional<Long> restoreMillis(JsonNode report) {

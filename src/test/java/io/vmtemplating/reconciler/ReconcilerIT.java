@@ -263,6 +263,24 @@ class ReconcilerIT {
     }
 
     @Test
+    void cloneIsRunningOnceItsLauncherSaysSoWithoutWaitingForPodReadiness() throws Exception {
+        String ns = namespace();
+        readyTemplate(ns, "quick");
+        clone(ns, "quick-1", "quick");
+        Pod pod = awaitPod(ns, "clone", "quick-1-vm");
+        try (StandInLauncher launcher = new StandInLauncher("127.0.0.78", 8080)) {
+            launcher.state("restoring");
+            // started, not Ready: a kubelet probes readiness once a second at most
+            kubelet().running(pod, false, "127.0.0.78");
+            awaitClonePhase(ns, "quick-1", ClonePhase.Restoring);
+            launcher.state("running");
+            awaitClonePhase(ns, "quick-1", ClonePhase.Running);
+            assertEquals(187L, getClone(ns, "quick-1").getStatus().restoreMillis());
+            assertFalse(new PodView(client.pods().inNamespace(ns).withName("quick-1-vm").get()).ready(), "the pod is still not Ready");
+        }
+    }
+
+    @Test
     void missingTemplateFilesRebuildTheTemplateAndTheCloneStartsAgain() {
         String ns = namespace();
         readyTemplate(ns, "t");

@@ -35,6 +35,11 @@ final class StandInLauncher implements AutoCloseable {
         server.start();
     }
 
+    /** What /status reports as the launcher's state from now on ("restoring", "running", "paused"). */
+    void state(String state) {
+        this.state = state;
+    }
+
     private static void reply(OutputStream body, com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
