@@ -342,6 +342,30 @@ class ReconcilerIT {
     }
 
     @Test
+    void templateDeletedRightAfterItsClonesIsCleanedUp() {
+        // `vmt demo`'s clean-up order: the template's status patch (its clone count) races with its deletion, and
+        // JOSDK 5.3.2 then loses the deletion event; the reconciler's periodic recheck must still run the cleanup.
+        // Three rounds: the race is hit in about half of them.
+        String ns = namespace();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build()).createOr(n -> n.update());
+        for (int round = 0; round < 3; round++) {
+            String name = "gone-" + round;
+            readyTemplate(ns, name);
+            for (int i = 0; i < 3; i++) {
+                clone(ns, name + "-c" + i, name);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, name).getStatus().clones() == 3);
+            for (int i = 0; i < 3; i++) {
+                client.resources(VmClone.class).inNamespace(ns).withName(name + "-c" + i).delete();
+            }
+            client.resources(VmTemplate.class).inNamespace(ns).withName(name).delete();
+            Pod cleanup = awaitPod(ns, "cleanup", name + "-cleanup");
+            kubelet().terminated(cleanup, true, 0, "");
+            await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, name) == null);
+        }
+    }
+
+    @Test
     void templateOnAVanishedNodeIsDeletedWithoutWaiting() {
         String ns = namespace();
         VmTemplate template = template(ns, "orphan");
