@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
-import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.local.LocalCluster;
 import io.vmtemplating.webhook.AdmissionHandler;
 import io.vmtemplating.webhook.InformedTemplates;

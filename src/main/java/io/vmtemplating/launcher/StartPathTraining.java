@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * The launcher's start paths without a VM, for recording an AppCDS archive of the classes they load
  * ({@code -XX:ArchiveClassesAtExit}, see the vmt script). A template build whose kernel does not exist (QEMU is
- * exec'd and exits at once), then a clone of a template whose files are placeholders: it gets past the missing-files
- * check, starts QEMU, its console reader and HTTP server, and fails in the template check at the VM shape. Both fail by design; only
- * the classes they load matter, and the clone's path up to QEMU's exec is the one every clone start pays for.
+ * exec'd and exits at once), then a clone of a template whose files are placeholders: it gets past the
+ * missing-files check, starts QEMU, its console reader and HTTP server, and fails in the template check at the VM
+ * shape. Both fail by design; only the classes they load matter, and the clone's path up to QEMU's exec is the one
+ * every clone start pays for.
  */
 public final class StartPathTraining {
     private StartPathTraining() {
