@@ -47,6 +47,10 @@ final class LauncherBench {
     record Sample(long overheadMillis, long toMainMillis, long restoreMillis) {
     }
 
+    /** The launcher's stderr line: process start → QEMU exec, and the part of it before main. */
+    private record OverheadLine(long overheadMillis, long toMainMillis) {
+    }
+
     record Result(long templateOverheadMillis, List<Sample> clones) {
     }
 
@@ -96,8 +100,7 @@ final class LauncherBench {
             if (!clone.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IOException("the clone launcher did not exit after SIGTERM");
             }
-            Sample fromStderr = overhead(dir);
-            return new Sample(status.path("launcherOverheadMillis").asLong(), fromStderr.toMainMillis(), status.path("restoreMillis").asLong());
+            return new Sample(status.path("launcherOverheadMillis").asLong(), overhead(dir).toMainMillis(), status.path("restoreMillis").asLong());
         } finally {
             clone.descendants().forEach(ProcessHandle::destroyForcibly);
             clone.destroyForcibly();
@@ -123,12 +126,12 @@ final class LauncherBench {
     }
 
     /** The overhead line the launcher prints on stderr (its breakdown is only there). */
-    private static Sample overhead(Path dir) throws IOException {
+    private static OverheadLine overhead(Path dir) throws IOException {
         Matcher line = OVERHEAD_LINE.matcher(Files.readString(dir.resolve("stderr")));
         if (!line.find()) {
             throw new IOException("no launcher-overhead-ms line in " + dir.resolve("stderr"));
         }
-        return new Sample(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)), -1);
+        return new OverheadLine(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)));
     }
 
     /** {@code vmt launcher <mode>} with the pod's environment; stdout, stderr, the termination message and the pod IP in dir. */

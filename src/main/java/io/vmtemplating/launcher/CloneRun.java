@@ -58,7 +58,7 @@ final class CloneRun {
         } catch (InvalidSpecException e) {
             return Launcher.invalid(context.termination(), context.err(), e);
         }
-        nodePaths = context.nodePaths();
+        nodePaths = context.paths().nodePaths();
         // spec.running false: the restored guest stays paused (it never runs an instruction until /resume)
         boolean running = !Boolean.FALSE.equals(cloneSpec.running());
         List<String> missing = missingTemplateFiles(vm);

@@ -4,7 +4,6 @@ import io.vmtemplating.api.v1alpha1.VmCloneSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.HostProbe;
-import io.vmtemplating.qemu.NodePaths;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +52,6 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
         return binary == null || binary.isBlank() ? "qemu-system-x86_64" : binary;
     }
 
-    NodePaths nodePaths() {
-        return new NodePaths(paths.resolve(PodContract.MEMORY_DIR), paths.resolve(PodContract.STATE_DIR), paths.resolve(PodContract.RUN_DIR));
-    }
 
     long millisSinceProcessStart() {
         return (System.nanoTime() - processStartNanos) / 1_000_000;

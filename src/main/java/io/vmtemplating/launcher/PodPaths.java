@@ -1,5 +1,6 @@
 package io.vmtemplating.launcher;
 
+import io.vmtemplating.qemu.NodePaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,11 @@ public final class PodPaths {
             mappings.add(at, new Mapping(podPath, hostPath));
         }
         return new PodPaths(List.copyOf(mappings));
+    }
+
+    /** The template's memory and state directories and this instance's run directory, where the pod mounts them. */
+    public NodePaths nodePaths() {
+        return new NodePaths(resolve(PodContract.MEMORY_DIR), resolve(PodContract.STATE_DIR), resolve(PodContract.RUN_DIR));
     }
 
     /** The real location of an absolute in-pod path. */

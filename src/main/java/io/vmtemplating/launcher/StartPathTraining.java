@@ -62,7 +62,7 @@ public final class StartPathTraining {
         Launcher.run(new String[] {PodContract.MODE_TEMPLATE}, env, quiet, quiet);
 
         PodPaths paths = PodPaths.parse(pathMap);
-        NodePaths node = new NodePaths(paths.resolve(PodContract.MEMORY_DIR), paths.resolve(PodContract.STATE_DIR), paths.resolve(PodContract.RUN_DIR));
+        NodePaths node = paths.nodePaths();
         Files.createDirectories(node.memoryDir());
         Files.createDirectories(node.stateDir());
         VmTemplateSpec spec = SpecJson.parse(PodContract.ENV_TEMPLATE_SPEC, templateSpecJson, VmTemplateSpec.class);

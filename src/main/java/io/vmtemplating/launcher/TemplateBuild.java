@@ -53,7 +53,7 @@ final class TemplateBuild {
         } catch (InvalidSpecException e) {
             return Launcher.invalid(context.termination(), context.err(), e);
         }
-        nodePaths = context.nodePaths();
+        nodePaths = context.paths().nodePaths();
         Runtime.getRuntime().addShutdownHook(new Thread(this::abort, "sigterm"));
         LauncherHttp http = null;
         try {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Restores a clone from a frozen template: checks first (no QEMU is started for a clone that cannot work), then
- * QEMU with -incoming defer → x-ignore-shared (+ the template's extras) → migrate-incoming file: → wait until loaded
+ * Restores a clone from a frozen template: checks first (no QEMU is started for a clone that cannot work; only a
+ * QEMU version the host facts leave unprobed is checked after the start, against QEMU's greeting, before anything
+ * is loaded), then QEMU with -incoming defer → x-ignore-shared (+ the template's extras) → migrate-incoming file: → wait until loaded
  * → clone additions → cont (unless the clone is to stay paused).
  */
 public final class CloneRestorer {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * What a frozen template records beside its state, in stateDir/metadata.json; written last, so its presence means
- * the template is complete. A clone checks it before QEMU starts.
+ * the template is complete. A clone checks it before anything is loaded into its QEMU.
  *
  * @param qemuVersion           "10.0.2" from query-version: a migration stream only loads into the same QEMU
  * @param qemuPackage           the distribution's package string, for humans
