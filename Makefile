@@ -1,10 +1,11 @@
 # vm-templating-operator — kubebuilder-style targets.
-.PHONY: test demo bench manifests install deploy undeploy build deps
+.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries
 
 MVN ?= mvn -B
 
-## test: install what is missing (QEMU >= 8.2, guest build tools), then the whole suite with real QEMU
-test: deps
+## test: install what is missing (QEMU >= 8.2, guest build tools), build Kubernetes' servers (cached), then the
+## whole suite with real QEMU; its end-to-end part starts its own control plane (hack/cluster/up.sh) and stops it
+test: deps cluster-binaries
 	$(MVN) verify
 
 ## demo: the whole path on this machine — a template and 3 clones with real QEMU, no cluster
@@ -14,6 +15,19 @@ demo: deps
 ## bench: clone start and memory vs cold boot, operator scale, webhook latency
 bench: deps
 	./vmt bench
+
+## cluster: a real Kubernetes (etcd, kube-apiserver, controller-manager, scheduler) on loopback, this machine as
+## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig
+cluster: deps
+	bash hack/cluster/up.sh
+
+## cluster-down: stops everything `make cluster` started; nothing stays running or in /dev/shm
+cluster-down:
+	bash hack/cluster/down.sh
+
+## cluster-binaries: Kubernetes v1.34 servers and etcd from Go modules, cached outside the repo (cold: ~30 min)
+cluster-binaries:
+	bash hack/cluster/build.sh >/dev/null
 
 ## deps: QEMU 10 from bookworm-backports and the packages the test guest is built from (root on Debian 12)
 deps:

@@ -67,6 +67,8 @@ public final class LauncherPods {
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
+                    // launcher and cleanup never call the API server: no token in the pod for anyone to take
+                    .withAutomountServiceAccountToken(false)
                     .withNodeSelector(placement.nodeSelector())
                     .withTolerations(placement.tolerations())
                     .withAffinity(placement.affinity())
@@ -109,6 +111,8 @@ public final class LauncherPods {
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
+                    // launcher and cleanup never call the API server: no token in the pod for anyone to take
+                    .withAutomountServiceAccountToken(false)
                     // the template's files exist on exactly one node
                     .withNodeName(template.getStatus().nodeName())
                     .withTolerations(placement.tolerations())
@@ -151,6 +155,8 @@ public final class LauncherPods {
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
+                    // launcher and cleanup never call the API server: no token in the pod for anyone to take
+                    .withAutomountServiceAccountToken(false)
                     .withNodeName(nodeName)
                     .withTolerations(placement.tolerations())
                     .withContainers(container)

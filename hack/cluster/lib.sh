@@ -1,0 +1,99 @@
+# Functions shared by up.sh and down.sh (sourced).
+
+# N free TCP ports on loopback, on one line: bound together so no two are the same, released at once.
+free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
+
+# start_part NAME DIR COMMAND...: in its own session (down.sh stops the whole group), log in DIR/logs/NAME.log
+start_part() {
+  local name=$1 dir=$2
+  shift 2
+  setsid "$@" > "$dir/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$dir/pids/$name.pid"
+  echo "$name" >> "$dir/pids/order"
+}
+
+# wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds; on timeout name WHAT and show the newest log's tail
+wait_for() {
+  local what=$1 seconds=$2
+  shift 2
+  local deadline=$(( $(date +%s) + seconds ))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "cluster: $what not ready after ${seconds}s; end of its log:" >&2
+      local log
+      log=$(ls -t "$dir"/logs/*.log 2>/dev/null | head -1)
+      [ -n "$log" ] && tail -15 "$log" | sed 's/^/  | /' >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+part_alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) && kill -0 "$pid" 2>/dev/null
+}
+
+# Some part of a cluster in DIR is still running.
+cluster_any_running() {
+  local f
+  for f in "$1"/pids/*.pid; do
+    [ -e "$f" ] && part_alive "$f" && return 0
+  done
+  return 1
+}
+
+# Every part started in DIR runs and the API server answers.
+cluster_healthy() {
+  local f
+  [ -f "$1/pids/order" ] && [ -f "$1/kubeconfig" ] || return 1
+  for f in "$1"/pids/*.pid; do
+    part_alive "$f" || return 1
+  done
+  kubectl --kubeconfig "$1/kubeconfig" get --raw /readyz >/dev/null 2>&1
+}
+
+# The local node's root (host paths map under it; template memory lives there): tmpfs, named after DIR.
+node_root_of() {
+  echo "/dev/shm/vmt-cluster-$(echo "$1" | cksum | cut -d' ' -f1)"
+}
+
+node_ready() {
+  [ "$(kubectl --kubeconfig "$dir/kubeconfig" get node local-node -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
+}
+
+# write_kubeconfig FILE PORT PKI CERT-NAME [TOKEN]: a client certificate from PKI, or a bearer token
+write_kubeconfig() {
+  local file=$1 port=$2 pki=$3 cert=$4 token=${5:-}
+  {
+    echo "apiVersion: v1"
+    echo "kind: Config"
+    echo "clusters:"
+    echo "- name: vmt"
+    echo "  cluster:"
+    echo "    server: https://127.0.0.1:$port"
+    echo "    certificate-authority: $pki/ca.crt"
+    echo "users:"
+    echo "- name: user"
+    echo "  user:"
+    if [ -n "$token" ]; then
+      echo "    token: $token"
+    else
+      echo "    client-certificate: $pki/$cert.crt"
+      echo "    client-key: $pki/$cert.key"
+    fi
+    echo "contexts:"
+    echo "- name: vmt"
+    echo "  context: {cluster: vmt, user: user, namespace: default}"
+    echo "current-context: vmt"
+  } > "$file"
+  chmod 600 "$file"
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# make cluster: a real Kubernetes control plane on this machine's loopback, from the binaries hack/cluster/build.sh
+# builds (etcd, kube-apiserver, kube-controller-manager, kube-scheduler), this machine as a Node served by the
+# project's local node (`vmt node`, the kubelet stand-in that runs pods as processes), and the operator with its
+# admission webhook over TLS, installed from crds/ and deploy/ the way a cluster admin would.
+#
+#   VMT_CLUSTER_DIR       state (certificates, etcd data, logs, kubeconfigs); default <repo>/.cluster
+#   VMT_CLUSTER_NODE=0    no local node        VMT_CLUSTER_OPERATOR=0   no operator, no webhook
+#
+# Prints the admin kubeconfig's path on stdout. Idempotent: a cluster that is up is left alone; a half-started one
+# is stopped and started afresh. Every port is a free one, picked at start and kept in $VMT_CLUSTER_DIR/ports.env.
+# Stop everything with hack/cluster/down.sh (make cluster-down).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+dir=${VMT_CLUSTER_DIR:-$repo/.cluster}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+with_node=${VMT_CLUSTER_NODE:-1}
+with_operator=${VMT_CLUSTER_OPERATOR:-1}
+# shellcheck source=hack/cluster/lib.sh
+. "$here/lib.sh"
+
+say() { echo "cluster: $*" >&2; }
+for tool in openssl python3 curl; do
+  command -v "$tool" >/dev/null || { say "needs $tool on PATH: install it (Debian: apt-get install $tool), then run make cluster again"; exit 1; }
+done
+# the binaries first (cached: under a second), and their kubectl ahead of any other on PATH: one pinned version
+bin=$(bash "$here/build.sh")
+export PATH="$bin:$PATH"
+ln -sfn "$bin" "$dir/bin"
+
+if cluster_healthy "$dir"; then
+  say "already up ($dir)"
+  echo "$dir/kubeconfig"
+  exit 0
+fi
+if cluster_any_running "$dir"; then
+  say "found a half-started cluster in $dir: stopping it and starting afresh"
+  bash "$here/down.sh" >&2
+fi
+
+
+# Whatever fails from here on stops what was started, and shows the end of the failing part's log.
+started_ok=0
+on_exit() {
+  if [ "$started_ok" != 1 ]; then
+    say "start failed; stopping what was started (logs in $dir/logs)"
+    bash "$here/down.sh" >&2 || true
+  fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$dir/etcd" "$dir/logs" "$dir/pids" "$dir/audit.log"
+mkdir -p "$dir/logs" "$dir/pids" "$dir/pki"
+
+# ---- ports: free ones, now ------------------------------------------------------------------------------------
+read -r etcd_port etcd_peer_port api_port op_http_port op_https_port < <(free_ports 5)
+cat > "$dir/ports.env" <<EOF
+etcd_port=$etcd_port
+etcd_peer_port=$etcd_peer_port
+api_port=$api_port
+op_http_port=$op_http_port
+op_https_port=$op_https_port
+EOF
+
+# ---- certificates: one CA for serving and client certs, a service-account key pair ------------------------------
+bash "$here/pki.sh" "$dir/pki" >&2
+
+# ---- etcd ----------------------------------------------------------------------------------------------------
+# --unsafe-no-fsync: a throw-away test cluster on 2 cores; fsync would dominate every write
+start_part etcd "$dir" "$bin/etcd" --name default --data-dir "$dir/etcd" \
+  --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+  --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+  --initial-cluster "default=http://127.0.0.1:$etcd_peer_port" --unsafe-no-fsync --log-level warn
+wait_for "etcd" 60 curl -sf "http://127.0.0.1:$etcd_port/health"
+
+# ---- kube-apiserver ------------------------------------------------------------------------------------------
+cp "$here/audit-policy.yaml" "$here/admission.yaml" "$dir/"
+start_part kube-apiserver "$dir" "$bin/kube-apiserver" \
+  --etcd-servers "http://127.0.0.1:$etcd_port" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --endpoint-reconciler-type none \
+  --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+  --client-ca-file "$dir/pki/ca.crt" \
+  --service-account-issuer https://kubernetes.default.svc.cluster.local \
+  --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
+  --service-cluster-ip-range 10.96.0.0/16 \
+  --authorization-mode Node,RBAC --allow-privileged=true \
+  --enable-admission-plugins NodeRestriction --admission-control-config-file "$dir/admission.yaml" \
+  --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/audit.log" --audit-log-maxsize 500 \
+  --profiling=false
+write_kubeconfig "$dir/kubeconfig" "$api_port" "$dir/pki" admin
+wait_for "kube-apiserver" 120 kubectl --kubeconfig "$dir/kubeconfig" get --raw /readyz
+
+# ---- controller-manager and scheduler: their own identities, as in a kubeadm cluster ----------------------------
+write_kubeconfig "$dir/controller-manager.kubeconfig" "$api_port" "$dir/pki" controller-manager
+write_kubeconfig "$dir/scheduler.kubeconfig" "$api_port" "$dir/pki" scheduler
+start_part kube-controller-manager "$dir" "$bin/kube-controller-manager" \
+  --kubeconfig "$dir/controller-manager.kubeconfig" --secure-port 0 --leader-elect=false \
+  --controllers garbage-collector-controller,namespace-controller,serviceaccount-controller,root-ca-certificate-publisher-controller \
+  --root-ca-file "$dir/pki/ca.crt" --service-account-private-key-file "$dir/pki/sa.key"
+start_part kube-scheduler "$dir" "$bin/kube-scheduler" \
+  --kubeconfig "$dir/scheduler.kubeconfig" --secure-port 0 --leader-elect=false
+k() { kubectl --kubeconfig "$dir/kubeconfig" "$@"; }
+wait_for "the default ServiceAccount (controller-manager)" 60 k -n default get serviceaccount default
+
+# Namespaces holding VmTemplates need the privileged Pod Security level (README): label default as a user would.
+k label namespace default pod-security.kubernetes.io/enforce=privileged --overwrite >/dev/null
+
+# ---- the node -------------------------------------------------------------------------------------------------
+if [ "$with_node" = 1 ]; then
+  node_root=$(node_root_of "$dir")
+  mkdir -p "$node_root/var/lib/vmtemplating/guest"
+  guest=$(bash "$repo/hack/build-test-guest.sh" | tail -1)
+  cp "$guest/vmlinuz-cloud" "$node_root/var/lib/vmtemplating/guest/vmlinuz"
+  cp "$guest/initrd.gz" "$guest/vmlinuz-generic" "$node_root/var/lib/vmtemplating/guest/"
+  write_kubeconfig "$dir/node.kubeconfig" "$api_port" "$dir/pki" node
+  start_part node "$dir" "$repo/vmt" node --kubeconfig "$dir/node.kubeconfig" --name local-node --root "$node_root"
+  wait_for "the local node to be Ready" 120 node_ready
+fi
+
+# ---- the operator: CRDs and RBAC from the repo, the webhook on loopback with our CA ------------------------------
+if [ "$with_operator" = 1 ]; then
+  k apply -f "$repo/crds/" >/dev/null
+  k apply -f "$repo/deploy/namespace.yaml" -f "$repo/deploy/serviceaccount.yaml" \
+    -f "$repo/deploy/clusterrole.yaml" -f "$repo/deploy/clusterrolebinding.yaml" >/dev/null
+  wait_for "the CRDs to be established" 60 k wait --for condition=established --timeout 5s crd/vmtemplates.vmtemplating.io crd/vmclones.vmtemplating.io
+  # the operator runs as its ServiceAccount, as the Deployment would: a token from the TokenRequest API
+  token=$(k -n vmtemplating-system create token vmtemplating-operator --duration 48h)
+  write_kubeconfig "$dir/operator.kubeconfig" "$api_port" "$dir/pki" "" "$token"
+  # a build of the artifact happens here when it is missing, outside start_part's timing
+  [ -f "$repo/target/quarkus-app/quarkus-run.jar" ] || (cd "$repo" && mvn -B -q package -DskipTests) >&2
+  KUBECONFIG="$dir/operator.kubeconfig" QUARKUS_PROFILE=cluster \
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$op_http_port" QUARKUS_HTTP_SSL_PORT="$op_https_port" \
+  QUARKUS_HTTP_SSL_CERTIFICATE_FILES="$dir/pki/webhook.crt" QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES="$dir/pki/webhook.key" \
+    start_part operator "$dir" "$repo/vmt" operator
+  wait_for "the operator to be ready" 120 curl -sf "http://127.0.0.1:$op_http_port/q/health/ready"
+  # deploy/webhook.yaml with the Service reference swapped for this loopback URL and our CA
+  KUBECONFIG="$dir/kubeconfig" python3 "$here/webhook_config.py" "$repo/deploy/webhook.yaml" "https://127.0.0.1:$op_https_port" "$dir/pki/ca.crt" \
+    > "$dir/webhook.json"
+  k apply -f "$dir/webhook.json" >/dev/null
+fi
+
+started_ok=1
+say "up: kubectl --kubeconfig $dir/kubeconfig get nodes   (logs: $dir/logs, stop: make cluster-down)"
+echo "$dir/kubeconfig"
