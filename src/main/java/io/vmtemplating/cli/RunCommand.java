@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.local.KubeconfigSession;
 import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.local.VmSession;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +19,22 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS]}: the user's own YAML on a cluster of
- * this machine. Prints each phase transition; with --once waits until every object settled, prints them and
- * exits 1 if any failed; otherwise runs until Ctrl-C. Either way everything is deleted and stopped at the end.
+ * {@code vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS] [--kubeconfig PATH [-n NAMESPACE]]}: the
+ * user's own YAML on a cluster of this machine, or with --kubeconfig on that cluster (where the operator runs).
+ * Prints each phase transition; with --once waits until every object settled, prints them and exits 1 if any
+ * failed; otherwise runs until Ctrl-C. Either way what it created is deleted at the end (and the embedded cluster
+ * stopped).
  */
 final class RunCommand {
+    static final String USAGE = "usage: vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS] [--kubeconfig PATH [-n NAMESPACE]]";
     private RunCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         List<Path> files = new ArrayList<>();
         boolean once = false;
+        Path kubeconfig = null;
+        String namespace = null;
         String output = "yaml";
         Duration timeout = Duration.ofMinutes(10);
         for (int i = 0; i < args.length; i++) {
@@ -36,12 +43,16 @@ final class RunCommand {
                 case "--once" -> once = true;
                 case "-o", "--output" -> output = requireValue(args, ++i, "-o");
                 case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(requireValue(args, ++i, "--timeout")));
-                default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                        + "'; usage: vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS]");
+                case "--kubeconfig" -> kubeconfig = Path.of(requireValue(args, ++i, "--kubeconfig"));
+                case "-n", "--namespace" -> namespace = requireValue(args, ++i, "-n");
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; " + USAGE);
             }
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no input: usage: vmt run -f FILE|DIR ... [--once] [-o yaml|json]");
+            throw new IllegalArgumentException("no input; " + USAGE);
+        }
+        if (namespace != null && kubeconfig == null) {
+            throw new IllegalArgumentException("-n needs --kubeconfig: the embedded cluster uses the namespace default");
         }
         if (!output.equals("yaml") && !output.equals("json")) {
             throw new IllegalArgumentException("-o " + output + ": use yaml or json");
@@ -53,19 +64,21 @@ final class RunCommand {
         }
         List<HasMetadata> objects = LocalSession.read(files);
         CountDownLatch interrupted = new CountDownLatch(1);
-        try (LocalSession session = LocalSession.start(err)) {
+        List<HasMetadata> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : KubeconfigSession.connect(kubeconfig, namespace)) {
             Thread cleanup = new Thread(() -> {
                 interrupted.countDown();
+                err.println("deleting what was created ...");
                 try {
-                    session.deleteAll(Duration.ofSeconds(60));
+                    session.delete(created, Duration.ofSeconds(60));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 session.close();
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
-            err.println("embedded API server at " + session.cluster().apiUrl());
-            List<HasMetadata> created = session.apply(objects, out, err);
+            err.println(session.describe());
+            created.addAll(session.apply(objects, out, err));
             Map<String, String> phases = new HashMap<>();
             Instant deadline = Instant.now().plus(timeout);
             boolean settled = false;
@@ -105,7 +118,7 @@ final class RunCommand {
                     exit = 1; // some objects were denied
                 }
                 Runtime.getRuntime().removeShutdownHook(cleanup);
-                session.deleteAll(Duration.ofSeconds(60));
+                session.delete(created, Duration.ofSeconds(60));
             }
             return exit;
         }

@@ -1,7 +1,7 @@
 package io.vmtemplating.local;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * What `vmt demo` and `vmt run` share: a {@link LocalCluster} whose node has the test guest at
  * /var/lib/vmtemplating/guest, and applying user YAML through the embedded API server (admission included).
  */
-public final class LocalSession implements AutoCloseable {
+public final class LocalSession implements VmSession {
     public static final String NAMESPACE = "default";
     private final LocalCluster cluster;
     private final Path home;
@@ -118,23 +118,19 @@ public final class LocalSession implements AutoCloseable {
         return objects;
     }
 
-    /** Creates each object; a denied one is reported with the API server's (admission) message and skipped. */
-    public List<HasMetadata> apply(List<HasMetadata> objects, PrintStream out, PrintStream err) {
-        List<HasMetadata> created = new ArrayList<>();
-        for (HasMetadata object : objects) {
-            if (object.getMetadata().getNamespace() == null) {
-                object.getMetadata().setNamespace(NAMESPACE);
-            }
-            String name = object.getKind() + "/" + object.getMetadata().getName();
-            try {
-                created.add(cluster.client().resource(object).create());
-                out.println(name + " created");
-            } catch (KubernetesClientException e) {
-                String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-                err.println("Error from server (" + name + "): " + message);
-            }
-        }
-        return created;
+    @Override
+    public KubernetesClient client() {
+        return cluster.client();
+    }
+
+    @Override
+    public String namespace() {
+        return NAMESPACE;
+    }
+
+    @Override
+    public String describe() {
+        return "embedded API server at " + cluster.apiUrl();
     }
 
     public VmTemplate template(String name) {
@@ -161,10 +157,6 @@ public final class LocalSession implements AutoCloseable {
     public static boolean failed(HasMetadata object) {
         return (object instanceof VmTemplate t && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Failed)
                 || (object instanceof VmClone c && c.getStatus() != null && c.getStatus().phase() == ClonePhase.Failed);
-    }
-
-    public HasMetadata fetch(HasMetadata object) {
-        return cluster.client().resource(object).get();
     }
 
     /** Deletes clones first, then templates, and waits until all are gone (template files removed). */
