@@ -20,17 +20,15 @@ start_part() {
   echo "$name" >> "$dir/pids/order"
 }
 
-# wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds; on timeout name WHAT and show the newest log's tail
+# wait_for PART WHAT SECONDS COMMAND...: until COMMAND succeeds; on timeout name WHAT and show PART's log tail
 wait_for() {
-  local what=$1 seconds=$2
-  shift 2
+  local part=$1 what=$2 seconds=$3
+  shift 3
   local deadline=$(( $(date +%s) + seconds ))
   until "$@" >/dev/null 2>&1; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       echo "cluster: $what not ready after ${seconds}s; end of its log:" >&2
-      local log
-      log=$(ls -t "$dir"/logs/*.log 2>/dev/null | head -1)
-      [ -n "$log" ] && tail -15 "$log" | sed 's/^/  | /' >&2
+      tail -15 "$dir/logs/$part.log" 2>/dev/null | sed 's/^/  | /' >&2
       return 1
     fi
     sleep 0.5

@@ -5,7 +5,8 @@ set -euo pipefail
 d=$1
 mkdir -p "$d"
 cd "$d"
-key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1.key" 2>/dev/null; }
+# RSA: fabric8's client (the local node, the tests) reads PKCS#8 RSA keys, not PKCS#8 EC ones ("Invalid DER")
+key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" 2>/dev/null; }
 # cert NAME SUBJECT [SANS] [EXTENDED-USAGE]
 cert() {
   local name=$1 subject=$2 sans=${3:-} usage=${4:-clientAuth}

@@ -74,7 +74,7 @@ start_part etcd "$dir" "$bin/etcd" --name default --data-dir "$dir/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
   --initial-cluster "default=http://127.0.0.1:$etcd_peer_port" --unsafe-no-fsync --log-level warn
-wait_for "etcd" 60 curl -sf "http://127.0.0.1:$etcd_port/health"
+wait_for etcd "etcd" 60 curl -sf "http://127.0.0.1:$etcd_port/health"
 
 # ---- kube-apiserver ------------------------------------------------------------------------------------------
 cp "$here/audit-policy.yaml" "$here/admission.yaml" "$dir/"
@@ -87,23 +87,25 @@ start_part kube-apiserver "$dir" "$bin/kube-apiserver" \
   --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 \
   --authorization-mode Node,RBAC --allow-privileged=true \
-  --enable-admission-plugins NodeRestriction --admission-control-config-file "$dir/admission.yaml" \
+  --enable-admission-plugins NodeRestriction,OwnerReferencesPermissionEnforcement --admission-control-config-file "$dir/admission.yaml" \
   --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/audit.log" --audit-log-maxsize 500 \
   --profiling=false
 write_kubeconfig "$dir/kubeconfig" "$api_port" "$dir/pki" admin
-wait_for "kube-apiserver" 120 kubectl --kubeconfig "$dir/kubeconfig" get --raw /readyz
+wait_for kube-apiserver "kube-apiserver" 120 kubectl --kubeconfig "$dir/kubeconfig" get --raw /readyz
 
-# ---- controller-manager and scheduler: their own identities, as in a kubeadm cluster ----------------------------
+# ---- controller-manager and scheduler: their own identities, as in a kubeadm cluster (each controller with its own
+# ServiceAccount and bootstrap role: --use-service-account-credentials) ---------------------------------------------
 write_kubeconfig "$dir/controller-manager.kubeconfig" "$api_port" "$dir/pki" controller-manager
 write_kubeconfig "$dir/scheduler.kubeconfig" "$api_port" "$dir/pki" scheduler
 start_part kube-controller-manager "$dir" "$bin/kube-controller-manager" \
   --kubeconfig "$dir/controller-manager.kubeconfig" --secure-port 0 --leader-elect=false \
-  --controllers garbage-collector-controller,namespace-controller,serviceaccount-controller,root-ca-certificate-publisher-controller \
+  --use-service-account-credentials=true \
+  --controllers garbage-collector-controller,namespace-controller,serviceaccount-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
   --root-ca-file "$dir/pki/ca.crt" --service-account-private-key-file "$dir/pki/sa.key"
 start_part kube-scheduler "$dir" "$bin/kube-scheduler" \
   --kubeconfig "$dir/scheduler.kubeconfig" --secure-port 0 --leader-elect=false
 k() { kubectl --kubeconfig "$dir/kubeconfig" "$@"; }
-wait_for "the default ServiceAccount (controller-manager)" 60 k -n default get serviceaccount default
+wait_for kube-controller-manager "the default ServiceAccount (controller-manager)" 60 k -n default get serviceaccount default
 
 # Namespaces holding VmTemplates need the privileged Pod Security level (README): label default as a user would.
 k label namespace default pod-security.kubernetes.io/enforce=privileged --overwrite >/dev/null
@@ -117,7 +119,7 @@ if [ "$with_node" = 1 ]; then
   cp "$guest/initrd.gz" "$guest/vmlinuz-generic" "$node_root/var/lib/vmtemplating/guest/"
   write_kubeconfig "$dir/node.kubeconfig" "$api_port" "$dir/pki" node
   start_part node "$dir" "$repo/vmt" node --kubeconfig "$dir/node.kubeconfig" --name local-node --root "$node_root"
-  wait_for "the local node to be Ready" 120 node_ready
+  wait_for node "the local node to be Ready" 120 node_ready
 fi
 
 # ---- the operator: CRDs and RBAC from the repo, the webhook on loopback with our CA ------------------------------
@@ -125,7 +127,7 @@ if [ "$with_operator" = 1 ]; then
   k apply -f "$repo/crds/" >/dev/null
   k apply -f "$repo/deploy/namespace.yaml" -f "$repo/deploy/serviceaccount.yaml" \
     -f "$repo/deploy/clusterrole.yaml" -f "$repo/deploy/clusterrolebinding.yaml" >/dev/null
-  wait_for "the CRDs to be established" 60 k wait --for condition=established --timeout 5s crd/vmtemplates.vmtemplating.io crd/vmclones.vmtemplating.io
+  wait_for kube-apiserver "the CRDs to be established" 60 k wait --for condition=established --timeout 5s crd/vmtemplates.vmtemplating.io crd/vmclones.vmtemplating.io
   # the operator runs as its ServiceAccount, as the Deployment would: a token from the TokenRequest API
   token=$(k -n vmtemplating-system create token vmtemplating-operator --duration 48h)
   write_kubeconfig "$dir/operator.kubeconfig" "$api_port" "$dir/pki" "" "$token"
@@ -135,7 +137,7 @@ if [ "$with_operator" = 1 ]; then
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$op_http_port" QUARKUS_HTTP_SSL_PORT="$op_https_port" \
   QUARKUS_HTTP_SSL_CERTIFICATE_FILES="$dir/pki/webhook.crt" QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES="$dir/pki/webhook.key" \
     start_part operator "$dir" "$repo/vmt" operator
-  wait_for "the operator to be ready" 120 curl -sf "http://127.0.0.1:$op_http_port/q/health/ready"
+  wait_for operator "the operator to be ready" 120 curl -sf "http://127.0.0.1:$op_http_port/q/health/ready"
   # deploy/webhook.yaml with the Service reference swapped for this loopback URL and our CA
   KUBECONFIG="$dir/kubeconfig" python3 "$here/webhook_config.py" "$repo/deploy/webhook.yaml" "https://127.0.0.1:$op_https_port" "$dir/pki/ca.crt" \
     > "$dir/webhook.json"
