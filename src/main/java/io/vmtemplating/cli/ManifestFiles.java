@@ -2,9 +2,10 @@ package io.vmtemplating.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +14,12 @@ import java.util.stream.Stream;
 
 /**
  * Reads Kubernetes manifests the way {@code kubectl apply -f} does: files or directories (only *.yaml, *.yml
- * and *.json inside them, recursively with -R), multi-document YAML, and {@code kind: List} unpacked.
+ * and *.json inside them, recursively with -R), multi-document YAML with kubectl's reading of its values, JSON, and
+ * {@code kind: List} unpacked.
  */
 public final class ManifestFiles {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One document of a file (YAML is a superset of JSON, so one parser reads both). */
     public record Document(Path file, JsonNode tree) {
@@ -59,9 +61,9 @@ public final class ManifestFiles {
 
     private static List<Document> documents(Path file) throws UnreadableFileException {
         List<Document> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-            while (it.hasNextValue()) {
-                JsonNode tree = it.nextValue();
+        try {
+            String text = Files.readString(file);
+            for (JsonNode tree : trees(text)) {
                 if (tree == null || !tree.isObject()) {
                     continue; // empty documents ("---" at the end) are normal in YAML streams
                 }
@@ -72,9 +74,26 @@ public final class ManifestFiles {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            String reason = e.getMessage() == null ? "not YAML or JSON" : e.getMessage().lines().findFirst().orElse("");
             throw new UnreadableFileException("cannot read " + file + ": " + reason);
         }
         return documents;
+    }
+
+    /**
+     * The documents as kubectl reads them: a stream that starts with '{' is JSON (kubectl's YAMLOrJSONDecoder),
+     * anything else YAML with go-yaml's meaning of plain scalars ({@link KubectlYaml}).
+     */
+    private static List<JsonNode> trees(String text) throws IOException {
+        if (text.stripLeading().startsWith("{")) {
+            List<JsonNode> trees = new ArrayList<>();
+            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(text)) {
+                while (it.hasNextValue()) {
+                    trees.add(it.nextValue());
+                }
+            }
+            return trees;
+        }
+        return KubectlYaml.documents(new StringReader(text));
     }
 }

@@ -1,17 +1,19 @@
 package io.vmtemplating.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.crd.CustomResourceCreate;
+import io.vmtemplating.crd.Verdict;
 import io.vmtemplating.webhook.ResourceReader;
 import io.vmtemplating.webhook.Violation;
 import io.vmtemplating.webhook.VmCloneValidator;
 import io.vmtemplating.webhook.VmTemplateValidator;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code vmt validate -f FILE|DIR ... [-R] [-o json]}: the webhook's rules offline, for GitOps pipelines.
+ * {@code vmt validate -f FILE|DIR ... [-R] [-o json]}: the verdict a real API server would give to
+ * {@code kubectl apply} of the files, offline, for GitOps pipelines: the CRD's schema, defaults and CEL rules
+ * (read from the CRDs the jar carries), metadata rules and strict field validation, then the webhook's rules.
  * Clones are checked against templates found in the same run (same namespace and name); a clone whose
  * template is not among the files passes on its own rules, as it would at admission.
  * Exit code 0: all valid; 1: a violation; 2: usage error or a file that cannot be read.
@@ -94,35 +98,62 @@ public final class ValidateCommand {
         return new Options(paths, recursive, json);
     }
 
+    /**
+     * Each VmTemplate and VmClone as a real API server judges its create: the CRD's own checks first (schema,
+     * defaults, metadata, CEL rules, strict field validation, as kubectl applies), then, for what passes, the
+     * webhook's rules on the defaulted object. A clone meets only templates that pass, since a refused template
+     * would not exist on a cluster.
+     */
     static List<Checked> check(List<ManifestFiles.Document> documents) {
+        CustomResourceCreate server = ServerChecks.instance();
         Map<String, VmTemplate> templates = new HashMap<>();
         List<Checked> results = new ArrayList<>();
         List<Runnable> clones = new ArrayList<>();
         for (ManifestFiles.Document document : documents) {
-            String kind = document.tree().path("kind").asText();
-            String namespace = document.tree().path("metadata").path("namespace").asText("");
-            String name = document.tree().path("metadata").path("name").asText("");
-            if (kind.equals("VmTemplate")) {
-                ResourceReader.Result<VmTemplate> read = ResourceReader.read(document.tree(), VmTemplate.class);
-                if (read.resource() != null) {
-                    templates.put(namespace + "/" + name, read.resource());
+            JsonNode tree = document.tree();
+            String apiVersion = tree.path("apiVersion").asText("");
+            String kind = tree.path("kind").asText("");
+            if (!server.catalog().claims(apiVersion, kind)) {
+                continue; // a ConfigMap beside our objects is not ours to judge
+            }
+            String namespace = text(tree.path("metadata").path("namespace"));
+            String name = text(tree.path("metadata").path("name"));
+            // the namespace comes from kubectl's context when the file has none
+            Verdict verdict = server.check(tree, CustomResourceCreate.FieldValidation.STRICT, true);
+            if (!(verdict instanceof Verdict.Admitted admitted)) {
+                results.add(new Checked(document.file(), kind, namespace, name, ServerViolations.of(verdict)));
+            } else if (kind.equals("VmTemplate")) {
+                List<Violation> violations = templateViolations(admitted.object());
+                if (violations.isEmpty()) {
+                    templates.put(namespace + "/" + name, ResourceReader.read(admitted.object(), VmTemplate.class).resource());
                 }
-                results.add(new Checked(document.file(), kind, namespace, name, read.error() != null
-                        ? List.of(read.error()) : VmTemplateValidator.validate(read.resource())));
-            } else if (kind.equals("VmClone")) {
+                results.add(new Checked(document.file(), kind, namespace, name, violations));
+            } else {
                 int slot = results.size();
                 results.add(null);
                 // clones run after every template is known, wherever the template sits in the files
-                clones.add(() -> {
-                    ResourceReader.Result<VmClone> read = ResourceReader.read(document.tree(), VmClone.class);
-                    List<Violation> violations = read.error() != null ? List.of(read.error())
-                            : VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
-                    results.set(slot, new Checked(document.file(), kind, namespace, name, violations));
-                });
+                clones.add(() -> results.set(slot, new Checked(document.file(), kind, namespace, name,
+                        cloneViolations(admitted.object(), namespace, templates))));
             }
         }
         clones.forEach(Runnable::run);
         return results;
+    }
+
+    /** A string field's text; "" for null or another type (Jackson's asText() of null is "null"). */
+    private static String text(JsonNode value) {
+        return value.isTextual() ? value.asText() : "";
+    }
+
+    private static List<Violation> templateViolations(JsonNode object) {
+        ResourceReader.Result<VmTemplate> read = ResourceReader.read(object, VmTemplate.class);
+        return read.error() != null ? List.of(read.error()) : VmTemplateValidator.validate(read.resource());
+    }
+
+    private static List<Violation> cloneViolations(JsonNode object, String namespace, Map<String, VmTemplate> templates) {
+        ResourceReader.Result<VmClone> read = ResourceReader.read(object, VmClone.class);
+        return read.error() != null ? List.of(read.error())
+                : VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
     }
 
     private static Optional<VmTemplate> templateOf(VmClone clone, String namespace, Map<String, VmTemplate> templates) {

@@ -7,10 +7,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.crd.CrdCatalog;
+import io.vmtemplating.crd.CustomResourceCreate;
+import io.vmtemplating.crd.Verdict;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,43 +24,64 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The embedded API server's storage with the validating webhook in front of it: creates, updates and patches of
- * VmTemplates and VmClones (not their status) are checked like admission would, and a denied object is not
- * stored; the client gets the same kind of error a real API server returns for a webhook deny.
+ * The embedded API server's storage with the real API server's create and update handling in front of it, for
+ * VmTemplates and VmClones (not their status, which only the operator writes): the CRD's own checks first
+ * ({@link CustomResourceCreate}: unknown fields, an error under fieldValidation=Strict and dropped otherwise;
+ * schema defaults; metadata, OpenAPI schema and CEL rules, refused with 422 Invalid), then the validating
+ * webhook's rules on the defaulted object (refused like a webhook deny). What passes is stored as the real server
+ * stores it: pruned and defaulted. Nothing a real server would refuse is stored.
  */
 final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern OBJECT_PATH = Pattern.compile(
-            "^/apis/vmtemplating\\.io/v1alpha1/namespaces/([^/]+)/(vmtemplates|vmclones)(?:/([^/?]+))?(/status)?(?:\\?.*)?$");
+            "^/apis/vmtemplating\\.io/v1alpha1/namespaces/([^/]+)/(vmtemplates|vmclones)(?:/([^/?]+))?(/status)?(?:\\?(.*))?$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Class<? extends HasMetadata>> KINDS =
             Map.of("vmtemplates", VmTemplate.class, "vmclones", VmClone.class);
 
     private final AdmissionCheck check;
+    private final CustomResourceCreate server;
 
     AdmissionDispatcher(AdmissionCheck check) {
+        this(check, new CustomResourceCreate(CrdCatalog.fromClassPath()));
+    }
+
+    AdmissionDispatcher(AdmissionCheck check, CustomResourceCreate server) {
         this.check = check;
+        this.server = server;
+    }
+
+    /** The request to hand to storage with the warnings for the client, or the refusal. */
+    private record Admission(RecordedRequest request, List<String> warnings, MockResponse refusal) {
     }
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
-        return admit(request, false).orElseGet(() -> super.handleCreate(request));
+        Admission admission = admit(request, false);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handleCreate(admission.request()), admission);
     }
 
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
-        return admit(request, true).orElseGet(() -> super.handleUpdate(request));
+        Admission admission = admit(request, true);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handleUpdate(admission.request()), admission);
     }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
-        return admit(request, true).orElseGet(() -> super.handlePatch(request));
+        Admission admission = admit(request, true);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handlePatch(admission.request()), admission);
     }
 
-    /** A deny response, or empty to store the object. */
-    private Optional<MockResponse> admit(RecordedRequest request, boolean update) {
+    /** Dropped unknown fields are reported as the server does: a Warning header each (fabric8 logs them). */
+    private static MockResponse warn(MockResponse response, Admission admission) {
+        admission.warnings().forEach(w -> response.addHeader("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\""));
+        return response;
+    }
+
+    private Admission admit(RecordedRequest request, boolean update) {
         Matcher path = OBJECT_PATH.matcher(request.getPath());
         if (!path.matches() || path.group(4) != null) {
-            return Optional.empty(); // other kinds, and status written by the operator
+            return new Admission(request, List.of(), null); // other kinds, and status written by the operator
         }
         String namespace = path.group(1);
         Class<? extends HasMetadata> type = KINDS.get(path.group(2));
@@ -63,18 +89,72 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
             Optional<HasMetadata> old = update ? stored(path.group(2), namespace, path.group(3)) : Optional.empty();
             // getBytes() leaves the body in place for the storage behind us (reading it would consume it)
             JsonNode body = JSON.readTree(request.getBody().getBytes());
-            JsonNode next = "PATCH".equals(request.getMethod()) && old.isPresent()
+            boolean patch = "PATCH".equals(request.getMethod());
+            if (update && old.isEmpty()) {
+                return new Admission(request, List.of(), null); // nothing to update: the storage answers 404
+            }
+            JsonNode next = patch && old.isPresent()
                     ? applyPatch(JSON.valueToTree(old.get()), body, request.getHeader("Content-Type"))
                     : body;
-            HasMetadata object = JSON.treeToValue(next, type);
-            if (object.getMetadata() != null && object.getMetadata().getNamespace() == null) {
-                object.getMetadata().setNamespace(namespace);
+            if (!(next instanceof ObjectNode object)) {
+                return refuse(Statuses.badRequest("the request body is not a JSON object"));
             }
-            List<String> violations = check.violations(object, old, this::lookup);
-            return violations.isEmpty() ? Optional.empty() : Optional.of(deny(type, object, violations));
+            JsonNode bodyNamespace = object.path("metadata").path("namespace");
+            if (bodyNamespace.isTextual() && !bodyNamespace.asText().isEmpty() && !bodyNamespace.asText().equals(namespace)) {
+                return refuse(Statuses.badRequest("the namespace of the provided object does not match the namespace sent on the request"));
+            }
+            if (object.path("metadata").isObject() && !bodyNamespace.isTextual()) {
+                ((ObjectNode) object.get("metadata")).put("namespace", namespace);
+            }
+            Verdict verdict = server.check(object, fieldValidation(path.group(5)), true);
+            if (!(verdict instanceof Verdict.Admitted admitted)) {
+                return refuse(Statuses.of(verdict));
+            }
+            HasMetadata typed = JSON.treeToValue(admitted.object(), type);
+            List<String> violations = check.violations(typed, old, this::lookup);
+            if (!violations.isEmpty()) {
+                return refuse(deny(type, typed, violations));
+            }
+            return new Admission(storable(request, admitted.object(), patch ? old.map(JSON::valueToTree) : Optional.empty()),
+                    admitted.warnings(), null);
         } catch (Exception e) {
-            return Optional.of(deny(type, null, List.of("cannot read the object: " + e.getMessage())));
+            return refuse(deny(type, null, List.of("cannot read the object: " + e.getMessage())));
         }
+    }
+
+    private static Admission refuse(MockResponse response) {
+        return new Admission(null, List.of(), response);
+    }
+
+    /** ?fieldValidation=Strict|Warn|Ignore; the server's default is Warn (drop unknown fields, say so). */
+    private static CustomResourceCreate.FieldValidation fieldValidation(String query) {
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (parameter.equalsIgnoreCase("fieldValidation=Strict")) {
+                    return CustomResourceCreate.FieldValidation.STRICT;
+                }
+                if (parameter.equalsIgnoreCase("fieldValidation=Ignore")) {
+                    return CustomResourceCreate.FieldValidation.IGNORE;
+                }
+            }
+        }
+        return CustomResourceCreate.FieldValidation.WARN;
+    }
+
+    /**
+     * The request with the object as the server would store it (pruned, defaulted). A patch becomes the JSON Patch
+     * from the stored object to that result, so the storage's own patch handling keeps working.
+     */
+    private static RecordedRequest storable(RecordedRequest request, ObjectNode object, Optional<JsonNode> old) throws Exception {
+        byte[] body;
+        Headers headers = request.getHeaders();
+        if (old.isPresent()) {
+            body = JSON.writeValueAsBytes(io.fabric8.zjsonpatch.JsonDiff.asJson(old.get(), object));
+            headers = headers.newBuilder().set("Content-Type", "application/json-patch+json").build();
+        } else {
+            body = JSON.writeValueAsBytes(object);
+        }
+        return new RecordedRequest(request.getRequestLine(), request.method(), request.getPath(), headers, new Buffer(body));
     }
 
     private Optional<HasMetadata> lookup(String kind, String namespace, String name) {

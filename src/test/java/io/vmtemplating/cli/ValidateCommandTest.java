@@ -78,6 +78,80 @@ class ValidateCommandTest {
         assertTrue(stdout().contains("VmClone/early: spec.runing: unknown field \"runing\"; check the spelling"), stdout());
     }
 
+    private static final String TEMPLATE = """
+            apiVersion: %s
+            kind: VmTemplate
+            metadata: {name: t}
+            spec:
+              memory: {size: 512Mi}
+              boot: {kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}}
+              freeze: {serialConsolePattern: READY}
+            %s""";
+
+    @Test
+    void schemaErrorsReadAsTheApiServerWritesThem(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "  cpus: 65\n  machine: q36\n"))));
+        assertEquals(out(dir, "spec.cpus: Invalid value: 65: spec.cpus in body should be less than or equal to 64")
+                + out(dir, "spec.machine: Invalid value: \"q36\": spec.machine in body should match"
+                + " '^(q35|pc|pc-q35-[0-9]+\\.[0-9]+|pc-i440fx-[0-9]+\\.[0-9]+)$'"), stdout());
+    }
+
+    @Test
+    void aWrongTypeSaysSoAndThatTheCelRulesWaited(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "  cpus: two\n"))));
+        assertEquals(out(dir, "spec.cpus: Invalid value: \"string\": spec.cpus in body must be of type integer: \"string\"")
+                + out(dir, "(object): some validation rules were not checked because the object was invalid; correct the"
+                + " existing errors to complete validation"), stdout());
+    }
+
+    @Test
+    void celRulesRunOnTheDefaultedObject(@TempDir Path dir) throws Exception {
+        // no trigger: the schema's default, SerialConsole, applies before the rule that needs the pattern
+        String yaml = TEMPLATE.formatted("vmtemplating.io/v1alpha1", "").replace("freeze: {serialConsolePattern: READY}",
+                "freeze: {timeoutSeconds: 300}");
+        assertEquals(1, run("-f", file(dir, yaml)));
+        assertEquals(out(dir, "spec.freeze: Invalid value: \"object\": freeze.serialConsolePattern is required when"
+                + " freeze.trigger is SerialConsole"), stdout());
+    }
+
+    @Test
+    void unknownFieldsAreNamedWithTheirPath(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "  devices: {balloon: {enable: true}}\n"))));
+        assertEquals(out(dir, "spec.devices.balloon.enable: unknown field \"enable\"; check the spelling (kubectl explain"
+                + " shows the fields)"), stdout());
+    }
+
+    @Test
+    void anUnservedVersionIsNoMatch(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1", ""))));
+        assertEquals(out(dir, "apiVersion: no matches for kind \"VmTemplate\" in version \"vmtemplating.io/v1\";"
+                + " use apiVersion vmtemplating.io/v1alpha1"), stdout());
+    }
+
+    @Test
+    void badNamesAreRefusedWithTheServersRule(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "").replace("name: t", "name: My_VM"))));
+        assertTrue(stdout().startsWith(dir.resolve("t.yaml") + ": VmTemplate/My_VM: metadata.name: Invalid value: \"My_VM\":"
+                + " a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'"), stdout());
+    }
+
+    @Test
+    void yamlValuesMeanWhatTheyMeanToKubectl(@TempDir Path dir) throws Exception {
+        // go-yaml, which kubectl uses, reads y as true and 0o17 as 15: Jackson alone would see strings
+        String clone = "apiVersion: vmtemplating.io/v1alpha1\nkind: VmClone\nmetadata: {name: c}\n"
+                + "spec: {templateRef: {name: t}, running: y, cpus: 0o17}\n";
+        assertEquals(0, run("-f", file(dir, clone)));
+        assertEquals(dir.resolve("t.yaml") + ": VmClone/c: OK\n", stdout());
+    }
+
+    private static String file(Path dir, String yaml) throws Exception {
+        return Files.writeString(dir.resolve("t.yaml"), yaml).toString();
+    }
+
+    private static String out(Path dir, String violation) {
+        return dir.resolve("t.yaml") + ": VmTemplate/t: " + violation + "\n";
+    }
+
     private int run(String... args) {
         return ValidateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
