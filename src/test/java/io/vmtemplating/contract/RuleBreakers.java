@@ -193,6 +193,10 @@ final class RuleBreakers {
                     }
                 }),
                 new Edit("metadata", REFUSED, "selfLink that is a number", o -> o.withObject("/metadata").put("selfLink", 5)),
+                new Edit("metadata", ADMITTED, "annotations of exactly 256 KiB", o -> o.withObject("/metadata").putObject("annotations")
+                        .put("example.com/blob", "b".repeat(256 * 1024 - "example.com/blob".length()))),
+                new Edit("metadata", REFUSED, "annotations over 256 KiB", o -> o.withObject("/metadata").putObject("annotations")
+                        .put("example.com/blob", "b".repeat(256 * 1024 - "example.com/blob".length() + 1))),
                 new Edit("metadata", ADMITTED, "null label value", o -> o.withObject("/metadata").putObject("labels").putNull("app")),
                 new Edit("metadata", ADMITTED, "null annotation value", o -> o.withObject("/metadata").putObject("annotations").putNull("note")),
                 new Edit("valid", ADMITTED, "a status on create (the server drops it)", o -> o.putObject("status").put("phase", "Bogus").put("nodeName", 5)),
@@ -233,6 +237,20 @@ final class RuleBreakers {
                 new Edit("valid", ADMITTED, "a pattern of 512 two-byte characters", o -> spec(o).withObject("/freeze").put("serialConsolePattern", "é".repeat(512))),
                 new Edit("valid", ADMITTED, "a pattern of 512 emoji", o -> spec(o).withObject("/freeze").put("serialConsolePattern", "😀".repeat(512))),
                 new Edit("maxLength", REFUSED, "a pattern of 513 two-byte characters", o -> spec(o).withObject("/freeze").put("serialConsolePattern", "é".repeat(513))),
+                new Edit("valid", ADMITTED, "a command line of exactly 4096 characters", o -> {
+                    spec(o).putObject("boot").set("kernel", hostPath("/k"));
+                    spec(o).withObject("/boot").put("cmdline", "c".repeat(4096));
+                }),
+                new Edit("valid", ADMITTED, "64 extra arguments, one of 1024 characters", o -> {
+                    var args = spec(o).putObject("qemu").putArray("extraArgs").add("-name").add("n".repeat(1024));
+                    for (int i = 0; i < 62; i++) {
+                        args.add("-no-reboot");
+                    }
+                }),
+                new Edit("maxLength", REFUSED, "an extra argument of 1025 characters", o -> spec(o).putObject("qemu")
+                        .set("extraArgs", strings("-name", "n".repeat(1025)))),
+                new Edit("valid", ADMITTED, "the longest freeze times", o -> spec(o).putObject("freeze").put("trigger", "Delay")
+                        .put("delaySeconds", 86400).put("timeoutSeconds", 86400)),
                 new Edit("type", REFUSED, "cpus 2.5", o -> spec(o).put("cpus", 2.5)),
                 new Edit("maximum", REFUSED, "cpus beyond 32 bits", o -> spec(o).put("cpus", 4294967296L)));
     }
