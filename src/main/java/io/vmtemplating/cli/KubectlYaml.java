@@ -95,10 +95,11 @@ final class KubectlYaml {
             JsonNode value = node(events.next(), events, anchors);
             if (mergeKey) {
                 // go-yaml: the merged map's keys, unless the mapping sets them itself (first merge source wins)
-                if (value.isObject()) {
-                    merged.add((ObjectNode) value);
-                } else if (value.isArray()) {
-                    value.forEach(v -> merged.add((ObjectNode) v));
+                for (JsonNode source : value.isArray() ? value : List.of(value)) {
+                    if (!source.isObject()) {
+                        throw new NotJsonException("a merge key (<<) needs a map or a list of maps; fix the anchor it names");
+                    }
+                    merged.add((ObjectNode) source);
                 }
                 continue;
             }

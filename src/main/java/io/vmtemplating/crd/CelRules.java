@@ -156,7 +156,8 @@ public final class CelRules {
         Object result;
         try {
             result = rule.program().eval(Map.of("self", self));
-        } catch (CelEvaluationException e) {
+        } catch (CelEvaluationException | RuntimeException e) {
+            // the server reports a rule that cannot be evaluated on this value as an error of the value
             errors.add(new FieldError(FieldError.Type.INVALID, field, GoValues.quote(type),
                     evaluationError(e) + " evaluating rule: " + ruleText(rule)));
             return;
@@ -172,8 +173,8 @@ public final class CelRules {
     }
 
     /** The server says "no such key: trigger" where CEL-Java says "key 'trigger' is not present in map.". */
-    private static String evaluationError(CelEvaluationException e) {
-        String text = e.getMessage() == null ? "evaluation error" : e.getMessage();
+    private static String evaluationError(Exception e) {
+        String text = e instanceof CelEvaluationException && e.getMessage() != null ? e.getMessage() : "evaluation error";
         java.util.regex.Matcher missing = java.util.regex.Pattern.compile("key '([^']*)' is not present in map").matcher(text);
         return missing.find() ? "no such key: " + missing.group(1) : text.replaceFirst("^evaluation error at <input>:\\d+: ", "");
     }

@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  * schema defaults; metadata, OpenAPI schema and CEL rules, refused with 422 Invalid), then the validating
  * webhook's rules on the defaulted object (refused like a webhook deny). What passes is stored as the real server
  * stores it: pruned and defaulted. Nothing a real server would refuse is stored.
+ *
+ * <p>An update is checked as a create of the object it produces; the server's update-only rules (the
+ * {@code self == oldSelf} CEL rules, ratcheting of unchanged invalid fields) are the webhook's validateUpdate
+ * here, which enforces the same immutability, and nothing stored here predates today's rules.
  */
 final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern OBJECT_PATH = Pattern.compile(
@@ -115,7 +119,15 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
             if (!violations.isEmpty()) {
                 return refuse(deny(type, typed, violations));
             }
-            return new Admission(storable(request, admitted.object(), patch ? old.map(JSON::valueToTree) : Optional.empty()),
+            ObjectNode toStore = admitted.object();
+            if (old.isPresent()) {
+                // PrepareForUpdate: the main resource cannot change status; the stored one stays
+                JsonNode oldStatus = JSON.valueToTree(old.get()).get("status");
+                if (oldStatus != null && !oldStatus.isNull()) {
+                    toStore.set("status", oldStatus);
+                }
+            }
+            return new Admission(storable(request, toStore, patch ? old.map(JSON::valueToTree) : Optional.empty()),
                     admitted.warnings(), null);
         } catch (Exception e) {
             return refuse(deny(type, null, List.of("cannot read the object: " + e.getMessage())));

@@ -42,6 +42,8 @@ class KubectlYamlTest {
     void valuesJsonCannotHoldFailTheDocument() {
         assertThrows(KubectlYaml.NotJsonException.class, () -> value(".inf"));
         assertThrows(KubectlYaml.NotJsonException.class, () -> value("!!int four"));
+        assertThrows(KubectlYaml.NotJsonException.class, () -> value("{<<: 1}"));
+        assertThrows(KubectlYaml.NotJsonException.class, () -> value("{? [a]: 1}"));
     }
 
     @Test

@@ -114,6 +114,25 @@ class AdmissionDispatcherTest {
     }
 
     @Test
+    void anUpdateOfTheResourceKeepsItsStatus() throws Exception {
+        create(template("with-status"));
+        client.genericKubernetesResources("vmtemplating.io/v1alpha1", "VmTemplate").inNamespace("default")
+                .withName("with-status").editStatus(t -> {
+                    t.getAdditionalProperties().put("status", java.util.Map.of("phase", "Ready"));
+                    return t;
+                });
+        client.genericKubernetesResources("vmtemplating.io/v1alpha1", "VmTemplate").inNamespace("default")
+                .withName("with-status").edit(t -> {
+                    t.getMetadata().setLabels(java.util.Map.of("app", "x"));
+                    t.getAdditionalProperties().remove("status");
+                    return t;
+                });
+        JsonNode stored = stored("with-status");
+        assertEquals("x", stored.path("metadata").path("labels").path("app").asText());
+        assertEquals("Ready", stored.path("status").path("phase").asText(), "status is written through /status only");
+    }
+
+    @Test
     void webhookRulesStillRunAfterTheSchema() throws Exception {
         ObjectNode tree = template("hinting");
         tree.withObject("/spec").putObject("devices").putObject("balloon").put("freePageHinting", true);
