@@ -23,6 +23,7 @@ public final class Vmt {
         commands.put("validate", ValidateCommand::run);
         commands.put("run", RunCommand::run);
         commands.put("demo", DemoCommand::run);
+        commands.put("node", NodeCommand::run);
         commands.put("bench", io.vmtemplating.bench.BenchCommand::run);
         return commands;
     }

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A cluster on this machine: fabric8's API server in CRUD mode with the admission rules in front of it, the
@@ -73,17 +72,8 @@ public final class LocalCluster implements AutoCloseable {
         KubernetesClient client = server.createClient();
         createCrds(client);
 
-        Map<String, String> env = new HashMap<>();
-        for (String name : List.of("PATH", "HOME", "JAVA_HOME", "LANG", "VMT_JAVA_OPTS", "TMPDIR")) {
-            String value = System.getenv(name);
-            if (value != null) {
-                env.put(name, value);
-            }
-        }
-        // /dev/kvm can open on nested hosts whose guests then hang (seen on the development machines):
-        // local mode runs TCG unless VMT_ACCEL says kvm or auto
-        env.put("VMT_ACCEL", System.getenv().getOrDefault("VMT_ACCEL", "tcg"));
-        LocalNode node = new LocalNode(client, stateDir.resolve("node"), entrypoint, env);
+        LocalNode node = new LocalNode(client, stateDir.resolve("node"), entrypoint, PodEnvironment.inherited(System.getenv()),
+                NodeMode.MOCK_API_SERVER, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         node.start();
         return new LocalCluster(server, client, settings, node, stateDir, deleteStateOnClose);
     }

@@ -1,82 +1,105 @@
 package io.vmtemplating.local;
 
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.vmtemplating.api.v1alpha1.VmClone;
-import io.vmtemplating.api.v1alpha1.VmTemplate;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * A one-node cluster's kubelet, scheduler and garbage collector, for the embedded API server: pods are bound to
- * this node, run as local processes ({@link PodProcess}), probed for readiness and reported in pod status; a
- * deleted pod gets SIGTERM and its grace period; pods whose owner is gone are deleted.
+ * A kubelet for this machine: registers its Node and heartbeat Lease ({@link NodeRegistration}), runs the pods
+ * bound to it as local processes ({@link PodProcess}), probes their readiness and reports their status as a kubelet
+ * does ({@link PodStatuses}); a deleted pod gets SIGTERM and its grace period, then the node confirms the deletion.
+ * Against fabric8's mock API server it also plays scheduler and garbage collector ({@link NodeMode}).
  */
 public final class LocalNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalNode.class);
-    public static final String NODE_NAME = "local-node";
+    public static final String NODE_NAME = NodeMode.DEFAULT_NODE_NAME;
     private static final Duration PROBE_PERIOD = Duration.ofMillis(300);
+    /** A volume that cannot be set up yet is tried again (kubelet's volume manager retries too). */
+    private static final Duration VOLUME_RETRY = Duration.ofSeconds(5);
+    /** What pods still running when the node stops get of their grace period. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** kubelet's words for pods ended by a graceful node shutdown. */
+    static final String SHUTDOWN_MESSAGE = "Pod was terminated in response to imminent node shutdown.";
 
     private final KubernetesClient client;
     private final Path nodeRoot;
     private final List<String> entrypoint;
     private final Map<String, String> inheritedEnv;
+    private final NodeMode mode;
+    private final PrintStream log;
+    private final VolumeFiles.Sources volumeSources;
+    private final ReadinessProbe readinessProbe = new ReadinessProbe();
+    private final OrphanCollector orphans;
+    private final PodStatusWriter statuses;
+    private final SelfScheduler scheduler;
     private final Map<String, PodProcess> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> readiness = new ConcurrentHashMap<>();
-    /** Pods whose container ended: their terminal status is final, no probe result may overwrite it. */
-    private final java.util.Set<String> terminated = ConcurrentHashMap.newKeySet();
-    /** Status writes of a running container and of its end are ordered through this lock. */
-    private final Object statusWrites = new Object();
-    /** A pod's container runs once: restartPolicy Never, as the operator's pods are. */
-    private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Each started container's end: its final status written. A deletion and the node's stop wait for it. */
+    private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
+    /** A pod's container runs once (restartPolicy Never, as the operator's pods are). */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** The last reason each pending pod waits for, logged once rather than at every retry. */
+    private final Map<String, String> waitingFor = new ConcurrentHashMap<>();
     /** Pod addresses count on from a random start: other local clusters on this machine hand out addresses too. */
     private final AtomicInteger nextIp = new AtomicInteger(new java.util.Random().nextInt(254 * 254));
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> daemon(r, "local-node"));
     private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "local-node-probe"));
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private volatile boolean stopping;
+    private NodeRegistration registration;
     private SharedIndexInformer<Pod> informer;
 
     /**
+     * @param nodeRoot     the node's file system: host paths of pods map below it, pod directories live in it
      * @param entrypoint   the launcher image's entry point on this machine (the vmt script)
-     * @param inheritedEnv environment every container starts with (PATH, JAVA_HOME ...)
+     * @param inheritedEnv environment every container starts with ({@link PodEnvironment})
+     * @param log          one line per pod start, end and deletion (the mock cluster passes a null stream)
      */
-    public LocalNode(KubernetesClient client, Path nodeRoot, List<String> entrypoint, Map<String, String> inheritedEnv) {
+    public LocalNode(KubernetesClient client, Path nodeRoot, List<String> entrypoint, Map<String, String> inheritedEnv,
+            NodeMode mode, PrintStream log) {
         this.client = client;
         this.nodeRoot = nodeRoot;
         this.entrypoint = entrypoint;
         this.inheritedEnv = inheritedEnv;
+        this.mode = mode;
+        this.log = log;
+        this.volumeSources = new ClusterVolumeSources(client);
+        this.orphans = new OrphanCollector(client);
+        this.statuses = new PodStatusWriter(client);
+        this.scheduler = new SelfScheduler(mode.nodeName(), statuses);
     }
 
-    public void start() {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE_NAME)
-                .addToLabels("kubernetes.io/hostname", NODE_NAME).endMetadata().build()).createOr(n -> n.update());
-        informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+    /** Registers the node, then runs the pods bound to it (after a restart: marks those it lost). */
+    public void start() throws IOException {
+        Files.createDirectories(nodeRoot);
+        registration = new NodeRegistration(client, NodeFacts.ofThisMachine(mode.nodeName(), nodeRoot), Clock.systemUTC(), log);
+        registration.start();
+        // a kubelet watches its own pods only; playing the scheduler needs the unbound ones too
+        var pods = mode.selfScheduling() ? client.pods().inAnyNamespace()
+                : client.pods().inAnyNamespace().withField("spec.nodeName", mode.nodeName());
+        informer = pods.inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 workers.submit(() -> handle(pod));
@@ -93,6 +116,10 @@ public final class LocalNode implements AutoCloseable {
             }
         });
         probes.scheduleWithFixedDelay(this::probeAndCollect, PROBE_PERIOD.toMillis(), PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public String nodeName() {
+        return mode.nodeName();
     }
 
     /** Pods currently running as processes. */
@@ -115,86 +142,94 @@ public final class LocalNode implements AutoCloseable {
     }
 
     private synchronized void handleOrThrow(Pod pod) {
+        if (stopping) {
+            return;
+        }
         String key = key(pod);
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            // graceful deletion: stop the container outside the lock, then confirm with grace 0 as a kubelet does
-            workers.submit(() -> {
-                stop(pod);
-                try {
-                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                            .withGracePeriod(0).delete();
-                } catch (KubernetesClientException e) {
-                    LOG.debugf("pod %s already gone: %s", key(pod), e.getMessage());
-                }
-            });
+            workers.submit(() -> finishDeletion(pod));
             return;
         }
         if (pod.getSpec().getNodeName() == null) {
-            bind(pod);
+            if (mode.selfScheduling()) {
+                scheduler.bind(pod);
+            }
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if (!NODE_NAME.equals(pod.getSpec().getNodeName()) || started.contains(key)
+        if (!mode.nodeName().equals(pod.getSpec().getNodeName()) || started.contains(key)
                 || "Succeeded".equals(phase) || "Failed".equals(phase)) {
             return;
         }
-        String ip = freeAddress();
-        // short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes
-        String uid = pod.getMetadata().getUid();
-        Path podDir = nodeRoot.resolve("pods").resolve(pod.getMetadata().getName() + "_" + uid.substring(Math.max(0, uid.length() - 8)));
-        PodProcess process = new PodProcess(pod, podDir, ip);
         started.add(key);
-        try {
-            var volumes = PodProcess.volumes(pod, nodeRoot, podDir);
-            process.start(entrypoint, volumes, inheritedEnv);
-        } catch (PodProcess.VolumeException e) {
-            setStatus(pod, waiting("ContainerCreating", e.getMessage()));
-            return;
-        } catch (IOException e) {
-            setStatus(pod, waiting("RunContainerError", e.getMessage()));
+        if (LostContainers.startedEarlier(pod).isPresent()) {
+            log.println("pod " + name(pod) + " failed: " + LostContainers.fail(pod, statuses));
             return;
         }
+        if (pod.getSpec().getContainers().size() != 1 || !pod.getSpec().getInitContainers().isEmpty()) {
+            String message = "the local node runs pods of one container and no init containers; this one has "
+                    + pod.getSpec().getContainers().size() + " containers, " + pod.getSpec().getInitContainers().size()
+                    + " init containers";
+            statuses.write(pod, p -> PodStatuses.rejected(p, "UnsupportedPod", message, Instant.now()));
+            log.println("pod " + name(pod) + " rejected: " + message);
+            return;
+        }
+        String ip = freeAddress();
+        PodProcess process = new PodProcess(pod, podDirectory(pod), ip);
+        Map<String, Path> volumes;
+        try {
+            volumes = PodProcess.volumes(pod, ip, nodeRoot, podDirectory(pod), volumeSources);
+        } catch (PodProcess.VolumeException | IOException | KubernetesClientException e) {
+            waitForVolumes(pod, e.getMessage());
+            return;
+        }
+        try {
+            process.start(entrypoint, volumes, inheritedEnv);
+        } catch (IOException e) {
+            // kubelet's StartError: the command could not be run; final for a container that runs once
+            Instant now = Instant.now();
+            var run = new ContainerRun.Terminated("", now, now, 128, "StartError", e.getMessage());
+            statuses.write(pod, p -> PodStatuses.of(p, ip, run, now));
+            log.println("pod " + name(pod) + " failed to start: " + e.getMessage());
+            return;
+        }
+        waitingFor.remove(key);
         running.put(key, process);
         readiness.put(key, false);
-        writeRunningStatus(pod, runningStatus(ip, false));
-        workers.submit(() -> awaitExit(pod, process));
+        log.println("pod " + name(pod) + " started (pid " + process.pid() + ", " + ip + ")");
+        writeRunningStatus(pod, process, false);
+        exits.put(key, CompletableFuture.runAsync(() -> awaitExit(pod, process), workers));
     }
 
-    /** The scheduler's part: one node, so a pod fits when its node selector matches this node's labels. */
-    private void bind(Pod pod) {
-        Map<String, String> selector = pod.getSpec().getNodeSelector();
-        boolean fits = selector == null || selector.isEmpty()
-                || selector.entrySet().stream().allMatch(e -> e.getKey().equals("kubernetes.io/hostname") && e.getValue().equals(NODE_NAME));
-        if (!fits) {
-            setStatus(pod, new PodStatusBuilder().withPhase("Pending").withConditions(new PodConditionBuilder()
-                    .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                    .withMessage("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.").build()).build());
-            return;
+    /** Pending with the reason in its container status; tried again after {@link #VOLUME_RETRY}. */
+    private void waitForVolumes(Pod pod, String message) {
+        String key = key(pod);
+        started.remove(key);
+        if (!message.equals(waitingFor.put(key, message))) {
+            log.println("pod " + name(pod) + " waiting: " + message);
         }
-        edit(pod, p -> {
-            p.getSpec().setNodeName(NODE_NAME);
-            return p;
-        });
+        statuses.write(pod, p -> PodStatuses.of(p, null, new ContainerRun.Waiting("ContainerCreating", message), Instant.now()));
+        probes.schedule(() -> {
+            Pod current = informer.getStore().getByKey(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+            if (current != null && key(current).equals(key)) {
+                workers.submit(() -> handle(current));
+            }
+        }, VOLUME_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void awaitExit(Pod pod, PodProcess process) {
         try {
             int exitCode = process.waitFor();
             String message = process.terminationMessage(exitCode);
+            Instant now = Instant.now();
             running.remove(key(pod));
             readiness.remove(key(pod));
-            synchronized (statusWrites) {
-                terminated.add(key(pod));
-                setStatus(pod, new PodStatusBuilder()
-                    .withPhase(exitCode == 0 ? "Succeeded" : "Failed").withPodIP(process.ip())
-                    .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False").build())
-                    .withContainerStatuses(new ContainerStatusBuilder().withName(containerName(pod)).withReady(false)
-                            .withState(new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode)
-                                    .withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-                                    .withFinishedAt(Instant.now().toString()).endTerminated().build())
-                            .build())
-                    .build());
-            }
+            var run = new ContainerRun.Terminated(ContainerRun.containerId(process.pid()), process.startedAt(), now,
+                    exitCode, exitCode == 0 ? "Completed" : "Error", message);
+            statuses.writeEnd(key(pod), pod, p -> stopping
+                    ? PodStatuses.ended(p, process.ip(), run, "Terminated", SHUTDOWN_MESSAGE, now)
+                    : PodStatuses.of(p, process.ip(), run, now));
+            log.println("pod " + name(pod) + " ended (exit code " + exitCode + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -202,70 +237,62 @@ public final class LocalNode implements AutoCloseable {
         }
     }
 
+    /** Graceful deletion: stop the container, let its final status be written, confirm with grace 0 (as kubelet). */
+    private void finishDeletion(Pod pod) {
+        stop(pod);
+        CompletableFuture<Void> exit = exits.get(key(pod));
+        if (exit != null) {
+            try {
+                exit.get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+                LOG.debugf("pod %s: final status not written: %s", key(pod), e.getMessage());
+            }
+        }
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("pod %s already gone: %s", key(pod), e.getMessage());
+        }
+        boolean ranHere = started.remove(key(pod));
+        exits.remove(key(pod));
+        if (ranHere) {
+            log.println("pod " + name(pod) + " deleted");
+        }
+        statuses.forget(key(pod));
+        waitingFor.remove(key(pod));
+        LocalCluster.deleteTree(podDirectory(pod));
+    }
+
     private void stop(Pod pod) {
         PodProcess process = running.remove(key(pod));
         readiness.remove(key(pod));
         if (process != null) {
-            long grace = Objects.requireNonNullElse(pod.getSpec().getTerminationGracePeriodSeconds(), 30L);
-            process.stop(Duration.ofSeconds(grace));
+            Long grace = pod.getMetadata().getDeletionGracePeriodSeconds() != null
+                    ? pod.getMetadata().getDeletionGracePeriodSeconds() : pod.getSpec().getTerminationGracePeriodSeconds();
+            process.stop(Duration.ofSeconds(Objects.requireNonNullElse(grace, 30L)));
         }
     }
 
-    /** Readiness probes (HTTP GET on the container's probe path) and the owner garbage collection. */
+    /** Readiness probes and, for the mock API server, the owner garbage collection. */
     private void probeAndCollect() {
         try {
             for (Pod pod : informer.getStore().list()) {
                 PodProcess process = running.get(key(pod));
                 if (process != null && process.isAlive()) {
-                    boolean ready = probe(pod, process.ip());
+                    boolean ready = readinessProbe.ready(pod, process.ip());
                     if (!Objects.equals(readiness.put(key(pod), ready), ready)) {
-                        writeRunningStatus(pod, runningStatus(process.ip(), ready));
+                        writeRunningStatus(pod, process, ready);
                     }
                 }
-                collectIfOrphaned(pod);
+                if (mode.collectsOrphans()) {
+                    orphans.collectIfOrphaned(pod);
+                }
             }
         } catch (RuntimeException e) {
             LOG.debugf("probe round failed: %s", e.getMessage());
-        }
-    }
-
-    private boolean probe(Pod pod, String ip) {
-        var probe = pod.getSpec().getContainers().get(0).getReadinessProbe();
-        if (probe == null || probe.getHttpGet() == null) {
-            return true;
-        }
-        try {
-            int port = probe.getHttpGet().getPort().getIntVal();
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://" + ip + ":" + port + probe.getHttpGet().getPath()))
-                    .timeout(Duration.ofMillis(500)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() / 100 == 2;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** The API server's garbage collector: a pod whose controlling owner no longer exists is deleted. */
-    private void collectIfOrphaned(Pod pod) {
-        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-        if (owners == null || owners.isEmpty() || pod.getMetadata().getDeletionTimestamp() != null) {
-            return;
-        }
-        OwnerReference owner = owners.get(0);
-        Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type = switch (owner.getKind()) {
-            case "VmTemplate" -> VmTemplate.class;
-            case "VmClone" -> VmClone.class;
-            default -> null;
-        };
-        if (type == null) {
-            return;
-        }
-        var existing = client.resources(type).inNamespace(pod.getMetadata().getNamespace()).withName(owner.getName()).get();
-        if (existing == null || !owner.getUid().equals(existing.getMetadata().getUid())) {
-            client.resource(pod).delete();
         }
     }
 
@@ -289,59 +316,24 @@ public final class LocalNode implements AutoCloseable {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
             return false;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return true;
         }
     }
 
-    private static PodStatus runningStatus(String ip, boolean ready) {
-        return new PodStatusBuilder().withPhase("Running").withPodIP(ip)
-                .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build())
-                .withContainerStatuses(new ContainerStatusBuilder().withName("launcher").withReady(ready)
-                        .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(Instant.now().toString())
-                                .endRunning().build()).build())
-                .build();
+    private void writeRunningStatus(Pod pod, PodProcess process, boolean ready) {
+        var run = new ContainerRun.Running(ContainerRun.containerId(process.pid()), process.startedAt(), ready);
+        statuses.writeRunning(key(pod), pod, p -> PodStatuses.of(p, process.ip(), run, Instant.now()));
     }
 
-    private static PodStatus waiting(String reason, String message) {
-        return new PodStatusBuilder().withPhase("Pending")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("launcher")
-                        .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
-                                .endWaiting().build()).build())
-                .build();
+    /** Short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes. */
+    private Path podDirectory(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        return nodeRoot.resolve("pods").resolve(pod.getMetadata().getName() + "_" + uid.substring(Math.max(0, uid.length() - 8)));
     }
 
-    /** A running container's status, unless it has ended meanwhile (its end must stay the last word). */
-    private void writeRunningStatus(Pod pod, PodStatus status) {
-        synchronized (statusWrites) {
-            if (!terminated.contains(key(pod))) {
-                setStatus(pod, status);
-            }
-        }
-    }
-
-    private void setStatus(Pod pod, PodStatus status) {
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .editStatus(p -> {
-                        p.setStatus(status);
-                        return p;
-                    });
-        } catch (KubernetesClientException e) {
-            LOG.debugf("pod %s status not written: %s", key(pod), e.getMessage());
-        }
-    }
-
-    private void edit(Pod pod, java.util.function.UnaryOperator<Pod> change) {
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(change);
-        } catch (KubernetesClientException e) {
-            LOG.debugf("pod %s not updated: %s", key(pod), e.getMessage());
-        }
-    }
-
-    private static String containerName(Pod pod) {
-        return pod.getSpec().getContainers().get(0).getName();
+    private static String name(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 
     private static String key(Pod pod) {
@@ -354,15 +346,40 @@ public final class LocalNode implements AutoCloseable {
         return thread;
     }
 
-    /** Stops every pod process (SIGTERM, then SIGKILL after a short grace) and the node itself. */
+    /**
+     * Stops the node: no new pods; every running pod gets SIGTERM at once, SIGKILL after {@link #SHUTDOWN_GRACE}, a
+     * final status (Failed, kubelet's node-shutdown reason) and its directory removed; the node is reported not ready.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            // after this no pod starts: starting happens under the same lock (handleOrThrow)
+            stopping = true;
+        }
         if (informer != null) {
             informer.close();
         }
         probes.shutdownNow();
-        running.values().parallelStream().forEach(p -> p.stop(Duration.ofSeconds(10)));
+        List<PodProcess> processes = new ArrayList<>(running.values());
+        processes.forEach(PodProcess::terminate);
+        processes.forEach(p -> p.awaitStop(SHUTDOWN_GRACE));
+        try {
+            CompletableFuture.allOf(exits.values().toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            LOG.debugf("final pod statuses not all written: %s", e.getMessage());
+        }
         running.clear();
         workers.shutdownNow();
+        if (registration != null) {
+            registration.close();
+        }
+        processes.forEach(p -> LocalCluster.deleteTree(p.directory()));
+        try {
+            Files.deleteIfExists(nodeRoot.resolve("pods"));
+        } catch (IOException e) {
+            // pods that ended before the stop keep their directories (and logs) until they are deleted
+        }
     }
 }

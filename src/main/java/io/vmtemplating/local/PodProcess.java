@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ final class PodProcess {
     private final Path terminationLog;
     private final String ip;
     private Process process;
+    private Instant startedAt;
+    private volatile List<ProcessHandle> children = List.of();
 
     PodProcess(Pod pod, Path podDir, String ip) {
         this.pod = pod;
@@ -45,12 +48,21 @@ final class PodProcess {
         return ip;
     }
 
+    /** The pod's directory on the node: its log, termination message and emptyDir and projected volumes. */
+    Path directory() {
+        return podDir;
+    }
+
     Path logFile() {
         return log;
     }
 
-    /** Resolves the pod's volumes on the node; an unusable volume is a reason the pod cannot start. */
-    static Map<String, Path> volumes(Pod pod, Path nodeRoot, Path podDir) throws VolumeException, IOException {
+    /**
+     * Resolves the pod's volumes on the node, writing the files of those the API server's objects make up; an
+     * unusable volume is a reason the pod cannot start (yet).
+     */
+    static Map<String, Path> volumes(Pod pod, String ip, Path nodeRoot, Path podDir, VolumeFiles.Sources sources)
+            throws VolumeException, IOException {
         Map<String, Path> hostDirs = new LinkedHashMap<>();
         for (Volume volume : pod.getSpec().getVolumes()) {
             if (volume.getHostPath() != null) {
@@ -67,9 +79,13 @@ final class PodProcess {
                 Path path = podDir.resolve("volumes").resolve(volume.getName());
                 Files.createDirectories(path);
                 hostDirs.put(volume.getName(), path);
+            } else if (VolumeFiles.provides(volume)) {
+                Path path = podDir.resolve("volumes").resolve(volume.getName());
+                VolumeFiles.write(pod, ip, volume, path, sources);
+                hostDirs.put(volume.getName(), path);
             } else {
-                throw new VolumeException("volume " + volume.getName()
-                        + ": the local node mounts hostPath and emptyDir volumes only");
+                throw new VolumeException("volume " + volume.getName() + ": the local node mounts hostPath, emptyDir,"
+                        + " configMap, secret, downwardAPI and projected volumes only");
             }
         }
         return hostDirs;
@@ -104,6 +120,7 @@ final class PodProcess {
         env.put("VMT_PATH_MAP", pathMap(container, volumes));
         Files.deleteIfExists(terminationLog);
         process = builder.start();
+        startedAt = Instant.now();
     }
 
     /** podPath=hostPath pairs for every mount and the termination message file. */
@@ -120,15 +137,18 @@ final class PodProcess {
 
     private String value(EnvVar var) {
         if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-            return switch (var.getValueFrom().getFieldRef().getFieldPath()) {
-                case "status.podIP" -> ip;
-                case "metadata.name" -> pod.getMetadata().getName();
-                case "metadata.namespace" -> pod.getMetadata().getNamespace();
-                case "spec.nodeName" -> pod.getSpec().getNodeName();
-                default -> "";
-            };
+            return DownwardApi.value(pod, ip, var.getValueFrom().getFieldRef().getFieldPath());
         }
         return var.getValue() == null ? "" : var.getValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** When the process started (set by {@link #start}). */
+    Instant startedAt() {
+        return startedAt;
     }
 
     boolean isAlive() {
@@ -141,11 +161,28 @@ final class PodProcess {
 
     /** SIGTERM, then SIGKILL after the grace period; children (QEMU) never outlive the pod. */
     void stop(Duration grace) {
+        terminate();
+        awaitStop(grace);
+    }
+
+    /**
+     * SIGTERM now, the rest by {@link #awaitStop}: a node stopping many pods signals all before it waits for any.
+     * The children are remembered here, while they are still the process's descendants (once it is gone they are
+     * init's, and could not be found to be killed).
+     */
+    void terminate() {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> children = process.descendants().toList();
+        children = java.util.stream.Stream.concat(children.stream(), process.descendants()).distinct().toList();
         process.destroy();
+    }
+
+    /** Waits up to the grace period for the process after {@link #terminate}, then SIGKILLs it and its children. */
+    void awaitStop(Duration grace) {
+        if (process == null) {
+            return;
+        }
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -155,6 +192,28 @@ final class PodProcess {
             Thread.currentThread().interrupt();
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Kills a container process an earlier run of the node started and lost (the node was killed): the process with
+     * that id, if it is still there and started when the pod's status says (a recycled pid started later).
+     *
+     * @return whether such a process was found
+     */
+    static boolean killStray(String containerId, Instant startedAt) {
+        if (containerId == null || !containerId.matches(java.util.regex.Pattern.quote(ContainerRun.ID_PREFIX) + "\\d+")) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(containerId.substring(ContainerRun.ID_PREFIX.length())))
+                .filter(ProcessHandle::isAlive)
+                // the status holds whole seconds
+                .filter(h -> h.info().startInstant().map(s -> !s.isBefore(startedAt.minusSeconds(1))
+                        && s.isBefore(startedAt.plusSeconds(2))).orElse(false))
+                .map(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                    return true;
+                }).orElse(false);
     }
 
     /** The container's termination message: the file, or with FallbackToLogsOnError the log tail of a failure. */
