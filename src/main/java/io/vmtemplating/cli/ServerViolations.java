@@ -15,7 +15,7 @@ final class ServerViolations {
     static List<Violation> of(Verdict verdict) {
         if (verdict instanceof Verdict.NoMatch noMatch) {
             String fix = noMatch.servedApiVersions().isEmpty()
-                    ? "this group serves no kind " + noMatch.kind() + "; check the spelling of kind"
+                    ? "kind must be one of " + String.join(", ", noMatch.servedKinds()) + "; check its spelling"
                     : "use apiVersion " + String.join(" or ", noMatch.servedApiVersions());
             return List.of(new Violation("apiVersion", noMatch.message() + "; " + fix));
         }

@@ -54,7 +54,8 @@ public final class CustomResourceCreate {
         }
         Optional<CrdVersion> found = catalog.find(apiVersion, kind);
         if (found.isEmpty()) {
-            return new Verdict.NoMatch(apiVersion, kind, catalog.apiVersionsOf(kind));
+            return new Verdict.NoMatch(apiVersion, kind, catalog.apiVersionsOf(kind),
+                    catalog.versions().stream().map(CrdVersion::kind).distinct().toList());
         }
         CrdVersion crd = found.get();
         Optional<Verdict.Malformed> malformed = MetadataShape.check(object.get("metadata"));

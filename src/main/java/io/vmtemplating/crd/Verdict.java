@@ -6,8 +6,11 @@ import java.util.List;
 /** What the API server answers to a create of a custom resource, before any webhook is asked. */
 public sealed interface Verdict {
 
-    /** No served CRD version has this apiVersion and kind (kubectl: "no matches for kind"; the server: 404). */
-    record NoMatch(String apiVersion, String kind, List<String> servedApiVersions) implements Verdict {
+    /**
+     * No served CRD version has this apiVersion and kind (kubectl: "no matches for kind"; the server: 404), with what
+     * is served: the apiVersions of this kind, and every kind.
+     */
+    record NoMatch(String apiVersion, String kind, List<String> servedApiVersions, List<String> servedKinds) implements Verdict {
         public String message() {
             return "no matches for kind \"" + kind + "\" in version \"" + apiVersion + "\"";
         }

@@ -129,6 +129,13 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aMisspeltKindNamesTheServedKinds(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "").replace("kind: VmTemplate", "kind: VMTemplate"))));
+        assertEquals(dir.resolve("t.yaml") + ": VMTemplate/t: apiVersion: no matches for kind \"VMTemplate\" in version"
+                + " \"vmtemplating.io/v1alpha1\"; kind must be one of VmTemplate, VmClone; check its spelling\n", stdout());
+    }
+
+    @Test
     void badNamesAreRefusedWithTheServersRule(@TempDir Path dir) throws Exception {
         assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "").replace("name: t", "name: My_VM"))));
         assertTrue(stdout().startsWith(dir.resolve("t.yaml") + ": VmTemplate/My_VM: metadata.name: Invalid value: \"My_VM\":"
