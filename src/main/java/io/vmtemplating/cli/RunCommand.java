@@ -1,6 +1,7 @@
 package io.vmtemplating.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
@@ -65,7 +66,7 @@ final class RunCommand {
         List<HasMetadata> objects = LocalSession.read(files);
         CountDownLatch interrupted = new CountDownLatch(1);
         List<HasMetadata> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : KubeconfigSession.connect(kubeconfig, namespace)) {
+        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : clusterSession(kubeconfig, namespace)) {
             Thread cleanup = new Thread(() -> {
                 interrupted.countDown();
                 err.println("deleting what was created ...");
@@ -121,6 +122,19 @@ final class RunCommand {
                 session.delete(created, Duration.ofSeconds(60));
             }
             return exit;
+        }
+    }
+
+    /** The cluster of a kubeconfig, checked now: an unusable one is one line naming the flag and the fix. */
+    private static VmSession clusterSession(Path kubeconfig, String namespace) {
+        try {
+            ClusterConnection connection = ClusterConnection.fromKubeconfig(kubeconfig.toString(), Map.of());
+            KubernetesClient client = connection.connect(KubernetesClient::getKubernetesVersion);
+            String ns = namespace != null ? namespace
+                    : connection.config().getNamespace() != null ? connection.config().getNamespace() : "default";
+            return new KubeconfigSession(client, ns);
+        } catch (ClusterConnection.BadInput e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 

@@ -60,7 +60,8 @@ public final class Vmt {
         }
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs one vmt command in this JVM; the exit code it would end with (the end-to-end tests call it too). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             usage(out, commands);

@@ -47,7 +47,7 @@ class RunCommandTest {
     void anUnreadableKubeconfigIsNamedWithTheFix() {
         Result result = run("run", "-f", "samples/demo/clone-1.yaml", "--kubeconfig", "/no/such/kubeconfig");
         assertEquals(1, result.exit());
-        assertTrue(result.err().startsWith("vmt run: --kubeconfig /no/such/kubeconfig: cannot read it"), result.err());
+        assertTrue(result.err().startsWith("vmt run: --kubeconfig /no/such/kubeconfig: cannot read that file"), result.err());
         assertTrue(result.err().contains("make cluster"), result.err());
         assertEquals(1, result.err().strip().lines().count(), "one line, no stack trace: " + result.err());
     }

@@ -96,23 +96,6 @@ class DeployManifestsTest {
                 "the operator must mount the Secret the Certificate writes: " + secretName);
     }
 
-    /** The ClusterRole grants exactly the calls recorded in deploy/rbac-calls.txt: no more, no fewer. */
-    @Test
-    void clusterRoleGrantsExactlyTheRecordedCalls() throws IOException {
-        var role = find(objects(), io.fabric8.kubernetes.api.model.rbac.ClusterRole.class);
-        Set<String> granted = new java.util.TreeSet<>();
-        role.getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
-                rule.getVerbs().forEach(verb -> granted.add(group + "/" + resource + " " + verb)))));
-        Set<String> recorded = new java.util.TreeSet<>();
-        for (String line : Files.readAllLines(ProjectFiles.ROOT.resolve("deploy/rbac-calls.txt"))) {
-            String call = line.replaceFirst("#.*", "").strip().replaceAll("\\s+", " ");
-            if (!call.isEmpty()) {
-                recorded.add(call);
-            }
-        }
-        assertEquals(recorded, granted, "deploy/clusterrole.yaml must grant exactly deploy/rbac-calls.txt");
-    }
-
     private static <T> T find(List<HasMetadata> objects, Class<T> type) {
         return assertInstanceOf(type, objects.stream().filter(type::isInstance).findFirst().orElse(null),
                 "deploy/ has no " + type.getSimpleName());
