@@ -15,6 +15,7 @@ import io.vmtemplating.webhook.AdmissionHandler;
 import io.vmtemplating.webhook.InformedTemplates;
 import io.vmtemplating.webhook.AdmissionReply;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -35,8 +36,11 @@ import java.util.logging.Logger;
 
 /**
  * The measured side of the operator and webhook benchmarks, in its own JVM so that its RSS holds nothing
- * but the operator (or the webhook): {@code operator|webhook API_URL}. Prints {@code ready} (webhook:
- * {@code port=N}) on stdout, answers each {@code report} line on stdin with one JSON line, exits at EOF.
+ * but the operator (or the webhook): {@code operator|webhook mock API_URL} against the embedded API server, or
+ * {@code operator|webhook cluster KUBECONFIG [KEYSTORE]} against a real one (the webhook then serves HTTPS with the
+ * PKCS12 keystore, its password in {@value WebhookCertificate#PASSWORD_VARIABLE}). Prints {@code ready} (webhook:
+ * {@code port=N}) on stdout, answers each {@code report} line on stdin with one JSON line, starts the webhook's
+ * handling times afresh at a {@code reset} line, exits at EOF.
  */
 public final class BenchChild {
     private BenchChild() {
@@ -47,17 +51,20 @@ public final class BenchChild {
         root.setLevel(Level.WARNING);
         WarningCounter warnings = new WarningCounter();
         root.addHandler(warnings);
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(args[1]).build();
+        boolean cluster = args[1].equals("cluster");
+        Config config = cluster ? Config.fromKubeconfig(new File(args[2]))
+                : new ConfigBuilder(Config.empty()).withMasterUrl(args[2]).build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         if (args[0].equals("operator")) {
             FailureCounter failures = new FailureCounter();
-            Operator operator = LocalCluster.startOperator(client, LocalCluster.LOCAL_SETTINGS, failures);
+            Operator operator = cluster ? ClusterOperator.start(client, failures)
+                    : LocalCluster.startOperator(client, LocalCluster.LOCAL_SETTINGS, failures);
             System.out.println("ready");
             System.out.flush();
             serveReports(() -> String.format(java.util.Locale.ROOT,
                     "{\"reconciliations\":%d,\"reconcileErrors\":%d,\"warnings\":%d,\"firstError\":%s,%s}",
                     failures.started.get(), failures.failed.get(), warnings.count.get(),
-                    quote(Optional.ofNullable(failures.first.get()).orElse(warnings.first.get())), memory()));
+                    quote(Optional.ofNullable(failures.first.get()).orElse(warnings.first.get())), memory()), () -> { });
             operator.stop();
         } else {
             // the webhook's own lookup: a watch-fed cache, the API server only on a miss
@@ -66,16 +73,21 @@ public final class BenchChild {
             // headers and body go out in two writes: with Nagle on, the client's delayed ACK adds ~40 ms to each
             // answer (Quarkus' vert.x server sets TCP_NODELAY too)
             System.setProperty("sun.net.httpserver.nodelay", "true");
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            server.createContext("/validate/vmtemplates", exchange -> answer(exchange, handler::reviewTemplate));
-            server.createContext("/validate/vmclones", exchange -> answer(exchange, handler::reviewClone));
+            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            // the API server calls webhooks over HTTPS only; the bench's own clients (mock) speak plain HTTP
+            HttpServer server = args.length > 3
+                    ? WebhookTls.server(loopback, Path.of(args[3]), System.getenv(WebhookCertificate.PASSWORD_VARIABLE))
+                    : HttpServer.create(loopback, 64);
+            HandlingTimes times = new HandlingTimes();
+            server.createContext("/validate/vmtemplates", exchange -> answer(exchange, handler::reviewTemplate, times));
+            server.createContext("/validate/vmclones", exchange -> answer(exchange, handler::reviewClone, times));
             // a worker per client, like the Quarkus worker pool the blocking resource runs on
             server.setExecutor(Executors.newFixedThreadPool(16));
             server.start();
             System.out.println("port=" + server.getAddress().getPort());
             System.out.flush();
             serveReports(() -> "{\"warnings\":" + warnings.count.get() + ",\"templateCacheHits\":" + templates.cacheHits()
-                    + ",\"templateApiReads\":" + templates.apiReads() + "," + memory() + "}");
+                    + ",\"templateApiReads\":" + templates.apiReads() + "," + times.json() + "," + memory() + "}", times::clear);
             server.stop(0);
             templates.close();
         }
@@ -83,7 +95,9 @@ public final class BenchChild {
         System.exit(0);
     }
 
-    private static void answer(HttpExchange exchange, Function<String, AdmissionReply> review) throws IOException {
+    private static void answer(HttpExchange exchange, Function<String, AdmissionReply> review, HandlingTimes times)
+            throws IOException {
+        long start = System.nanoTime();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         AdmissionReply reply = review.apply(body);
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
@@ -92,14 +106,18 @@ public final class BenchChild {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+        times.add(System.nanoTime() - start);
     }
 
-    private static void serveReports(java.util.function.Supplier<String> report) throws IOException {
+    /** {@code report} answers one JSON line; {@code reset} starts the figures that are per round afresh. */
+    private static void serveReports(java.util.function.Supplier<String> report, Runnable reset) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (line.equals("report")) {
                 System.out.println(report.get());
                 System.out.flush();
+            } else if (line.equals("reset")) {
+                reset.run();
             }
         }
     }

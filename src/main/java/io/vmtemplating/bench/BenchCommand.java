@@ -7,17 +7,24 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15]}: the launcher's
- * overhead, clone start and memory against cold boot, operator scale and webhook latency in one run; prints the markdown table and
- * writes target/bench/results.json.
+ * {@code vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
+ * the launcher's overhead, clone start and memory against cold boot, operator scale and webhook latency in one run;
+ * prints the markdown table and writes target/bench/results.json. The operator and webhook parts run against fabric8's
+ * embedded API server, or against the real one {@code --kubeconfig} names ({@link ClusterBench}).
  */
 public final class BenchCommand {
+    static final String USAGE = """
+            usage: vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+              --kubeconfig PATH  run the operator and webhook parts against the real API server of this admin kubeconfig
+                                 (default: fabric8's embedded mock). Only this flag picks it, never $KUBECONFIG: the bench
+                                 installs crds/ and the operator's RBAC there and creates a namespace of 1000 clones.
+                                 With it, --only defaults to operator,webhook. e.g. VMT_CLUSTER_NODE=0
+                                 VMT_CLUSTER_OPERATOR=0 bash hack/cluster/up.sh, then --kubeconfig with the path it prints""";
     /** Three rounds of one clone (the start figures are their medians), then 4 and 8 at once. */
     private static final List<Integer> ROUNDS = List.of(1, 1, 1, 4, 8);
     private static final int COLD_VMS = 8;
@@ -28,29 +35,49 @@ public final class BenchCommand {
      * pick what they pick there (a 128 MiB heap limit, SerialGC on 2 cores) instead of sizing for the whole host.
      */
     private static final List<String> OPERATOR_JAVA_OPTIONS = List.of("-XX:MaxRAM=512m");
+    /** How results.json names fabric8's embedded API server. */
+    static final String MOCK_API_SERVER = "fabric8-mock";
+    private static final double MOCK_RECONCILE_TARGET_SECONDS = 60;
 
     private BenchCommand() {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Set<String> parts = Set.of("launcher", "vm", "operator", "webhook");
-        int clones = 1000;
-        int webhookSeconds = 15;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--only" -> parts = Set.copyOf(Arrays.asList(args[++i].split(",")));
-                case "--clones" -> clones = Integer.parseInt(args[++i]);
-                case "--webhook-seconds" -> webhookSeconds = Integer.parseInt(args[++i]);
-                default -> {
-                    err.println("usage: vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15]");
-                    return 2;
-                }
+        BenchOptions options;
+        ClusterTarget cluster;
+        try {
+            options = BenchOptions.parse(args);
+            // before anything starts: a bad kubeconfig or a server that is down is one line, not a stack trace later
+            cluster = options.kubeconfig() == null ? null : ClusterTarget.connect(options.kubeconfig());
+        } catch (BadBenchInput e) {
+            err.println("vmt bench: " + e.getMessage());
+            if (e.getMessage().startsWith("unknown option") || e.getMessage().contains("needs a value")) {
+                err.println(USAGE);
             }
+            return 2;
         }
+        try {
+            return run(options, cluster, out, err);
+        } catch (BadBenchInput e) {
+            err.println("vmt bench: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            if (Teardown.signalled()) {
+                return 130; // stopped by SIGINT/SIGTERM: what failed here failed because the teardown removed it
+            }
+            throw e;
+        }
+    }
+
+    private static int run(BenchOptions options, ClusterTarget cluster, PrintStream out, PrintStream err) throws Exception {
+        Set<String> parts = options.parts();
+        int clones = options.clones();
+        int webhookSeconds = options.webhookSeconds();
         Path dir = LocalSession.home().resolve("target/bench");
         Files.createDirectories(dir);
         BenchResults results = new BenchResults();
         Machine.facts(VmBench.accel()).forEach(results::machine);
+        results.detail("load_average_at_start", Machine.loadAverage());
         long start = System.nanoTime();
         if (parts.contains("launcher")) {
             // first: the machine is at its quietest before the other parts
@@ -64,14 +91,22 @@ public final class BenchCommand {
             results.figure("clone_alone_to_cold_ratio", "clone start alone / cold boot",
                     results.value("clone_start_alone_ms") / (results.value("cold_boot_s") * 1000), 1.0 / 25, "≤ 1/25 (0.04)");
         }
-        if (parts.contains("operator")) {
-            operator(OperatorBench.run(clones, LocalSession.home().resolve("samples/demo/template.yaml"), OPERATOR_JAVA_OPTIONS,
-                    dir.resolve("operator.log"), err), results);
-        }
-        if (parts.contains("webhook")) {
-            webhook(webhookSeconds, dir.resolve("webhook.log"), results, err);
+        if (cluster != null && (parts.contains("operator") || parts.contains("webhook"))) {
+            ClusterBench.run(cluster, parts, clones, webhookSeconds, OPERATOR_JAVA_OPTIONS, dir, results, err);
+        } else {
+            if (parts.contains("operator") || parts.contains("webhook")) {
+                results.apiServer(MOCK_API_SERVER);
+            }
+            if (parts.contains("operator")) {
+                operator(OperatorBench.run(clones, LocalSession.home().resolve("samples/demo/template.yaml"), OPERATOR_JAVA_OPTIONS,
+                        dir.resolve("operator.log"), err), MOCK_RECONCILE_TARGET_SECONDS, OPERATOR_JAVA_OPTIONS, results);
+            }
+            if (parts.contains("webhook")) {
+                webhook(webhookSeconds, dir.resolve("webhook.log"), results, err);
+            }
         }
         results.detail("bench_seconds", Math.round((System.nanoTime() - start) / 1e9));
+        results.detail("load_average_at_end", Machine.loadAverage());
         Files.writeString(dir.resolve("results.json"), results.toJson());
         out.println();
         out.print(results.toMarkdown());
@@ -135,15 +170,17 @@ public final class BenchCommand {
         results.detail("launcher", Map.of("template_overhead_ms", launcher.templateOverheadMillis(), "clones", clones));
     }
 
-    static void operator(OperatorBench.Result op, BenchResults results) {
+    /** @param reconcileTargetSeconds the target for {@code reconcile_1000_s}: 60 s on the mock (issue 8), 30 s on a real server (issue 13) */
+    static void operator(OperatorBench.Result op, double reconcileTargetSeconds, List<String> javaOptions, BenchResults results) {
         var report = op.operator();
-        results.figure("reconcile_1000_s", op.clones() + " VmClones created → every pod created and in status (s)", op.statusSeconds(), 60, "≤ 60")
+        results.figure("reconcile_1000_s", op.clones() + " VmClones created → every pod created and in status (s)", op.statusSeconds(),
+                        reconcileTargetSeconds, "≤ " + BenchResults.format(reconcileTargetSeconds))
                 .figure("reconcile_pods_s", op.clones() + " VmClones created → every pod created (s)", op.podsSeconds())
                 .figure("operator_rss_mib", "operator RSS after (MiB)", report.path("rssMiB").asDouble(Double.NaN), 300, "≤ 300")
                 .figure("operator_heap_used_mib", "operator live heap after a full GC (MiB)", report.path("heapUsedAfterGcMiB").asDouble(Double.NaN))
                 .figure("reconcile_errors", "failed reconciles", report.path("reconcileErrors").asDouble(Double.NaN), 0, "0");
         results.detail("operator", Map.of("clones", op.clones(), "create_seconds", op.createSeconds(), "pods_seconds", op.podsSeconds(),
-                "status_seconds", op.statusSeconds(), "child", report, "java_options", OPERATOR_JAVA_OPTIONS));
+                "status_seconds", op.statusSeconds(), "child", report, "java_options", javaOptions));
     }
 
     private static void webhook(int seconds, Path log, BenchResults results, PrintStream err) throws Exception {

@@ -31,6 +31,8 @@ public final class BenchResults {
     }
 
     private final List<Figure> figures = new ArrayList<>();
+    /** The API server the operator and webhook parts ran against; null until a part says. */
+    private String apiServer;
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private final Map<String, Object> details = new LinkedHashMap<>();
 
@@ -47,6 +49,12 @@ public final class BenchResults {
             }
         }
         figures.add(figure);
+        return this;
+    }
+
+    /** @param apiServer e.g. "kube-apiserver v1.34.4" or "fabric8-mock" */
+    public BenchResults apiServer(String apiServer) {
+        this.apiServer = apiServer;
         return this;
     }
 
@@ -74,7 +82,7 @@ public final class BenchResults {
         return List.copyOf(figures);
     }
 
-    /** Headline keys at the top level (null when not measured), then machine, targets and details. */
+    /** Headline keys at the top level (null when not measured), then the API server (when set), machine, targets and details. */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         for (Figure f : figures) {
@@ -83,6 +91,9 @@ public final class BenchResults {
             } else {
                 root.putNull(f.key());
             }
+        }
+        if (apiServer != null) {
+            root.put("apiServer", apiServer);
         }
         root.set("machine", JSON.valueToTree(machine));
         ObjectNode targets = root.putObject("targets");
@@ -99,7 +110,7 @@ public final class BenchResults {
         }
     }
 
-    /** | measure | key | value | target | | table, then one line naming the machine. */
+    /** | measure | key | value | target | | table, then a line naming the API server (when set) and one naming the machine. */
     public String toMarkdown() {
         StringBuilder table = new StringBuilder("| measure | key | value | target | |\n|---|---|---|---|---|\n");
         for (Figure f : figures) {
@@ -107,8 +118,11 @@ public final class BenchResults {
                     .append(f.measured() ? format(f.value()) : "n/a").append(" | ").append(f.targetText()).append(" | ")
                     .append(f.verdict()).append(" |\n");
         }
+        if (apiServer != null) {
+            table.append("\nAPI server of the operator and webhook parts: ").append(apiServer).append("\n");
+        }
         if (!machine.isEmpty()) {
-            table.append("\nMachine: ");
+            table.append(apiServer != null ? "" : "\n").append("Machine: ");
             List<String> parts = new ArrayList<>();
             machine.forEach((k, v) -> parts.add(k + " " + v));
             table.append(String.join(", ", parts)).append("\n");

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A {@link BenchChild} JVM on this JVM's class path: its first stdout line, and JSON reports on request. */
@@ -24,8 +25,17 @@ final class ChildJvm implements AutoCloseable {
         this.stdin = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
-    /** @param javaOptions the child's JVM options (the operator's own, not the bench's C1-only ones) */
+    /** A child against the embedded API server at {@code apiUrl}. */
     static ChildJvm start(String mode, String apiUrl, List<String> javaOptions, Path log) throws IOException {
+        return start(List.of(mode, "mock", apiUrl), Map.of(), javaOptions, log);
+    }
+
+    /**
+     * @param args        {@link BenchChild}'s arguments
+     * @param environment added to this JVM's (a keystore's password stays off the command line)
+     * @param javaOptions the child's JVM options (the operator's own, not the bench's C1-only ones)
+     */
+    static ChildJvm start(List<String> args, Map<String, String> environment, List<String> javaOptions, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(javaOptions);
@@ -33,9 +43,10 @@ final class ChildJvm implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BenchChild.class.getName());
-        command.add(mode);
-        command.add(apiUrl);
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ChildJvm(process);
     }
 
@@ -48,6 +59,11 @@ final class ChildJvm implements AutoCloseable {
         return line;
     }
 
+    /** The child's per-round figures (the webhook's handling times) start afresh. */
+    void reset() {
+        stdin.println("reset");
+    }
+
     JsonNode report() throws IOException {
         stdin.println("report");
         String line = stdout.readLine();
@@ -57,6 +73,7 @@ final class ChildJvm implements AutoCloseable {
         return new ObjectMapper().readTree(line);
     }
 
+    /** Ends the child (EOF on its stdin); again is a no-op, so a part and the teardown may both call it. */
     @Override
     public void close() throws InterruptedException {
         stdin.close();

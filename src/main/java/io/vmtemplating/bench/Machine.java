@@ -25,6 +25,16 @@ final class Machine {
         return facts;
     }
 
+    /** The 1-, 5- and 15-minute load averages (/proc/loadavg): on a shared machine, how busy it was around a run. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
+        }
+    }
+
     static Optional<Long> meminfoKiB(String field) {
         return procField(Path.of("/proc/meminfo"), field);
     }

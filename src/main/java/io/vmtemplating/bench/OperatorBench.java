@@ -27,9 +27,9 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /**
- * 1000 VmClones of one Ready template against the embedded API server (admission on, pods stored, never run),
- * with the operator in a child JVM: time from the first create until every clone has its pod and a status
- * naming it; the operator's RSS and live heap after; failed reconciles.
+ * 1000 VmClones of one Ready template, with the operator in a child JVM: time from the first create until every
+ * clone has its pod and a status naming it; the operator's RSS and live heap after; failed reconciles. Against the
+ * embedded API server (admission on, pods stored, never run) or a real one with no node (pods stay Pending).
  */
 final class OperatorBench {
     static final String NAMESPACE = "default";
@@ -41,53 +41,66 @@ final class OperatorBench {
     private OperatorBench() {
     }
 
+    /** Against the embedded API server, which lives as long as this part. */
     static Result run(int clones, Path template, List<String> operatorJavaOptions, Path log, PrintStream err) throws Exception {
         try (LocalCluster api = LocalCluster.apiServerOnly(new WebhookRules());
              ChildJvm operator = ChildJvm.start("operator", api.apiUrl(), operatorJavaOptions, log)) {
-            operator.firstLine();
-            KubernetesClient client = api.client();
-            VmTemplate ready = readyTemplate(client, template);
-            String templateName = ready.getMetadata().getName();
-
-            Set<String> pods = ConcurrentHashMap.newKeySet();
-            Set<String> withStatus = ConcurrentHashMap.newKeySet();
-            try (SharedIndexInformer<Pod> podInformer = client.pods().inNamespace(NAMESPACE)
-                    .withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).inform(collect(pods, p -> true));
-                 SharedIndexInformer<VmClone> cloneInformer = client.resources(VmClone.class).inNamespace(NAMESPACE)
-                         .inform(collect(withStatus, c -> c.getStatus() != null && c.getStatus().podName() != null))) {
-                err.printf("operator: creating %d VmClones of template %s ...%n", clones, templateName);
-                long start = System.nanoTime();
-                create(client, templateName, clones);
-                double createSeconds = (System.nanoTime() - start) / 1e9;
-                double podsSeconds = Double.NaN;
-                long deadline = start + TIMEOUT.toNanos();
-                while (withStatus.size() < clones && System.nanoTime() < deadline) {
-                    if (Double.isNaN(podsSeconds) && pods.size() >= clones) {
-                        podsSeconds = (System.nanoTime() - start) / 1e9;
-                    }
-                    Thread.sleep(20);
-                }
-                double statusSeconds = (System.nanoTime() - start) / 1e9;
-                if (Double.isNaN(podsSeconds) && pods.size() >= clones) {
-                    podsSeconds = statusSeconds;
-                }
-                if (withStatus.size() < clones) {
-                    err.printf("operator: only %d pods and %d statuses after %d s%n", pods.size(), withStatus.size(), TIMEOUT.toSeconds());
-                    statusSeconds = Double.NaN;
-                }
-                err.printf("operator: %d pods in %.1f s, every status in %.1f s%n", pods.size(), podsSeconds, statusSeconds);
-                return new Result(clones, createSeconds, podsSeconds, statusSeconds, operator.report());
-            }
+            return measure(api.client(), NAMESPACE, operator, clones, template, err);
         }
     }
 
-    /** The template as the operator would leave it after a build: Ready on the local node (no pod runs here). */
-    private static VmTemplate readyTemplate(KubernetesClient client, Path templateYaml) throws Exception {
+    /**
+     * @param client   an admin's client of the API server the operator works against
+     * @param operator the operator under test, started; its first line not read yet
+     */
+    static Result measure(KubernetesClient client, String namespace, ChildJvm operator, int clones, Path template,
+            PrintStream err) throws Exception {
+        operator.firstLine();
+        VmTemplate ready = readyTemplate(client, namespace, template);
+        String templateName = ready.getMetadata().getName();
+
+        Set<String> pods = ConcurrentHashMap.newKeySet();
+        Set<String> withStatus = ConcurrentHashMap.newKeySet();
+        try (SharedIndexInformer<Pod> podInformer = client.pods().inNamespace(namespace)
+                .withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).inform(collect(pods, p -> true));
+             SharedIndexInformer<VmClone> cloneInformer = client.resources(VmClone.class).inNamespace(namespace)
+                     .inform(collect(withStatus, c -> c.getStatus() != null && c.getStatus().podName() != null))) {
+            err.printf("operator: creating %d VmClones of template %s ...%n", clones, templateName);
+            long start = System.nanoTime();
+            create(client, namespace, templateName, clones);
+            double createSeconds = (System.nanoTime() - start) / 1e9;
+            double podsSeconds = Double.NaN;
+            long deadline = start + TIMEOUT.toNanos();
+            while (withStatus.size() < clones && System.nanoTime() < deadline) {
+                if (Double.isNaN(podsSeconds) && pods.size() >= clones) {
+                    podsSeconds = (System.nanoTime() - start) / 1e9;
+                }
+                Thread.sleep(20);
+            }
+            double statusSeconds = (System.nanoTime() - start) / 1e9;
+            if (Double.isNaN(podsSeconds) && pods.size() >= clones) {
+                podsSeconds = statusSeconds;
+            }
+            if (withStatus.size() < clones) {
+                err.printf("operator: only %d pods and %d statuses after %d s%n", pods.size(), withStatus.size(), TIMEOUT.toSeconds());
+                statusSeconds = Double.NaN;
+            }
+            err.printf("operator: %d pods in %.1f s, every status in %.1f s%n", pods.size(), podsSeconds, statusSeconds);
+            return new Result(clones, createSeconds, podsSeconds, statusSeconds, operator.report());
+        }
+    }
+
+    /**
+     * The template as the operator would leave it after a build: Ready on the local node (no pod runs here). The
+     * status goes through the status subresource with the admin's client: on a real API server only the operator's
+     * ServiceAccount and admins may write it.
+     */
+    private static VmTemplate readyTemplate(KubernetesClient client, String namespace, Path templateYaml) throws Exception {
         VmTemplate template = (VmTemplate) io.vmtemplating.local.LocalSession.read(List.of(templateYaml)).get(0);
-        template.getMetadata().setNamespace(NAMESPACE);
+        template.getMetadata().setNamespace(namespace);
         client.resource(template).create();
         // let the template reconciler start its (never running) build first, so our status is the last word
-        var resource = client.resources(VmTemplate.class).inNamespace(NAMESPACE).withName(template.getMetadata().getName());
+        var resource = client.resources(VmTemplate.class).inNamespace(namespace).withName(template.getMetadata().getName());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && (resource.get().getStatus() == null || resource.get().getStatus().phase() == null)) {
             Thread.sleep(50);
@@ -116,13 +129,13 @@ final class OperatorBench {
         throw new IllegalStateException("the template did not stay Ready");
     }
 
-    private static void create(KubernetesClient client, String templateName, int clones) throws Exception {
+    private static void create(KubernetesClient client, String namespace, String templateName, int clones) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < clones; i++) {
                 String yaml = String.format("apiVersion: vmtemplating.io/v1alpha1%nkind: VmClone%nmetadata:%n  name: bench-%04d%n"
-                        + "  namespace: %s%nspec:%n  templateRef:%n    name: %s%n", i, NAMESPACE, templateName);
+                        + "  namespace: %s%nspec:%n  templateRef:%n    name: %s%n", i, namespace, templateName);
                 futures.add(pool.submit(() -> client.resource(Serialization.unmarshal(yaml, VmClone.class)).create()));
             }
             for (Future<?> future : futures) {

@@ -193,12 +193,18 @@ final class WebhookLoad {
     }
 
     static List<Payload> payloads() {
+        List<ObjectNode> objects = objects();
+        return List.of(new Payload("/validate/vmtemplates", review(objects.get(0))),
+                new Payload("/validate/vmtemplates", review(objects.get(1))),
+                new Payload("/validate/vmclones", review(objects.get(2))));
+    }
+
+    /** The objects under review, in turn: a valid template, one with three violations, a clone of {@link #TEMPLATE}. */
+    static List<ObjectNode> objects() {
         ObjectNode invalid = tree(TEMPLATE);
         invalid.withObject("/spec/devices/balloon").put("freePageReporting", true);
         invalid.withObject("/spec/qemu").putArray("extraArgs").add("-mem-path").add("/dev/shm").add("-incoming").add("defer");
-        return List.of(new Payload("/validate/vmtemplates", review(tree(TEMPLATE))),
-                new Payload("/validate/vmtemplates", review(invalid)),
-                new Payload("/validate/vmclones", review(tree(CLONE))));
+        return List.of(tree(TEMPLATE), invalid, tree(CLONE));
     }
 
     /** A CREATE AdmissionReview v1 as the API server sends it. */
