@@ -64,6 +64,10 @@ class ClusterE2EIT {
                     () -> name + ": " + conditions);
             assertTrue(conditions.stream().noneMatch(c -> c.getType().equals("NonStructuralSchema")), () -> name + ": " + conditions);
         }
+        // GitOps tools apply server-side: a CRD the API server cannot merge (a rule listed twice once was) fails there
+        RealCluster.Result serverSide = RealCluster.kubectl("apply", "--server-side", "--force-conflicts",
+                "--dry-run=server", "-f", "crds/");
+        assertEquals(0, serverSide.exitCode(), serverSide.output());
         RealCluster.Result explain = RealCluster.kubectl("explain", "vmtemplate.spec.memory");
         assertEquals(0, explain.exitCode(), explain.output());
         assertTrue(explain.stdout().contains("hugePageSize"), explain.stdout());

@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.vmtemplating.api.v1alpha1.types.CloneMemorySpec;
 import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
 import io.vmtemplating.api.v1alpha1.types.MigrationSpec;
@@ -23,7 +22,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VmCloneSpec(
         @Required
-        @ValidationRule(value = "self == oldSelf", message = "templateRef is immutable: create a new VmClone instead")
         @JsonPropertyDescription("The VmTemplate to restore from, in the same namespace.")
         TemplateRef templateRef,
         @Default("true")
