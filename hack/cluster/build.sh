@@ -17,6 +17,8 @@ if complete; then echo "$bin"; exit 0; fi
 
 command -v go >/dev/null || { echo "build.sh: no Go toolchain on PATH; install Go >= 1.24 (https://go.dev/doc/install), then run make cluster again" >&2; exit 1; }
 
+# what a killed build left (SIGKILL skips the trap below)
+rm -rf "$bin".partial.*
 partial="$bin.partial.$$"
 trap 'rm -rf "$partial"' EXIT
 mkdir -p "$partial"

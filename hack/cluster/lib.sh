@@ -26,6 +26,12 @@ wait_for() {
   shift 3
   local deadline=$(( $(date +%s) + seconds ))
   until "$@" >/dev/null 2>&1; do
+    # a part that died (a port taken in the meantime, a bad flag) will never get ready: say so now
+    if [ -f "$dir/pids/$part.pid" ] && ! part_alive "$dir/pids/$part.pid"; then
+      echo "cluster: $part exited while waiting for $what; end of its log:" >&2
+      tail -15 "$dir/logs/$part.log" 2>/dev/null | sed 's/^/  | /' >&2
+      return 1
+    fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
       echo "cluster: $what not ready after ${seconds}s; end of its log:" >&2
       tail -15 "$dir/logs/$part.log" 2>/dev/null | sed 's/^/  | /' >&2
