@@ -1,5 +1,6 @@
 package io.vmtemplating.cli;
 
+import io.vmtemplating.api.v1alpha1.RemovedFields;
 import io.vmtemplating.crd.FieldError;
 import io.vmtemplating.crd.Verdict;
 import io.vmtemplating.webhook.Violation;
@@ -23,8 +24,9 @@ final class ServerViolations {
             return List.of(new Violation(malformed.field(), malformed.message()));
         }
         if (verdict instanceof Verdict.UnknownFields unknown) {
-            return unknown.paths().stream().map(path -> new Violation(path, "unknown field \"" + lastName(path)
-                    + "\"; check the spelling (kubectl explain shows the fields)")).toList();
+            return unknown.paths().stream().map(path -> new Violation(path, "unknown field \"" + lastName(path) + "\"; "
+                    + RemovedFields.fix(unknown.crd().kind(), path)
+                            .orElse("check the spelling (kubectl explain shows the fields)"))).toList();
         }
         if (verdict instanceof Verdict.Invalid invalid) {
             return invalid.errors().stream().map(ServerViolations::violation).toList();

@@ -53,7 +53,7 @@ public final class LauncherPods {
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(false));
         mounts.addAll(boot.mounts());
 
-        Container container = launcherContainer(spec, PodContract.MODE_TEMPLATE, mounts,
+        Container container = launcherContainer(PodContract.MODE_TEMPLATE, mounts,
                 templateResources(spec), List.of(httpPort()));
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(spec)));
 
@@ -96,7 +96,7 @@ public final class LauncherPods {
         ports.add(httpPort());
         Optional.ofNullable(clone.getSpec().portForwards()).orElse(List.of()).forEach(f -> ports.add(forwardedPort(f)));
 
-        Container container = launcherContainer(spec, PodContract.MODE_CLONE, mounts, cloneResources(clone, spec), ports);
+        Container container = launcherContainer(PodContract.MODE_CLONE, mounts, cloneResources(clone, spec), ports);
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(spec)));
         container.getEnv().add(env(PodContract.ENV_CLONE_SPEC, Serialization.asJson(clone.getSpec())));
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_UID, uid));
@@ -135,7 +135,7 @@ public final class LauncherPods {
                 mount("memory-root", PodContract.CLEANUP_MEMORY_ROOT, false));
         Container container = new ContainerBuilder()
                 .withName(VmResources.CONTAINER_NAME)
-                .withImage(image(template.getSpec()))
+                .withImage(settings.launcherImage())
                 .withArgs(PodContract.ARG_LAUNCHER, PodContract.MODE_CLEANUP)
                 .withEnv(env(PodContract.ENV_TEMPLATE_UID, uid))
                 .withVolumeMounts(mounts)
@@ -165,14 +165,14 @@ public final class LauncherPods {
                 .build();
     }
 
-    private Container launcherContainer(VmTemplateSpec spec, String mode, List<VolumeMount> mounts,
+    private Container launcherContainer(String mode, List<VolumeMount> mounts,
             ResourceRequirements resources, List<ContainerPort> ports) {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName(PodContract.ENV_POD_IP)
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
         return new ContainerBuilder()
                 .withName(VmResources.CONTAINER_NAME)
-                .withImage(image(spec))
+                .withImage(settings.launcherImage())
                 .withArgs(PodContract.ARG_LAUNCHER, mode)
                 .withEnv(env)
                 .withPorts(ports)
@@ -264,10 +264,6 @@ public final class LauncherPods {
     private static ContainerPort forwardedPort(PortForward forward) {
         String protocol = forward.protocol() == PortProtocol.UDP ? "UDP" : "TCP";
         return new ContainerPortBuilder().withContainerPort(forward.podPort()).withProtocol(protocol).build();
-    }
-
-    private String image(VmTemplateSpec spec) {
-        return spec.launcherImage() != null ? spec.launcherImage() : settings.launcherImage();
     }
 
     private static String hugePagesResource(HugePageSize size) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The operator's own settings (application.properties keys under {@code vmt.}, see README "Operator settings").
  *
- * @param launcherImage            image of template, clone and cleanup pods unless a template names its own
+ * @param launcherImage            image of every template, clone and cleanup pod: the cluster admin's choice only
  * @param templateOverheadMiB      pod memory above the guest for QEMU and the launcher JVM while building
  * @param cloneOverheadMiB         pod memory above the clone's private pages (QEMU + TCG/KVM + launcher)
  * @param defaultExpectedPrivateMiB a clone's expected private memory when its spec does not say

@@ -122,6 +122,14 @@ class ValidateCommandTest {
     }
 
     @Test
+    void theRemovedLauncherImageSaysWhyAndWhatToDo(@TempDir Path dir) throws Exception {
+        assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "  launcherImage: registry.example/mine:1\n"))));
+        assertEquals(out(dir, "spec.launcherImage: unknown field \"launcherImage\"; was removed: every launcher and cleanup pod"
+                + " runs the image the cluster admin configured (operator setting vmt.launcher-image), never one a template"
+                + " names; delete this field"), stdout());
+    }
+
+    @Test
     void anUnservedVersionIsNoMatch(@TempDir Path dir) throws Exception {
         assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1", ""))));
         assertEquals(out(dir, "apiVersion: no matches for kind \"VmTemplate\" in version \"vmtemplating.io/v1\";"

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/ is what `kubectl apply -k deploy/` sends: every object must be one the API server knows, field by field. */
 class DeployManifestsTest {
@@ -94,6 +95,44 @@ class DeployManifestsTest {
         assertTrue(deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
                 .anyMatch(v -> v.getSecret() != null && secretName.equals(v.getSecret().getSecretName())),
                 "the operator must mount the Secret the Certificate writes: " + secretName);
+    }
+
+    /**
+     * README's `kustomize edit set image vm-templating-operator=...` must move the launcher image too: the launcher
+     * pods then run the operator's own (new) image. Run on a copy of deploy/ with the stanza that command writes (no
+     * kustomize binary here; kubectl's built-in kustomize builds it), through the pinned kubectl.
+     */
+    @Test
+    void settingTheImageSetsTheLauncherImageToo(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("deploy");
+        Files.createDirectories(copy);
+        for (Path file : ProjectFiles.yamlFilesUnder("deploy")) {
+            Files.copy(file, copy.resolve(file.getFileName()));
+        }
+        Files.writeString(copy.resolve("kustomization.yaml"), """
+                images:
+                - name: vm-templating-operator
+                  newName: registry.example/team/vmt
+                  newTag: "1.2"
+                """, java.nio.file.StandardOpenOption.APPEND);
+        Process build = new ProcessBuilder(pinnedKubectl(), "kustomize", copy.toString()).redirectErrorStream(true).start();
+        String built = new String(build.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, build.waitFor(), built);
+        Deployment deployment = ((List<?>) Serialization.unmarshal(built)).stream()
+                .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst().orElseThrow();
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("registry.example/team/vmt:1.2", container.getImage());
+        assertEquals(List.of("registry.example/team/vmt:1.2"), container.getEnv().stream()
+                .filter(e -> e.getName().equals("VMT_LAUNCHER_IMAGE")).map(e -> e.getValue()).toList());
+    }
+
+    /** The kubectl hack/cluster/build.sh pins (cached; `make test` builds it before the tests). */
+    private static String pinnedKubectl() throws Exception {
+        Process bin = new ProcessBuilder("bash", "hack/cluster/build.sh").directory(ProjectFiles.ROOT.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dir = new String(bin.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertEquals(0, bin.waitFor(), "hack/cluster/build.sh failed; run make cluster-binaries");
+        return dir + "/kubectl";
     }
 
     private static <T> T find(List<HasMetadata> objects, Class<T> type) {

@@ -252,6 +252,9 @@ final class RuleBreakers {
                 new Edit("valid", ADMITTED, "the longest freeze times", o -> spec(o).putObject("freeze").put("trigger", "Delay")
                         .put("delaySeconds", 86400).put("timeoutSeconds", 86400)),
                 new Edit("type", REFUSED, "cpus 2.5", o -> spec(o).put("cpus", 2.5)),
+                // removed in issue 15 (the launcher image is the cluster admin's): strict field validation refuses it
+                new Edit("unknown-field", REFUSED, "launcherImage, a removed field",
+                        o -> spec(o).put("launcherImage", "registry.example/vmt/launcher:1.0")),
                 new Edit("maximum", REFUSED, "cpus beyond 32 bits", o -> spec(o).put("cpus", 4294967296L)));
     }
 }

@@ -52,9 +52,6 @@ final class ValidSpecs {
             devices(spec.putObject("devices"), spec.path("memory"), page, trigger != null && !trigger.equals("SerialConsole"));
         }
         if (random.nextInt(4) == 0) {
-            spec.put("launcherImage", pick(random, "registry.example/vmt/launcher:1.0", "launcher", ""));
-        }
-        if (random.nextInt(4) == 0) {
             placement(spec.putObject("placement"), random.nextInt(3) == 0);
         }
         if (random.nextInt(3) == 0) {

@@ -30,9 +30,10 @@ public final class YamlForms {
               name: %s
             spec:
               memory: {size: 512Mi}
-              boot: {kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}}
               freeze: {serialConsolePattern: READY}
-              %s
+              boot:
+                kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
+                %s
             """;
 
     private YamlForms() {
@@ -44,10 +45,11 @@ public final class YamlForms {
                 "cpus: 6_4", "cpus: +64", "cpus: 64.0", "cpus: ~", "machine: !!str q35", "cpus: 65\n  cpus: 2");
         clone(forms, "REFUSED", "running: 'y'", "cpus: 0o101", "cpus: 0b1000001", "cpus: .5", "cpus: 1:00", "cpus: !!str 4",
                 "cpus: \"4\"", "machine: 2001-12-14", "cpus: 2\n  cpus: 65");
-        template(forms, "ADMITTED", "launcherImage: 'y'", "launcherImage: 2001-12-14", "launcherImage: null",
-                "launcherImage: 0b", "launcherImage: yes please", "launcherImage: 1.2.3");
-        template(forms, "REFUSED", "launcherImage: y", "launcherImage: On", "launcherImage: 0o12", "launcherImage: .inf",
-                "launcherImage: 12e3", "launcherImage: 1_000", "launcherImage: 017");
+        // boot.cmdline: a string field without a pattern, so only the YAML type decides the verdict
+        template(forms, "ADMITTED", "cmdline: 'y'", "cmdline: 2001-12-14", "cmdline: null",
+                "cmdline: 0b", "cmdline: yes please", "cmdline: 1.2.3");
+        template(forms, "REFUSED", "cmdline: y", "cmdline: On", "cmdline: 0o12", "cmdline: .inf",
+                "cmdline: 12e3", "cmdline: 1_000", "cmdline: 017");
         return List.copyOf(forms);
     }
 

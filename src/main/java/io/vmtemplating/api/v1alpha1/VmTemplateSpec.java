@@ -15,7 +15,11 @@ import io.vmtemplating.api.v1alpha1.types.MemorySpec;
 import io.vmtemplating.api.v1alpha1.types.PlacementSpec;
 import io.vmtemplating.api.v1alpha1.types.QemuSpec;
 
-/** The VM to boot, freeze and clone. Immutable: clones restore device state into exactly this shape. */
+/**
+ * The VM to boot, freeze and clone. Immutable: clones restore device state into exactly this shape. No field names
+ * an image: launcher and cleanup pods run the image the cluster admin configured (vmt.launcher-image), because any
+ * image a template author could choose would run with the node's template directories mounted (docs/security.md).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf",
         message = "VmTemplate spec is immutable: clones restore into exactly this VM; create a new VmTemplate instead")
@@ -39,7 +43,5 @@ public record VmTemplateSpec(
         @JsonPropertyDescription("Extra QEMU arguments (allow-listed).")
         QemuSpec qemu,
         @JsonPropertyDescription("Node placement of the template; clones follow it to the same node.")
-        PlacementSpec placement,
-        @JsonPropertyDescription("Launcher container image for the template's and its clones' pods. Default: the operator's own launcher image.")
-        String launcherImage) {
+        PlacementSpec placement) {
 }
