@@ -67,21 +67,22 @@ final class NodeRegistration implements AutoCloseable {
         Node existing = resource.get();
         Node node = existing == null
                 ? client.nodes().resource(NodeDocuments.node(facts.nodeName())).create()
-                : resource.edit(n -> {
+                : OnConflict.retry(() -> resource.edit(n -> {
                     Map<String, String> labels = new HashMap<>(Objects.requireNonNullElse(n.getMetadata().getLabels(), Map.of()));
                     labels.putAll(NodeDocuments.labels(facts.nodeName()));
                     n.getMetadata().setLabels(labels);
                     return n;
-                });
+                }));
         nodeUid = node.getMetadata().getUid();
     }
 
     private void reportStatus(boolean ready) {
         try {
-            client.nodes().withName(facts.nodeName()).editStatus(n -> {
+            // the node-lifecycle controller writes the same Node (its taints): a conflict is read again and retried
+            OnConflict.retry(() -> client.nodes().withName(facts.nodeName()).editStatus(n -> {
                 n.setStatus(NodeDocuments.status(facts, n.getStatus(), clock.instant(), ready));
                 return n;
-            });
+            }));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -99,14 +100,14 @@ final class NodeRegistration implements AutoCloseable {
             client.resource(desired).create();
             return;
         }
-        resource.edit(lease -> {
+        OnConflict.retry(() -> resource.edit(lease -> {
             lease.getSpec().setHolderIdentity(facts.nodeName());
             lease.getSpec().setLeaseDurationSeconds(NodeDocuments.LEASE_DURATION_SECONDS);
             lease.getSpec().setRenewTime(clock.instant().atZone(ZoneOffset.UTC));
             // a Node registered again has a new uid: the lease follows it, or the garbage collector takes it
             lease.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
             return lease;
-        });
+        }));
     }
 
     /** One heartbeat; failures are retried by the next beat, as kubelet does, and logged once per outage. */

@@ -27,11 +27,14 @@ final class PodStatusWriter {
     /** @param status the new status from the pod as it is now */
     void write(Pod pod, java.util.function.Function<Pod, PodStatus> status) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            // a conflict (the pod changed between read and write: its deletion began, say) must not lose a status,
+            // least of all a container's end
+            OnConflict.retry(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
                     .editStatus(current -> {
                         current.setStatus(status.apply(current));
                         return current;
-                    });
+                    }));
         } catch (KubernetesClientException e) {
             LOG.debugf("pod %s/%s status not written: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                     e.getMessage());
