@@ -9,6 +9,7 @@ import io.vmtemplating.launcher.PodPaths;
 import io.vmtemplating.launcher.ProcessMemory;
 import io.vmtemplating.launcher.VmDefinitionRenderer;
 import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.local.VmSession;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.HostProbe;
 import io.vmtemplating.qemu.NodePaths;
@@ -25,8 +26,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code vmt demo}: samples/demo/ (a template and 3 clones) on a cluster of this machine with real QEMU, then one
- * cold-booted VM of the same guest for comparison; prints the table and leaves nothing running or on disk.
+ * {@code vmt demo [--kubeconfig PATH [-n NAMESPACE]]}: samples/demo/ (a template and 3 clones) on a cluster of this
+ * machine with real QEMU, then one cold-booted VM of the same guest for comparison; prints the table and leaves nothing
+ * running or on disk. With --kubeconfig the same objects on that cluster (its operator and nodes), without the cold VM.
  */
 final class DemoCommand {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -34,18 +36,38 @@ final class DemoCommand {
     private DemoCommand() {
     }
 
+    static final String USAGE = "usage: vmt demo [--kubeconfig PATH [-n NAMESPACE]]";
+
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        try (LocalSession session = LocalSession.start(err)) {
-            err.println("embedded API server at " + session.cluster().apiUrl());
-            List<HasMetadata> objects = LocalSession.read(List.of(session.samples().resolve("demo")));
-            session.apply(objects, out, err);
+        Path kubeconfig = null;
+        String namespace = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--kubeconfig" -> kubeconfig = Path.of(RunCommand.requireValue(args, ++i, "--kubeconfig"));
+                case "-n", "--namespace" -> namespace = RunCommand.requireValue(args, ++i, "-n");
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; " + USAGE);
+            }
+        }
+        if (namespace != null && kubeconfig == null) {
+            throw new IllegalArgumentException("-n needs --kubeconfig: the embedded cluster uses the namespace default");
+        }
+        // a real cluster: its operator does the work, and the cold VM for comparison is left out (it boots on this
+        // machine, which need not be the node)
+        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : RunCommand.clusterSession(kubeconfig, namespace)) {
+            err.println(session.describe());
+            List<HasMetadata> objects = LocalSession.read(List.of(LocalSession.home().resolve("samples/demo")));
+            List<HasMetadata> created = session.apply(objects, out, err);
+            if (created.size() < objects.size()) {
+                session.delete(created, Duration.ofSeconds(120));
+                return 1;
+            }
             VmTemplate template = awaitTemplate(session, "demo", err);
             if (template.getStatus().phase() != TemplatePhase.Ready) {
                 err.println("template failed: " + template.getStatus().conditions().get(0).message());
                 return 1;
             }
             List<VmClone> clones = awaitClones(session, objects, err);
-            ColdVm cold = coldBoot(session, template, err);
+            ColdVm cold = session instanceof LocalSession local ? coldBoot(local, template, err) : null;
 
             out.println();
             out.printf("| VM | start | private MiB | shared with template MiB | PSS MiB |%n|---|---|---|---|---|%n");
@@ -59,23 +81,25 @@ final class DemoCommand {
                         clone.getStatus().restoreMillis(), memory == null ? "?" : memory.privateMiB(),
                         memory == null ? "?" : memory.sharedWithTemplateMiB(), memory == null ? "?" : memory.pssMiB());
             }
-            out.printf("| cold VM, same guest | boot %.1f s | %d | 0 | %d |%n", cold.bootMillis / 1000.0, cold.memory.privateMiB(),
-                    cold.memory.pssMiB());
-            out.printf("%n%d clones: %d MiB PSS in total, %d MiB each; %d cold VMs would take about %d MiB. "
-                    + "Clone start is %.0fx faster than a cold boot.%n", clones.size(), clonePss,
-                    clones.isEmpty() ? 0 : clonePss / clones.size(), clones.size(), cold.memory.pssMiB() * clones.size(),
-                    cold.bootMillis / (double) Math.max(1, clones.stream().mapToLong(c -> c.getStatus().restoreMillis()).max().orElse(1)));
+            if (cold != null) {
+                out.printf("| cold VM, same guest | boot %.1f s | %d | 0 | %d |%n", cold.bootMillis / 1000.0, cold.memory.privateMiB(),
+                        cold.memory.pssMiB());
+                out.printf("%n%d clones: %d MiB PSS in total, %d MiB each; %d cold VMs would take about %d MiB. "
+                        + "Clone start is %.0fx faster than a cold boot.%n", clones.size(), clonePss,
+                        clones.isEmpty() ? 0 : clonePss / clones.size(), clones.size(), cold.memory.pssMiB() * clones.size(),
+                        cold.bootMillis / (double) Math.max(1, clones.stream().mapToLong(c -> c.getStatus().restoreMillis()).max().orElse(1)));
+            }
 
             err.println("cleaning up: deleting clones, then the template (its files are removed from the node)");
-            session.deleteAll(Duration.ofSeconds(120));
+            session.delete(created, Duration.ofSeconds(120));
             return 0;
         }
     }
 
-    private static VmTemplate awaitTemplate(LocalSession session, String name, PrintStream err) throws InterruptedException {
+    private static VmTemplate awaitTemplate(VmSession session, String name, PrintStream err) throws InterruptedException {
         Instant start = Instant.now();
         while (Duration.between(start, Instant.now()).compareTo(TIMEOUT) < 0) {
-            VmTemplate template = session.template(name);
+            VmTemplate template = session.client().resources(VmTemplate.class).inNamespace(session.namespace()).withName(name).get();
             TemplatePhase phase = template == null || template.getStatus() == null ? null : template.getStatus().phase();
             err.printf("template %s: %s (%d s)%n", name, phase == null ? "Pending" : phase,
                     Duration.between(start, Instant.now()).toSeconds());
@@ -88,12 +112,13 @@ final class DemoCommand {
         throw new IllegalStateException("template " + name + " not Ready within " + TIMEOUT.toMinutes() + " min");
     }
 
-    private static List<VmClone> awaitClones(LocalSession session, List<HasMetadata> objects, PrintStream err)
+    private static List<VmClone> awaitClones(VmSession session, List<HasMetadata> objects, PrintStream err)
             throws InterruptedException {
         List<String> names = objects.stream().filter(o -> o instanceof VmClone).map(o -> o.getMetadata().getName()).toList();
         Instant deadline = Instant.now().plus(TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            List<VmClone> clones = names.stream().map(session::clone).toList();
+            List<VmClone> clones = names.stream().map(name ->
+                    session.client().resources(VmClone.class).inNamespace(session.namespace()).withName(name).get()).toList();
             boolean done = clones.stream().allMatch(c -> c != null && c.getStatus() != null
                     && (c.getStatus().phase() == ClonePhase.Failed
                         || (c.getStatus().phase() == ClonePhase.Running && c.getStatus().memory() != null)));

@@ -126,7 +126,7 @@ final class RunCommand {
     }
 
     /** The cluster of a kubeconfig, checked now: an unusable one is one line naming the flag and the fix. */
-    private static VmSession clusterSession(Path kubeconfig, String namespace) {
+    static VmSession clusterSession(Path kubeconfig, String namespace) {
         try {
             ClusterConnection connection = ClusterConnection.fromKubeconfig(kubeconfig.toString(), Map.of());
             KubernetesClient client = connection.connect(KubernetesClient::getKubernetesVersion);
@@ -157,7 +157,7 @@ final class RunCommand {
         return ": " + conditions.get(0).message();
     }
 
-    private static String requireValue(String[] args, int i, String option) {
+    static String requireValue(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }
