@@ -15,7 +15,7 @@ public final class PodContract {
     public static final String ENV_TEMPLATE_SPEC = "VMT_TEMPLATE_SPEC";
     /** JSON of the VmClone spec (clone pods only). */
     public static final String ENV_CLONE_SPEC = "VMT_CLONE_SPEC";
-    /** UID of the template: the cleanup pod removes exactly these directories. */
+    /** UID of the template whose directories a cleanup pod empties (they are mounted at STATE_DIR and MEMORY_DIR). */
     public static final String ENV_TEMPLATE_UID = "VMT_TEMPLATE_UID";
     /** The pod's IP (downward API): the launcher's HTTP endpoint binds to it. */
     public static final String ENV_POD_IP = "POD_IP";
@@ -26,9 +26,6 @@ public final class PodContract {
     public static final String RUN_DIR = "/vmt/run";
     /** Boot files: {@code BOOT_DIR/<kernel|initrd|disk>}, a file mount or a volume holding the file. */
     public static final String BOOT_DIR = "/vmt/boot";
-    /** Cleanup pods mount the parents of all template directories of the node, and remove one UID's. */
-    public static final String CLEANUP_STATE_ROOT = "/vmt/cleanup/state";
-    public static final String CLEANUP_MEMORY_ROOT = "/vmt/cleanup/memory";
 
     /** HTTP endpoint of template and clone launchers: /healthz, /status, /metrics, POST /pause, /resume, /freeze. */
     public static final int HTTP_PORT = 8080;

@@ -54,7 +54,7 @@ public final class LocalCluster implements AutoCloseable {
             OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
             OperatorSettings.DEFAULTS.defaultExpectedPrivateMiB(), OperatorSettings.DEFAULTS.buildBackoffLimit(),
             OperatorSettings.DEFAULTS.buildBackoffBase(), java.time.Duration.ofSeconds(5),
-            java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT);
+            java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT, "");
 
     public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
             boolean deleteStateOnClose) throws IOException {

@@ -49,6 +49,7 @@ public final class LauncherPods {
 
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, backend));
         volumes.add(runVolume());
+        volumes.add(LauncherSecurity.tmpVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(false));
         mounts.addAll(boot.mounts());
@@ -69,6 +70,7 @@ public final class LauncherPods {
                     .withRestartPolicy("Never")
                     // launcher and cleanup never call the API server: no token in the pod for anyone to take
                     .withAutomountServiceAccountToken(false)
+                    .withSecurityContext(LauncherSecurity.writingPod())
                     .withNodeSelector(placement.nodeSelector())
                     .withTolerations(placement.tolerations())
                     .withAffinity(placement.affinity())
@@ -88,6 +90,7 @@ public final class LauncherPods {
         // files and says so (TemplateFilesMissing) instead of the pod hanging in ContainerCreating
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(spec)));
         volumes.add(runVolume());
+        volumes.add(LauncherSecurity.tmpVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(true));
         mounts.addAll(boot.mounts());
@@ -113,6 +116,7 @@ public final class LauncherPods {
                     .withRestartPolicy("Never")
                     // launcher and cleanup never call the API server: no token in the pod for anyone to take
                     .withAutomountServiceAccountToken(false)
+                    .withSecurityContext(LauncherSecurity.clonePod())
                     // the template's files exist on exactly one node
                     .withNodeName(template.getStatus().nodeName())
                     .withTolerations(placement.tolerations())
@@ -122,17 +126,19 @@ public final class LauncherPods {
                 .build();
     }
 
-    /** The pod that removes a deleted template's files from its node. */
+    /**
+     * The pod that empties a deleted template's directories on its node. It mounts those two directories and
+     * nothing else, so it cannot reach another template's files; a mount point cannot remove itself, so the empty
+     * directories stay (docs/security.md).
+     */
     public Pod cleanupPod(VmTemplate template, String nodeName) {
         String uid = template.getMetadata().getUid();
-        NodeLayout layout = settings.nodeLayout();
-        MemoryBackend backend = MemorySizes.backend(template.getSpec());
-        List<Volume> volumes = List.of(
-                hostDirectory("state-root", layout.stateRoot(), "DirectoryOrCreate"),
-                hostDirectory("memory-root", layout.memoryRoot(backend), "DirectoryOrCreate"));
+        List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(template.getSpec())));
+        volumes.add(LauncherSecurity.tmpVolume());
         List<VolumeMount> mounts = List.of(
-                mount("state-root", PodContract.CLEANUP_STATE_ROOT, false),
-                mount("memory-root", PodContract.CLEANUP_MEMORY_ROOT, false));
+                mount("template-state", PodContract.STATE_DIR, false),
+                mount("template-memory", PodContract.MEMORY_DIR, false),
+                LauncherSecurity.tmpMount());
         Container container = new ContainerBuilder()
                 .withName(VmResources.CONTAINER_NAME)
                 .withImage(settings.launcherImage())
@@ -140,7 +146,7 @@ public final class LauncherPods {
                 .withEnv(env(PodContract.ENV_TEMPLATE_UID, uid))
                 .withVolumeMounts(mounts)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).endSecurityContext()
+                .withSecurityContext(LauncherSecurity.container())
                 .withResources(new ResourceRequirementsBuilder()
                         .withRequests(Map.of("memory", mebi(64)))
                         .withLimits(Map.of("memory", mebi(128))).build())
@@ -157,6 +163,7 @@ public final class LauncherPods {
                     .withRestartPolicy("Never")
                     // launcher and cleanup never call the API server: no token in the pod for anyone to take
                     .withAutomountServiceAccountToken(false)
+                    .withSecurityContext(LauncherSecurity.writingPod())
                     .withNodeName(nodeName)
                     .withTolerations(placement.tolerations())
                     .withContainers(container)
@@ -185,8 +192,7 @@ public final class LauncherPods {
                     .withNewHttpGet().withPath(PodContract.PATH_HEALTHZ).withNewPort(PodContract.HTTP_PORT).endHttpGet()
                     .withPeriodSeconds(1)
                 .endReadinessProbe()
-                // QEMU maps node memory files and uses /dev/kvm
-                .withNewSecurityContext().withPrivileged(true).withRunAsUser(0L).endSecurityContext()
+                .withSecurityContext(LauncherSecurity.container())
                 .build();
     }
 
@@ -202,6 +208,7 @@ public final class LauncherPods {
             resources.addToRequests(hugePagesResource(size), mebi(guest));
             resources.addToLimits(hugePagesResource(size), mebi(guest));
         });
+        addKvmDevice(resources);
         return resources.build();
     }
 
@@ -228,7 +235,20 @@ public final class LauncherPods {
             resources.addToRequests("memory", mebi(Math.min(expectedPrivate, guest) + hotplug + overhead));
             resources.addToLimits("memory", mebi(guest + hotplug + overhead));
         }
+        // a clone runs on the accelerator its template was frozen on: both follow the same setting
+        addKvmDevice(resources);
         return resources.build();
+    }
+
+    /**
+     * /dev/kvm reaches a non-privileged container only as a device plugin's resource: the runtime then adds the device
+     * node and its device-cgroup rule; a hostPath device node would open with EPERM (docs/security.md).
+     */
+    private void addKvmDevice(ResourceRequirementsBuilder resources) {
+        if (settings.kvm()) {
+            resources.addToRequests(settings.kvmDeviceResource(), new Quantity("1"));
+            resources.addToLimits(settings.kvmDeviceResource(), new Quantity("1"));
+        }
     }
 
     private List<Volume> templateDirectories(String uid, MemoryBackend backend) {
@@ -242,7 +262,8 @@ public final class LauncherPods {
         return List.of(
                 mount("template-state", PodContract.STATE_DIR, readOnly),
                 mount("template-memory", PodContract.MEMORY_DIR, readOnly),
-                mount("run", PodContract.RUN_DIR, false));
+                mount("run", PodContract.RUN_DIR, false),
+                LauncherSecurity.tmpMount());
     }
 
     private static Volume runVolume() {

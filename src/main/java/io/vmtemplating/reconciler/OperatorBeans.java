@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** CDI wiring of the reconcilers' collaborators in the Quarkus application (`vmt operator`). */
@@ -22,9 +23,11 @@ public class OperatorBeans {
             @ConfigProperty(name = "vmt.cleanup-timeout", defaultValue = "PT5M") Duration cleanupTimeout,
             @ConfigProperty(name = "vmt.node.state-root", defaultValue = "/var/lib/vmtemplating/templates") String stateRoot,
             @ConfigProperty(name = "vmt.node.tmpfs-root", defaultValue = "/dev/shm/vmtemplating") String tmpfsRoot,
-            @ConfigProperty(name = "vmt.node.hugetlbfs-root", defaultValue = "/dev/hugepages/vmtemplating") String hugetlbfsRoot) {
+            @ConfigProperty(name = "vmt.node.hugetlbfs-root", defaultValue = "/dev/hugepages/vmtemplating") String hugetlbfsRoot,
+            @ConfigProperty(name = "vmt.kvm-device-resource") Optional<String> kvmDeviceResource) {
         return new OperatorSettings(launcherImage, templateOverheadMiB, cloneOverheadMiB, expectedPrivateMiB, backoffLimit,
-                backoffBase, statusRefresh, cleanupTimeout, new NodeLayout(stateRoot, tmpfsRoot, hugetlbfsRoot));
+                backoffBase, statusRefresh, cleanupTimeout, new NodeLayout(stateRoot, tmpfsRoot, hugetlbfsRoot),
+                kvmDeviceResource.map(String::strip).orElse(""));
     }
 
     @Produces

@@ -1,6 +1,7 @@
 package io.vmtemplating.reconciler;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * The operator's own settings (application.properties keys under {@code vmt.}, see README "Operator settings").
@@ -14,6 +15,9 @@ import java.time.Duration;
  * @param statusRefresh            how often a running clone's memory figures are read
  * @param cleanupTimeout           how long a cleanup pod may stay unfinished before the files are given up
  * @param nodeLayout               host directories of template files
+ * @param kvmDeviceResource        extended resource a device plugin on the nodes advertises for /dev/kvm (e.g.
+ *                                 {@code devices.kubevirt.io/kvm}), requested by template and clone pods; empty: no
+ *                                 /dev/kvm in any pod, QEMU runs TCG
  */
 public record OperatorSettings(
         String launcherImage,
@@ -24,10 +28,29 @@ public record OperatorSettings(
         Duration buildBackoffBase,
         Duration statusRefresh,
         Duration cleanupTimeout,
-        NodeLayout nodeLayout) {
+        NodeLayout nodeLayout,
+        String kvmDeviceResource) {
 
     public static final OperatorSettings DEFAULTS = new OperatorSettings("vm-templating-operator:0.1.0", 256, 160, 64, 3,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT);
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT, "");
+
+    /** An extended resource name as the API server accepts one in a pod: a domain, a slash, a name. */
+    private static final Pattern EXTENDED_RESOURCE =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+
+    public OperatorSettings {
+        if (!kvmDeviceResource.isEmpty() && (!EXTENDED_RESOURCE.matcher(kvmDeviceResource).matches()
+                || kvmDeviceResource.startsWith("kubernetes.io/"))) {
+            throw new IllegalArgumentException("vmt.kvm-device-resource: '" + kvmDeviceResource + "' is not an extended"
+                    + " resource name (domain/name); set the one a device plugin on the nodes advertises for /dev/kvm,"
+                    + " e.g. devices.kubevirt.io/kvm, or leave it empty for TCG");
+        }
+    }
+
+    /** Whether template and clone pods get /dev/kvm (through the device plugin's resource). */
+    public boolean kvm() {
+        return !kvmDeviceResource.isEmpty();
+    }
 
     /** Wait before rebuild number {@code failures + 1}: base, 2x base, 4x base ... capped at 5 minutes. */
     public Duration backoffAfter(int failures) {

@@ -76,7 +76,7 @@ class DeployManifestsTest {
     void webhookIsWiredToTheOperatorService() throws IOException {
         List<HasMetadata> objects = objects();
         Namespace namespace = find(objects, Namespace.class);
-        assertEquals("privileged", namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+        assertEquals("restricted", namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
         Service service = find(objects, Service.class);
         Deployment deployment = find(objects, Deployment.class);
         assertEquals(deployment.getSpec().getTemplate().getMetadata().getLabels(), service.getSpec().getSelector());

@@ -38,9 +38,15 @@ final class LauncherProcess implements AutoCloseable {
 
     /** @param dir receives stdout, stderr and (through the path map) the termination message */
     static LauncherProcess start(String mode, Map<String, String> env, String pathMap, Path dir) throws IOException {
+        return start(LauncherJvm.entrypoint(), mode, env, pathMap, dir);
+    }
+
+    /** @param entrypoint the command before {@code launcher <mode>}, e.g. {@link LauncherJvm#entrypoint()} as another user */
+    static LauncherProcess start(List<String> entrypoint, String mode, Map<String, String> env, String pathMap, Path dir)
+            throws IOException {
         Files.createDirectories(dir);
         String podIp = nextPodIp();
-        List<String> command = new ArrayList<>(LauncherJvm.entrypoint());
+        List<String> command = new ArrayList<>(entrypoint);
         command.addAll(List.of("launcher", mode));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout").toFile())

@@ -1,13 +1,13 @@
 package io.vmtemplating.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,18 +41,25 @@ class LauncherProcessTest {
     }
 
     @Test
-    void cleanupRemovesOneTemplatesDirectoriesAndToleratesMissingOnes() throws Exception {
+    void cleanupEmptiesTheTemplatesOwnDirectoriesWithoutFollowingLinks() throws Exception {
         String uid = "0f3c1d2e-1111-2222-3333-444455556666";
+        // the two directories the cleanup pod mounts (LauncherPods.cleanupPod); the memory one is already empty
         Path state = Files.createDirectories(dir.resolve("state-root/" + uid));
         Files.writeString(state.resolve("state"), "x");
-        Path other = Files.createDirectories(dir.resolve("state-root/0f3c1d2e-9999-2222-3333-444455556666"));
-        Files.createDirectories(dir.resolve("memory-root"));
-        String paths = "/vmt/cleanup/state=" + dir.resolve("state-root") + ":/vmt/cleanup/memory=" + dir.resolve("memory-root");
+        Files.writeString(Files.createDirectories(state.resolve("nested")).resolve("metadata.json"), "{}");
+        Path outside = Files.writeString(dir.resolve("outside"), "keep");
+        Files.createSymbolicLink(state.resolve("link"), outside);
+        Path memory = Files.createDirectories(dir.resolve("memory-root/" + uid));
+        String paths = "/vmt/state=" + state + ":/vmt/memory=" + memory;
         try (LauncherProcess launcher = LauncherProcess.start("cleanup", Map.of("VMT_TEMPLATE_UID", uid), paths, dir.resolve("out"))) {
             assertEquals(0, launcher.waitForExit(Duration.ofSeconds(30)), launcher.stderr());
         }
-        assertFalse(Files.exists(state));
-        assertTrue(Files.exists(other));
+        // the mount points stay (a pod cannot remove them), empty
+        try (var left = Files.list(state)) {
+            assertEquals(List.of(), left.toList());
+        }
+        assertTrue(Files.isDirectory(memory));
+        assertEquals("keep", Files.readString(outside), "a link is removed, never its target");
     }
 
     @Test

@@ -124,11 +124,13 @@ class ReconcilerIT {
         Pod pod = awaitPod(ns, "template", "busybox-build-1");
         awaitTemplatePhase(ns, "busybox", TemplatePhase.Pending);
 
-        // the pod the kubelet will run: privileged launcher, this template's directories only, owned by it
+        // the pod the kubelet will run: an unprivileged launcher without capabilities, this template's directories
+        // only, owned by it
         String uid = template.getMetadata().getUid();
         var container = pod.getSpec().getContainers().get(0);
         assertEquals(List.of("launcher", "template"), container.getArgs());
-        assertTrue(container.getSecurityContext().getPrivileged());
+        assertEquals(false, container.getSecurityContext().getPrivileged());
+        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
         assertEquals("vm-templating-operator:test", container.getImage());
         assertEquals("FallbackToLogsOnError", container.getTerminationMessagePolicy());
         assertEquals("768Mi", container.getResources().getRequests().get("memory").toString(), "guest 512Mi + 256Mi overhead");
@@ -337,6 +339,11 @@ class ReconcilerIT {
         Pod cleanup = awaitPod(ns, "cleanup", "held-cleanup");
         assertEquals("node-a", cleanup.getSpec().getNodeName());
         assertEquals(List.of("launcher", "cleanup"), cleanup.getSpec().getContainers().get(0).getArgs());
+        String uid = getTemplate(ns, "held").getMetadata().getUid();
+        assertEquals(Map.of("template-state", "/var/lib/vmtemplating/templates/" + uid, "template-memory", "/dev/shm/vmtemplating/" + uid),
+                cleanup.getSpec().getVolumes().stream().filter(v -> v.getHostPath() != null)
+                        .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath())),
+                "the cleanup pod sees its template's own directories, nothing else of the node");
         kubelet().terminated(cleanup, true, 0, "");
         await().atMost(Duration.ofSeconds(15)).until(() -> getTemplate(ns, "held") == null);
     }
