@@ -1,7 +1,6 @@
 package io.vmtemplating.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -80,7 +79,10 @@ class NonRootCloneQemuTest {
                 + ":/vmt/boot/kernel=" + root.resolve("boot/kernel") + ":/vmt/boot/initrd=" + root.resolve("boot/initrd");
     }
 
-    /** The launcher's JVM as uid/gid 1001 without any capability; its jars copied where that user can read them. */
+    /**
+     * The launcher's JVM as uid/gid 1001 without any capability; its jars and class directories copied where that user
+     * can read them (the checkout may sit below a directory only root may enter: mktemp -d makes them 0700).
+     */
     private static List<String> asCloneUser() throws Exception {
         List<String> entrypoint = new ArrayList<>(LauncherJvm.entrypoint());
         int cp = entrypoint.indexOf("-cp") + 1;
@@ -94,8 +96,9 @@ class NonRootCloneQemuTest {
                 Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
                 readable.add(copy.toString());
             } else {
-                assertTrue(Files.isReadable(Path.of(entry)), entry);
-                readable.add(entry);
+                Path copy = jars.resolve("classes-" + readable.size());
+                copyReadable(Path.of(entry), copy);
+                readable.add(copy.toString());
             }
         }
         entrypoint.set(cp, String.join(File.pathSeparator, readable));
@@ -103,5 +106,20 @@ class NonRootCloneQemuTest {
                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
         command.addAll(entrypoint);
         return command;
+    }
+
+    private static void copyReadable(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(source, target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 }
