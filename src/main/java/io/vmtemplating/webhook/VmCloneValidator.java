@@ -3,34 +3,16 @@ package io.vmtemplating.webhook;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmCloneSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
-import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
-import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
-import io.vmtemplating.api.v1alpha1.types.NetworkMode;
-import io.vmtemplating.api.v1alpha1.types.PortForward;
-import io.vmtemplating.api.v1alpha1.types.PortProtocol;
-import io.vmtemplating.api.v1alpha1.types.VirtioMemSpec;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Every rule a VmClone must pass. The template is optional: a clone may be applied before its template
- * (GitOps applies in any order) and then waits, so only the clone's own rules run; with the template, the
- * clone must fit it, because device state only restores into the same VM shape.
+ * Every rule a VmClone must pass ({@link CloneSpecRules}), on the Kubernetes objects, and the rule of an update.
+ * The template is optional: a clone may be applied before its template and then waits.
  */
 public final class VmCloneValidator {
-
-    private static final java.util.regex.Pattern TEMPLATE_NAME =
-            java.util.regex.Pattern.compile("^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
-
-    private static String abbreviate(String text) {
-        String printable = text.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() > 64 ? printable.substring(0, 64) + "..." : printable;
-    }
 
     static final String TEMPLATE_REF_IMMUTABLE = "templateRef is immutable: create a new VmClone instead";
 
@@ -38,45 +20,12 @@ public final class VmCloneValidator {
     }
 
     public static List<Violation> validate(VmClone clone, Optional<VmTemplate> template) {
-        Violations out = new Violations();
         VmCloneSpec spec = clone == null ? null : clone.getSpec();
-        if (spec == null) {
-            out.add("spec", "is required; set templateRef.name");
-            return out.list();
+        if (template.isEmpty() || template.get().getSpec() == null) {
+            return CloneSpecRules.check(spec, "", null);
         }
-        if (spec.templateRef() == null || spec.templateRef().name() == null || spec.templateRef().name().isBlank()) {
-            out.add("spec.templateRef.name", "is required; name a VmTemplate in the same namespace");
-        } else if (!TEMPLATE_NAME.matcher(spec.templateRef().name()).matches()) {
-            // a name only: template memory holds the template's secrets, so no reference leaves the namespace
-            out.add("spec.templateRef.name", "'" + abbreviate(spec.templateRef().name()) + "' is not a VmTemplate name;"
-                    + " name a VmTemplate of this namespace (lower-case letters, digits, '-' and '.', at most 253 characters;"
-                    + " references to other namespaces are not allowed)");
-        }
-        if (spec.cpus() != null && (spec.cpus() < 1 || spec.cpus() > 64)) {
-            out.add("spec.cpus", spec.cpus() + " is out of range; set 1 to 64");
-        }
-        OptionalLong size = OptionalLong.empty();
-        if (spec.memory() != null) {
-            size = optionalSize(spec.memory().size(), "spec.memory.size", out);
-            optionalSize(spec.memory().expectedPrivate(), "spec.memory.expectedPrivate", out);
-        }
-        OptionalLong requested = OptionalLong.empty();
-        if (spec.virtioMem() != null) {
-            requested = MemoryRules.size(spec.virtioMem().requestedSize(), "spec.virtioMem.requestedSize", out);
-        }
-        portForwards(spec.portForwards(), out);
-        if (spec.migration() != null && spec.migration().restoreTimeoutSeconds() != null
-                && (spec.migration().restoreTimeoutSeconds() < 1 || spec.migration().restoreTimeoutSeconds() > 3600)) {
-            out.add("spec.migration.restoreTimeoutSeconds", "is out of range; set 1 to 3600");
-        }
-        VmTemplateSpec templateSpec = template.map(VmTemplate::getSpec).orElse(null);
-        if (templateSpec != null) {
-            String name = template.get().getMetadata() == null ? "" : template.get().getMetadata().getName();
-            matchesTemplate(spec, size, templateSpec, name, out);
-            virtioMemFits(spec.virtioMem(), requested, templateSpec.devices() == null ? null
-                    : templateSpec.devices().virtioMem(), name, out);
-        }
-        return out.list();
+        String name = template.get().getMetadata() == null ? "" : template.get().getMetadata().getName();
+        return CloneSpecRules.check(spec, name, template.get().getSpec());
     }
 
     /** templateRef may not change; with an unchanged spec nothing else is checked (see VmTemplateValidator). */
@@ -92,92 +41,5 @@ public final class VmCloneValidator {
         }
         out.addAll(validate(newClone, template));
         return out.list();
-    }
-
-    private static OptionalLong optionalSize(String quantity, String path, Violations out) {
-        return quantity == null ? OptionalLong.empty() : MemoryRules.size(quantity, path, out);
-    }
-
-    private static void portForwards(List<PortForward> forwards, Violations out) {
-        if (forwards == null) {
-            return;
-        }
-        Map<String, Integer> firstUse = new HashMap<>();
-        for (int i = 0; i < forwards.size(); i++) {
-            String at = "spec.portForwards[" + i + "]";
-            PortForward forward = forwards.get(i);
-            if (forward == null) {
-                out.add(at, "empty entry; set podPort and guestPort or remove it");
-                continue;
-            }
-            if (forward.podPort() == null || forward.podPort() < 1024 || forward.podPort() > 65535) {
-                out.add(at + ".podPort", "must be a port from 1024 to 65535 (the pod listens on it unprivileged);"
-                        + " choose one in that range");
-            }
-            if (forward.guestPort() == null || forward.guestPort() < 1 || forward.guestPort() > 65535) {
-                out.add(at + ".guestPort", "must be a port from 1 to 65535; choose one in that range");
-            }
-            PortProtocol protocol = forward.protocol() == null ? PortProtocol.TCP : forward.protocol();
-            String key = forward.podPort() + "/" + protocol.name().toLowerCase();
-            Integer earlier = firstUse.putIfAbsent(key, i);
-            if (forward.podPort() != null && earlier != null) {
-                out.add(at + ".podPort", key + " is already forwarded by portForwards[" + earlier
-                        + "]; use another podPort");
-            }
-        }
-    }
-
-    private static void matchesTemplate(VmCloneSpec spec, OptionalLong size, VmTemplateSpec template, String name,
-                                        Violations out) {
-        int templateCpus = template.cpus() == null ? 1 : template.cpus();
-        if (spec.cpus() != null && spec.cpus() != templateCpus) {
-            out.add("spec.cpus", spec.cpus() + " does not match VmTemplate " + name + " (" + templateCpus
-                    + "): device state only restores into the same VM; set " + templateCpus + " or remove it");
-        }
-        String templateMachine = template.machine() == null ? "q35" : template.machine();
-        if (spec.machine() != null && !spec.machine().equals(templateMachine)) {
-            out.add("spec.machine", spec.machine() + " does not match VmTemplate " + name + " (" + templateMachine
-                    + "): device state only restores into the same machine; set " + templateMachine + " or remove it");
-        }
-        OptionalLong templateSize = template.memory() == null ? OptionalLong.empty()
-                : Sizes.mebibytes(template.memory().size(), false);
-        if (size.isPresent() && templateSize.isPresent() && size.getAsLong() != templateSize.getAsLong()) {
-            String expected = template.memory().size();
-            out.add("spec.memory.size", Sizes.format(size.getAsLong()) + " does not match VmTemplate " + name + " ("
-                    + expected + "): the clone maps the template's memory file (QEMU: Size mismatch); set "
-                    + expected + " or remove it");
-        }
-        boolean userNetwork = template.devices() != null && template.devices().network() != null
-                && template.devices().network().mode() == NetworkMode.USER;
-        if (spec.portForwards() != null && !spec.portForwards().isEmpty() && !userNetwork) {
-            out.add("spec.portForwards", "VmTemplate " + name + " has no user-mode network to forward ports into;"
-                    + " remove portForwards or use a template with devices.network.mode user");
-        }
-    }
-
-    private static void virtioMemFits(CloneVirtioMem cloneMem, OptionalLong requested, VirtioMemSpec templateMem,
-                                      String name, Violations out) {
-        if (cloneMem == null) {
-            return;
-        }
-        if (templateMem == null) {
-            out.add("spec.virtioMem", "VmTemplate " + name + " has no devices.virtioMem to plug memory into;"
-                    + " remove spec.virtioMem or use a template with devices.virtioMem");
-            return;
-        }
-        OptionalLong max = Sizes.mebibytes(templateMem.size(), false);
-        OptionalLong block = Sizes.mebibytes(templateMem.blockSize() == null ? "2Mi" : templateMem.blockSize(), false);
-        if (requested.isEmpty() || max.isEmpty() || block.isEmpty()) {
-            return;
-        }
-        if (requested.getAsLong() > max.getAsLong()) {
-            out.add("spec.virtioMem.requestedSize", Sizes.format(requested.getAsLong()) + " is more than VmTemplate "
-                    + name + "'s devices.virtioMem.size (" + Sizes.format(max.getAsLong()) + "); request at most "
-                    + Sizes.format(max.getAsLong()));
-        } else if (requested.getAsLong() % block.getAsLong() != 0) {
-            out.add("spec.virtioMem.requestedSize", Sizes.format(requested.getAsLong()) + " is not a multiple of"
-                    + " VmTemplate " + name + "'s virtio-mem block size (" + Sizes.format(block.getAsLong())
-                    + "); make it a multiple of " + Sizes.format(block.getAsLong()));
-        }
     }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every rule a VmTemplate must pass (DESIGN.md section 6). Pure: the webhook, the reconciler and
- * `vmt validate` call it alike. Null means "the default" everywhere, because neither `vmt validate` nor the
- * mock API server applies CRD defaults, and the CEL rules are enforced here too for the same reason.
+ * Every rule a VmTemplate must pass (DESIGN.md section 6): those of its spec ({@link TemplateSpecRules}) and the rule of
+ * an update. Pure: the webhook, the reconciler and `vmt validate` call it alike. Null means "the default" everywhere,
+ * because neither `vmt validate` nor the mock API server applies CRD defaults, and the CEL rules are enforced here too
+ * for the same reason.
  */
 public final class VmTemplateValidator {
 
@@ -21,23 +22,7 @@ public final class VmTemplateValidator {
     }
 
     public static List<Violation> validate(VmTemplate template) {
-        Violations out = new Violations();
-        VmTemplateSpec spec = template == null ? null : template.getSpec();
-        if (spec == null) {
-            out.add("spec", "is required; set at least memory.size and boot");
-            return out.list();
-        }
-        if (spec.cpus() != null && (spec.cpus() < 1 || spec.cpus() > 64)) {
-            out.add("spec.cpus", spec.cpus() + " is out of range; set 1 to 64");
-        }
-        MemoryRules.check(spec.memory(), out);
-        BootRules.check(spec.boot(), out);
-        DeviceRules.check(spec.devices(), spec.memory(), out);
-        FreezeRules.check(spec.freeze(), spec.devices() == null ? null : spec.devices().serialConsole(), out);
-        if (spec.qemu() != null) {
-            ExtraArgsRule.check(spec.qemu().extraArgs(), "spec.qemu.extraArgs", out);
-        }
-        return out.list();
+        return TemplateSpecRules.check(template == null ? null : template.getSpec());
     }
 
     /**
