@@ -52,7 +52,7 @@ final class CloneRun {
         VmCloneSpec cloneSpec;
         try {
             VmTemplateSpec templateSpec = context.templateSpec();
-            cloneSpec = context.cloneSpec();
+            cloneSpec = context.cloneSpec(templateSpec);
             vm = VmDefinitionRenderer.render(templateSpec, context.paths());
             additions = VmDefinitionRenderer.additions(cloneSpec, vm);
         } catch (InvalidSpecException e) {

@@ -34,12 +34,14 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
         return new HostFacts(qemuBinary(), kvm, HostFacts.VERSION_UNPROBED);
     }
 
+    /** The template's spec, refused (InvalidSpecException) unless it passes admission's checks ({@link SpecAdmission}). */
     VmTemplateSpec templateSpec() {
-        return SpecJson.parse(PodContract.ENV_TEMPLATE_SPEC, env.get(PodContract.ENV_TEMPLATE_SPEC), VmTemplateSpec.class);
+        return SpecAdmission.template(env.get(PodContract.ENV_TEMPLATE_SPEC));
     }
 
-    VmCloneSpec cloneSpec() {
-        return SpecJson.parse(PodContract.ENV_CLONE_SPEC, env.get(PodContract.ENV_CLONE_SPEC), VmCloneSpec.class);
+    /** The clone's spec, refused unless it passes admission's checks against its template. */
+    VmCloneSpec cloneSpec(VmTemplateSpec template) {
+        return SpecAdmission.clone(env.get(PodContract.ENV_CLONE_SPEC), template);
     }
 
     String podIp() {

@@ -26,21 +26,32 @@ final class SpecJson {
     }
 
     static <T> T parse(String envName, String json, Class<T> type) {
+        return bindSpec(envName, tree(envName, json, type), type);
+    }
+
+    /** The JSON as plain values ({@link JsonText}), for checks that read the spec as the API server does. */
+    static Object tree(String envName, String json, Class<?> type) {
         if (json == null || json.isBlank()) {
             throw new InvalidSpecException(envName, "is not set: the pod must pass the " + type.getSimpleName() + " as JSON");
         }
-        String prefix = "is not valid JSON of a " + type.getSimpleName();
-        Object tree;
         try {
-            tree = JsonText.parse(json);
+            return JsonText.parse(json);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSpecException(envName, prefix + ": " + e.getMessage());
+            throw new InvalidSpecException(envName, notJson(type) + ": " + e.getMessage());
         }
+    }
+
+    /** The JSON values into the API record; null for a JSON null. */
+    static <T> T bindSpec(String envName, Object tree, Class<T> type) {
         try {
             return type.cast(bind(tree, type, "spec"));
         } catch (IllegalArgumentException e) {
-            throw new InvalidSpecException(envName, prefix + " at " + e.getMessage());
+            throw new InvalidSpecException(envName, notJson(type) + " at " + e.getMessage());
         }
+    }
+
+    private static String notJson(Class<?> type) {
+        return "is not valid JSON of a " + type.getSimpleName();
     }
 
     // ---- binding

@@ -37,7 +37,8 @@ class LauncherProcessTest {
         JsonNode result = runExpecting(2, "clone", Map.of("VMT_TEMPLATE_SPEC", spec, "VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"}}"),
                 "/vmt=" + dir);
         assertEquals("InvalidSpec", result.path("outcome").asText());
-        assertEquals("spec.memory.size: '256MB' is not a size in Mi or Gi (e.g. 512Mi, 2Gi)", result.path("error").asText());
+        assertEquals("spec.memory.size: \"256MB\" does not match ^[1-9][0-9]{0,6}(Mi|Gi)$; write a whole number of Mi or Gi"
+                + " with at most 7 digits, e.g. 512Mi", result.path("error").asText());
     }
 
     @Test
