@@ -186,9 +186,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                         + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
                 return status.patchIfChanged(clone);
             }
+            // the launcher refused the spec before QEMU started (an object that skipped admission): say so, as for templates
+            boolean invalidSpec = pod.result().map(r -> LauncherResult.INVALID_SPEC.equals(r.outcome())).orElse(false);
             // restored once (the launcher reported its restore time): what ended it was a crash, not the restore
             boolean wasRunning = clone.getStatus() != null && clone.getStatus().restoreMillis() != null;
             status.failed(filesMissing ? Conditions.REASON_TEMPLATE_FILES_MISSING
+                    : invalidSpec ? Conditions.REASON_INVALID_SPEC
                     : wasRunning ? Conditions.REASON_CRASHED : Conditions.REASON_RESTORE_FAILED, pod.failureMessage());
             return status.patchIfChanged(clone);
         }

@@ -283,6 +283,20 @@ class ReconcilerIT {
     }
 
     @Test
+    void aCloneWhoseSpecTheLauncherRefusesFailsAsInvalidSpec() {
+        String ns = namespace();
+        readyTemplate(ns, "t");
+        clone(ns, "c", "t");
+        Pod pod = awaitPod(ns, "clone", "c-vm");
+        kubelet().terminated(pod, false, 2,
+                "{\"outcome\":\"InvalidSpec\",\"error\":\"spec.portForwards[0].podPort: 80 is below 1024\"}");
+        awaitClonePhase(ns, "c", ClonePhase.Failed);
+        Condition ready = condition(getClone(ns, "c").getStatus().conditions(), Conditions.READY);
+        assertEquals(Conditions.REASON_INVALID_SPEC, ready.reason());
+        assertEquals("spec.portForwards[0].podPort: 80 is below 1024", ready.message());
+    }
+
+    @Test
     void missingTemplateFilesRebuildTheTemplateAndTheCloneStartsAgain() {
         String ns = namespace();
         readyTemplate(ns, "t");
