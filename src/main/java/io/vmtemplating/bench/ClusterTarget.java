@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,8 +38,8 @@ record ClusterTarget(Path kubeconfig, Config config, String version) {
         Config config;
         try {
             config = Config.fromKubeconfig(file.toFile());
-            ClientKeyAlgorithm.fill(config);
-        } catch (RuntimeException | IOException e) {
+            io.vmtemplating.cli.ClusterConnection.fillClientKeyAlgorithm(config);
+        } catch (RuntimeException e) {
             // YAML errors included: whatever makes the file unusable is told in one line
             throw new BadBenchInput(source + ": not a usable kubeconfig (" + firstLine(rootCause(e)) + "); " + FIX);
         }

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLException;
  *
  * @param source how the user named the kubeconfig ("--kubeconfig PATH" or "KUBECONFIG=PATH"), for messages
  */
-record ClusterConnection(Config config, String source) {
+public record ClusterConnection(Config config, String source) {
 
     /** Input the user must fix: its message names the flag and the fix. */
     static final class BadInput extends Exception {
@@ -71,9 +71,7 @@ record ClusterConnection(Config config, String source) {
             throw new BadInput(source + ": names no API server (no cluster server in its current context);"
                     + " pass the kubeconfig your cluster wrote");
         }
-        if (config.getClientKeyAlgo() == null) {
-            clientKey(config).flatMap(ClusterConnection::keyAlgorithm).ifPresent(config::setClientKeyAlgo);
-        }
+        fillClientKeyAlgorithm(config);
         return new ClusterConnection(config, source);
     }
 
@@ -111,6 +109,13 @@ record ClusterConnection(Config config, String source) {
                     + "); pass the kubeconfig your cluster wrote");
         }
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** Sets the config's client key algorithm from the key itself when the kubeconfig does not say (see keyAlgorithm). */
+    public static void fillClientKeyAlgorithm(Config config) {
+        if (config.getClientKeyAlgo() == null) {
+            clientKey(config).flatMap(ClusterConnection::keyAlgorithm).ifPresent(config::setClientKeyAlgo);
+        }
     }
 
     /** The kubeconfig's client key (PEM), inline or in its file. */
