@@ -28,7 +28,6 @@ import java.util.List;
  * processes ({@link #apiServerOnly} runs neither reconcilers nor node). Everything it wrote lives under one state directory and goes away on {@link #close()}.
  */
 public final class LocalCluster implements AutoCloseable {
-    private static final List<String> CRDS = List.of("vmtemplates.vmtemplating.io-v1.yml", "vmclones.vmtemplating.io-v1.yml");
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -103,7 +102,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static void createCrds(KubernetesClient client) throws IOException {
-        for (String crd : CRDS) {
+        for (String crd : io.vmtemplating.crd.CrdCatalog.FILES) {
             try (InputStream in = LocalCluster.class.getResourceAsStream("/crds/" + crd)) {
                 if (in == null) {
                     throw new IOException("CRD " + crd + " is not on the classpath; rebuild with `mvn package`");
