@@ -91,7 +91,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock)
                 .clones(cloneNames(context).size());
         // the webhook's rules again: an object that slipped past admission still gets a clear status
-        Optional<String> invalid = render(VmTemplateValidator.validate(template));
+        Optional<String> invalid = render(VmTemplateValidator.validate(template, settings.bootFileDirs()));
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
@@ -120,6 +120,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 // its logs were kept for the backoff; the next attempt replaces it
                 context.getClient().resource(previous.get().pod()).delete();
             }
+            launcher.prepareNamespace(template.getMetadata().getNamespace());
             createIgnoringConflict(context.getClient(), pods.templatePod(template, attempt));
             status.pending("launcher pod " + VmResources.templatePodName(template, attempt) + " created (attempt " + attempt + ")");
             if (phase != TemplatePhase.Pending) {

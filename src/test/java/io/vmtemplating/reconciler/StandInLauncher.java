@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class StandInLauncher implements AutoCloseable {
     private final HttpServer server;
     final List<String> actions = new CopyOnWriteArrayList<>();
+    /** The Authorization header of each action, in order. */
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile String state = "running";
 
     StandInLauncher(String ip, int port) throws IOException {
@@ -24,11 +26,13 @@ final class StandInLauncher implements AutoCloseable {
                 .formatted(state)));
         server.createContext("/pause", exchange -> {
             actions.add("pause");
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             state = "paused";
             reply(exchange.getResponseBody(), exchange, "{}");
         });
         server.createContext("/resume", exchange -> {
             actions.add("resume");
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             state = "running";
             reply(exchange.getResponseBody(), exchange, "{}");
         });
