@@ -1,5 +1,5 @@
 # vm-templating-operator — kubebuilder-style targets.
-.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries
+.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries image
 
 MVN ?= mvn -B
 
@@ -35,6 +35,11 @@ deps:
 
 build:
 	$(MVN) -q package -DskipTests
+
+## image: the operator/launcher image (src/main/docker/Dockerfile) with no registry: a debootstrap base, Docker's
+## legacy builder, cached; saved for containerd under ~/.cache/vm-templating-operator/image (docs/real-node.md)
+image: deps build
+	bash hack/image/build.sh >/dev/null
 
 ## manifests: regenerate crds/ from the API classes
 manifests: build
