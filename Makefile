@@ -17,9 +17,11 @@ bench: deps
 	./vmt bench
 
 ## cluster: a real Kubernetes (etcd, kube-apiserver, controller-manager, scheduler) on loopback, this machine as
-## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig
+## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig.
+## NODE=kubelet: this machine as a real node (kubelet, containerd, kube-proxy) and the operator installed from
+## deploy/ as a Deployment with the image `make image` builds (root; docs/real-node.md)
 cluster: deps
-	bash hack/cluster/up.sh
+	$(if $(NODE),VMT_CLUSTER_NODE=$(NODE)) bash hack/cluster/up.sh
 
 ## cluster-down: stops everything `make cluster` started; nothing stays running or in /dev/shm
 cluster-down:

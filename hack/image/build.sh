@@ -5,7 +5,8 @@
 #  2. the artifact (`mvn package`, when target/quarkus-app is missing),
 #  3. the Dockerfile with Docker's legacy builder (no BuildKit here): its apt layer comes first, so a rebuild after a
 #     Java change reuses it and only copies the artifact and records the launcher's AppCDS archive again,
-#  4. `docker save` into the cache (once per image ID), the archive containerd imports (hack/node/up.sh).
+#  4. `docker save` into the cache (once per image ID), the archive containerd imports (hack/cluster/kubelet-node.sh),
+#     and the same for the pod sandbox image vmt-pause:1 (hack/image/pause.go, built once) beside it.
 # Starts Debian's dockerd when none answers and stops it again on exit. Prints the archive's path on stdout.
 #   VMT_IMAGE   the image name (default: deploy/deployment.yaml's)     VMT_CACHE   default ~/.cache/vm-templating-operator
 set -euo pipefail
@@ -68,6 +69,19 @@ if ! "$docker" image inspect "$base" >/dev/null 2>&1; then
   rm -rf "$rootfs"
   rootfs=""
   say "base $base imported ($(( $(date +%s) - t0 )) s)"
+fi
+
+# containerd's pod sandbox image: our static pause (no registry to pull Kubernetes' own), once
+pause_archive="$cache/image/vmt-pause.tar"
+if [ ! -s "$pause_archive" ] || ! "$docker" image inspect vmt-pause:1 >/dev/null 2>&1; then
+  command -v go >/dev/null || { say "no Go toolchain for the pause image; install Go >= 1.24, then run make image again"; exit 1; }
+  pause_dir=$(mktemp -d)
+  (cd "$pause_dir" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags "-s -w" -o pause "$here/pause.go")
+  tar -C "$pause_dir" -c pause | "$docker" import -c 'ENTRYPOINT ["/pause"]' - vmt-pause:1 >/dev/null
+  rm -rf "$pause_dir"
+  "$docker" save -o "$pause_archive.partial" vmt-pause:1
+  mv "$pause_archive.partial" "$pause_archive"
+  say "pause image vmt-pause:1 built"
 fi
 
 t1=$(date +%s)

@@ -38,4 +38,6 @@ docker_down() {
   done
   kill -KILL -- "-$pid" 2>/dev/null || true
   rm -f "$state/dockerd.pid"
+  # the bridge it made for its default network outlives it
+  ip link delete docker0 2>/dev/null || true
 }
