@@ -45,7 +45,8 @@ image: deps build
 
 ## manifests: regenerate crds/ from the API classes
 manifests: build
-	cp target/kubernetes/vmtemplates.vmtemplating.io-v1.yml target/kubernetes/vmclones.vmtemplating.io-v1.yml crds/
+	cp target/kubernetes/vmtemplates.vmtemplating.io-v1.yml target/kubernetes/vmclones.vmtemplating.io-v1.yml \
+		target/kubernetes/vmclonepools.vmtemplating.io-v1.yml crds/
 
 ## install: the CRDs into the current kube context
 install:

@@ -37,7 +37,17 @@ class RbacFromAuditLogE2EIT {
      */
     static final Map<String, String> CHECKED_BY_ADMISSION = Map.of(
             "vmtemplating.io/vmtemplates/finalizers update", "blockOwnerDeletion on build and cleanup pods",
-            "vmtemplating.io/vmclones/finalizers update", "blockOwnerDeletion on clone pods");
+            "vmtemplating.io/vmclones/finalizers update", "blockOwnerDeletion on clone pods",
+            "vmtemplating.io/vmclonepools/finalizers update", "blockOwnerDeletion on pool members");
+
+    /**
+     * Grants used only when an informer cache trails the API server, which a run may or may not hit: a read of a pod
+     * the operator has just created or adopted (before calling it lost), and the webhook's read of a pool applied
+     * together with its claims.
+     */
+    static final Map<String, String> USED_WHEN_A_CACHE_TRAILS = Map.of(
+            "/pods get", "a clone's pod not yet in the cache after the operator's own write",
+            "vmtemplating.io/vmclonepools get", "a claim reviewed before the webhook's pool cache has its pool");
 
     @Test
     void theClusterRoleGrantsExactlyWhatTheOperatorUsed() throws IOException {
@@ -51,6 +61,7 @@ class RbacFromAuditLogE2EIT {
         Set<String> unused = new TreeSet<>(granted);
         unused.removeAll(used);
         unused.removeAll(CHECKED_BY_ADMISSION.keySet());
+        unused.removeAll(USED_WHEN_A_CACHE_TRAILS.keySet());
         assertEquals(Set.of(), missing, "used by the operator but not granted in deploy/clusterrole.yaml");
         assertEquals(Set.of(), unused, "granted in deploy/clusterrole.yaml but used by no request of this run; "
                 + "every call the operator made: " + used);

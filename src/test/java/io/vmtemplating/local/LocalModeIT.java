@@ -124,7 +124,7 @@ class LocalModeIT {
             VmClone copy = c;
             var spec = c.getSpec();
             copy.setSpec(new io.vmtemplating.api.v1alpha1.VmCloneSpec(spec.templateRef(), running, spec.cpus(),
-                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration()));
+                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration(), spec.poolRef()));
             return copy;
         });
     }
