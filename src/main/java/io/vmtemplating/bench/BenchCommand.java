@@ -164,13 +164,13 @@ public final class BenchCommand {
     static void pool(PoolBench.Result pool, BenchResults results) {
         List<Long> claims = pool.claimMillis();
         long[] sorted = Percentiles.sorted(claims.stream().mapToLong(Long::longValue).toArray());
-        results.figure("pool_claim_ms_p50", "claim, VmClone created → Running via the watch, p50 of " + claims.size() + " in a row",
+        results.figure("pool_claim_ms_p50", "claim on a settled pool, VmClone created → Running via the watch, p50 of " + claims.size() + " in a row",
                         Percentiles.median(claims), 20, "≤ 20")
                 .figure("pool_claim_ms_p99", "claim, p99 of " + claims.size() + " in a row", Percentiles.of(sorted, 0.99),
                         60, "≤ 60")
                 .figure("pool_claim_burst_max_ms", "claim, slowest of " + pool.burstMillis().size() + " created at once",
                         Percentiles.max(pool.burstMillis()), 500, "≤ 500")
-                .figure("pool_refill_s", pool.size() + " members back to Ready after their claims (s)", pool.refillMillis() / 1000.0)
+                .figure("pool_refill_s", pool.size() + " members back to Ready after a burst took them all (s)", pool.refillMillis() / 1000.0)
                 .figure("pool_empty_fallback_ms", "claim on an empty pool (cold path), created → Running", pool.fallbackMillis())
                 .figure("pool_member_pss_mb", "a paused member's QEMU PSS (MiB, mean of " + pool.memberPssMiB().size() + ")",
                         pool.memberPssMiB().stream().mapToLong(Long::longValue).average().orElse(Double.NaN));
