@@ -17,6 +17,7 @@ import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmClonePoolSpec;
 import io.vmtemplating.api.v1alpha1.VmClonePoolStatus;
 import io.vmtemplating.api.v1alpha1.types.PoolTemplateRef;
+import io.vmtemplating.gitops.ArgoHealth;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.reconciler.LauncherClient;
@@ -142,9 +143,13 @@ class PoolLocalIT {
         assertEquals(claim.getMetadata().getUid(), adopted.getMetadata().getOwnerReferences().get(0).getUid());
         assertEquals("clone", adopted.getMetadata().getLabels().get(VmResources.LABEL_ROLE));
         System.out.println("[pool] warm claim served in " + served.claimMillis() + " ms (operator side)");
+        // what Argo CD shows for these live objects (deploy/argocd)
+        assertEquals(new ArgoHealth.Health("Healthy", "Running: the guest is running (claimed from VmClonePool demo-warm, Warm)"),
+                ArgoHealth.of(session.clone("demo-claim-1")));
 
         // the pool refills behind the claim, with a new member
         awaitPool("demo-warm", 2, 0);
+        assertEquals("Healthy", ArgoHealth.of(pool("demo-warm")).status());
         assertTrue(members("demo-warm").stream().noneMatch(p -> p.getMetadata().getName().equals(claim.getStatus().podName())));
     }
 
@@ -157,6 +162,7 @@ class PoolLocalIT {
         VmClone b = awaitClone("race-b", ClonePhase.Paused);
         assertNotEquals(a.getStatus().podName(), b.getStatus().podName());
         assertEquals("paused", guestState(b));
+        assertEquals(new ArgoHealth.Health("Suspended", "Paused: the guest is paused (spec.running is false)"), ArgoHealth.of(b));
         awaitPool("demo-warm", 2, 0);
     }
 
@@ -217,5 +223,6 @@ class PoolLocalIT {
                 () -> "pool: " + pool("demo-warm").getStatus() + " template: " + session.template("demo-v2")));
         await().atMost(LONG).untilAsserted(() -> assertEquals("TemplateNotFound",
                 pool("demo-warm").getStatus().conditions().get(0).reason(), () -> String.valueOf(pool("demo-warm").getStatus())));
+        assertEquals("Progressing", ArgoHealth.of(pool("demo-warm")).status());
     }
 }
