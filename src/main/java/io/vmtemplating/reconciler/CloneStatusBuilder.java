@@ -110,6 +110,9 @@ final class CloneStatusBuilder {
         ConditionSet conditions = new ConditionSet(previous.conditions(), generation, clock)
                 .set(Conditions.READY, readyStatus, readyReason, readyMessage)
                 .set(Conditions.TEMPLATE_READY, templateStatus, templateReason, templateMessage);
+        if (phase == ClonePhase.Failed) {
+            conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+        }
         return new VmCloneStatus(phase, conditions.toList(), generation, nodeName, podName, templateUid,
                 restoreMillis, memory, claim);
     }

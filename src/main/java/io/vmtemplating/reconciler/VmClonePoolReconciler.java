@@ -131,6 +131,9 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                 pool.getMetadata().getGeneration(), clock);
         if (readyReason != null) {
             conditions.set(Conditions.READY, Conditions.FALSE, readyReason, readyMessage);
+            if (invalid != null) {
+                conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+            }
         } else if (plan.ready() >= replicas) {
             conditions.set(Conditions.READY, Conditions.TRUE, "MembersReady",
                     plan.ready() + " of " + replicas + " members restored and paused, ready to be claimed");

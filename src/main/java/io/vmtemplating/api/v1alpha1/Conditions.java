@@ -10,6 +10,11 @@ public final class Conditions {
     public static final String READY = "Ready";
     /** Clone: its template is Ready. */
     public static final String TEMPLATE_READY = "TemplateReady";
+    /**
+     * True while the object failed in a way no retry mends (kstatus' "abnormal-true" condition: Flux, kubectl wait and
+     * kpt then report Failed instead of waiting for Ready until their timeout). Same reason and message as Ready.
+     */
+    public static final String STALLED = "Stalled";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
