@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The launcher's HTTP endpoint on POD_IP:8080 (the JDK's server: no framework before or after QEMU starts). */
+/** The launcher's HTTP endpoint on POD_IP:8080, or the port a local node gave it (the JDK's server: no framework before or after QEMU starts). */
 final class LauncherHttp implements AutoCloseable {
     record Response(int status, String contentType, String body) {
         static Response json(int status, String body) {

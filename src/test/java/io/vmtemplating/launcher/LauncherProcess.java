@@ -24,14 +24,17 @@ final class LauncherProcess implements AutoCloseable {
     final Process process;
     final Path dir;
     final String podIp;
+    /** Where its HTTP endpoint listens: a free port, as the local node gives it (8080 may be anyone's). */
+    final int httpPort;
 
-    private LauncherProcess(Process process, Path dir, String podIp) {
+    private LauncherProcess(Process process, Path dir, String podIp, int httpPort) {
         this.process = process;
         this.dir = dir;
         this.podIp = podIp;
+        this.httpPort = httpPort;
     }
 
-    /** A distinct 127.0.0.x per process, so that every launcher can bind port 8080. */
+    /** A distinct 127.0.0.x per process, as the local node gives each pod. */
     static String nextPodIp() {
         return "127.0.0." + (NEXT_IP.getAndIncrement() % 200 + 20);
     }
@@ -54,8 +57,10 @@ final class LauncherProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("VMT_") || k.equals("POD_IP"));
         builder.environment().putAll(env);
         builder.environment().put("POD_IP", podIp);
+        int httpPort = io.vmtemplating.local.LoopbackPorts.free(podIp);
+        builder.environment().put(PortMap.ENV_PORT_MAP, PodContract.HTTP_PORT + "=" + httpPort);
         builder.environment().put("VMT_PATH_MAP", pathMap + ":/dev/termination-log=" + dir.resolve("termination-log"));
-        return new LauncherProcess(builder.start(), dir, podIp);
+        return new LauncherProcess(builder.start(), dir, podIp, httpPort);
     }
 
     int waitForExit(Duration timeout) throws InterruptedException {
@@ -91,12 +96,12 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -246,8 +246,8 @@ class ReconcilerIT {
         assertEquals("256Mi", container.getResources().getRequests().get("memory").toString(), "96Mi expected private + 160Mi overhead");
         assertEquals("672Mi", container.getResources().getLimits().get("memory").toString(), "whole guest + overhead");
 
-        try (StandInLauncher launcher = new StandInLauncher("127.0.0.77", 8080)) {
-            kubelet().running(pod, true, "127.0.0.77");
+        try (StandInLauncher launcher = new StandInLauncher("127.0.0.77")) {
+            kubelet().running(pod, true, "127.0.0.77", launcher.portMap());
             awaitClonePhase(ns, "early", ClonePhase.Running);
             var status = getClone(ns, "early").getStatus();
             assertEquals(187L, status.restoreMillis());
@@ -270,10 +270,10 @@ class ReconcilerIT {
         readyTemplate(ns, "quick");
         clone(ns, "quick-1", "quick");
         Pod pod = awaitPod(ns, "clone", "quick-1-vm");
-        try (StandInLauncher launcher = new StandInLauncher("127.0.0.78", 8080)) {
+        try (StandInLauncher launcher = new StandInLauncher("127.0.0.78")) {
             launcher.state("restoring");
             // started, not Ready: a kubelet probes readiness once a second at most
-            kubelet().running(pod, false, "127.0.0.78");
+            kubelet().running(pod, false, "127.0.0.78", launcher.portMap());
             awaitClonePhase(ns, "quick-1", ClonePhase.Restoring);
             launcher.state("running");
             awaitClonePhase(ns, "quick-1", ClonePhase.Running);

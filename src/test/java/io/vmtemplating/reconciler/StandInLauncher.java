@@ -1,6 +1,8 @@
 package io.vmtemplating.reconciler;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.launcher.PortMap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,8 +19,9 @@ final class StandInLauncher implements AutoCloseable {
     final List<String> actions = new CopyOnWriteArrayList<>();
     private volatile String state = "running";
 
-    StandInLauncher(String ip, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(ip, port), 0);
+    /** Listens on a free port of ip, as a launcher on the local node does (8080 may be anyone's). */
+    StandInLauncher(String ip) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(ip, 0), 0);
         server.createContext("/status", exchange -> reply(exchange.getResponseBody(), exchange, """
                 {"state":"%s","restoreMillis":187,"memory":{"rssMiB":60,"pssMiB":40,"privateMiB":30,"sharedWithTemplateMiB":25}}"""
                 .formatted(state)));
@@ -33,6 +36,11 @@ final class StandInLauncher implements AutoCloseable {
             reply(exchange.getResponseBody(), exchange, "{}");
         });
         server.start();
+    }
+
+    /** What the node records on the pod: the launcher's contract port is this stand-in's port. */
+    PortMap portMap() {
+        return new PortMap(java.util.Map.of(PodContract.HTTP_PORT, server.getAddress().getPort()));
     }
 
     /** What /status reports as the launcher's state from now on ("restoring", "running", "paused"). */
