@@ -1,0 +1,66 @@
+package io.vmtemplating.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ctrl-C or SIGTERM for a command that cleans up after itself: the JVM's shutdown hook only asks the command's own
+ * thread to stop and then holds the JVM until that thread says it is done. One thread does the work and closes the
+ * clients: a hook that deleted objects itself raced the main thread closing the same client ("Client is closed")
+ * and the JVM halted before the local cluster removed its files from /dev/shm.
+ */
+final class StopSignal implements AutoCloseable {
+    /** How long a signal waits for the clean-up before the JVM halts regardless. */
+    static final Duration CLEANUP_LIMIT = Duration.ofMinutes(3);
+
+    private final CountDownLatch requested = new CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Thread hook;
+
+    private StopSignal(String command, PrintStream err) {
+        this.hook = new Thread(() -> {
+            if (done.getCount() == 0) {
+                return; // the command finished on its own (System.exit after it returned)
+            }
+            err.println(command + ": stopping; cleaning up (Ctrl-C again does not speed this up) ...");
+            requested.countDown();
+            try {
+                if (!done.await(CLEANUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    err.println(command + ": clean-up did not finish within " + CLEANUP_LIMIT.toMinutes() + " min; exiting");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, command + "-stop");
+    }
+
+    static StopSignal install(String command, PrintStream err) {
+        StopSignal signal = new StopSignal(command, err);
+        Runtime.getRuntime().addShutdownHook(signal.hook);
+        return signal;
+    }
+
+    boolean requested() {
+        return requested.getCount() == 0;
+    }
+
+    /** Sleeps up to the given time, less when a stop is requested; true when it is. */
+    boolean await(Duration time) throws InterruptedException {
+        return requested.await(time.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The clean-up is over: a waiting hook lets the JVM exit; without a signal the hook is removed. */
+    @Override
+    public void close() {
+        done.countDown();
+        if (!requested()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook returns at once (done is counted down)
+            }
+        }
+    }
+}
