@@ -2,6 +2,7 @@ package io.vmtemplating.cli;
 
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class OperatorPreflight {
         try {
             ClusterConnection connection = connection(env, home, serviceAccountToken);
             // what the operator does first: list its resources in every namespace (also tells whether the CRDs are in)
-            connection.connect(client -> {
+            KubernetesClient checked = connection.connect(client -> {
                 try {
                     client.resources(VmTemplate.class).inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build());
                 } catch (KubernetesClientException e) {
@@ -36,6 +37,7 @@ final class OperatorPreflight {
                     throw e;
                 }
             });
+            checked.close(); // Quarkus builds its own client
             return Optional.empty();
         } catch (ClusterConnection.BadInput e) {
             return Optional.of(e.getMessage());
