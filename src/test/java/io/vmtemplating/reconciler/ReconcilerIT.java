@@ -199,24 +199,6 @@ class ReconcilerIT {
     }
 
     @Test
-    void restartedOperatorAdoptsTheExistingBuildPod() {
-        String ns = namespace();
-        template(ns, "adopt");
-        Pod pod = awaitPod(ns, "template", "adopt-build-1");
-        kubelet().running(pod, false, "10.0.0.7");
-        awaitTemplatePhase(ns, "adopt", TemplatePhase.Booting);
-        // a new operator instance sees status Booting and the pod: it must not create another one
-        client.resources(VmTemplate.class).inNamespace(ns).withName("adopt").edit(t -> {
-            t.getMetadata().setAnnotations(Map.of("touched", "1"));
-            return t;
-        });
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> kubelet().pods(ns, "template").size() == 1);
-        kubelet().terminated(pod, true, 0, FROZEN);
-        awaitTemplatePhase(ns, "adopt", TemplatePhase.Ready);
-    }
-
-    @Test
     void cloneWaitsForItsTemplateThenRunsAndPausesOnRequest() throws Exception {
         String ns = namespace();
         clone(ns, "early", "later");
