@@ -146,7 +146,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         if (templatePhase != TemplatePhase.Ready || t.getMetadata().getDeletionTimestamp() != null) {
             String why = t.getMetadata().getDeletionTimestamp() != null ? "is being deleted" : "is " + templatePhase;
             if (foundFilesMissing(clone)) {
-                status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "waiting for VmTemplate " + templateName
+                // the template took the report (or is gone): the report is withdrawn, the clone waits for the rebuild
+                status.waitingForTemplate(Conditions.REASON_TEMPLATE_REBUILDING, "waiting for VmTemplate " + templateName
                         + " to be rebuilt (its files were missing on its node); it " + why);
             } else {
                 status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_READY, "VmTemplate " + templateName + " " + why);
@@ -154,8 +155,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             return status.patchIfChanged(clone);
         }
         if (waitsForRebuild(clone, t)) {
-            status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING,
-                    "waiting for VmTemplate " + templateName + " to be rebuilt: its files were missing on its node");
+            // the report stays as written: the template reconciler quotes it (the node and the launcher's words)
+            status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, FilesMissingReport.filesMissing(clone).get().message());
             return status.patchIfChanged(clone);
         }
         Pod desired = pods.clonePod(clone, t);
@@ -178,9 +179,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                     .map(r -> LauncherResult.TEMPLATE_FILES_MISSING.equals(r.outcome())).orElse(false);
             if (filesMissing && template.isPresent() && templateUid != null
                     && templateUid.equals(template.get().getMetadata().getUid())) {
-                // the template's files are gone (node reboot): rebuild it, and start again once it is Ready
-                TemplateRebuild.request(context.getClient(), template.get(), clone.getMetadata().getName(),
-                        pod.failureMessage(), clock);
+                // the template's files are gone (node reboot): this clone says so in its own status, the template
+                // reconciler (watching clones) rebuilds the template, and the clone starts again once it is Ready
                 context.getClient().resource(pod.pod()).delete();
                 status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "the template's files were missing on node "
                         + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
@@ -225,33 +225,22 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
     }
 
-    /**
-     * A clone that found the template's files missing waits until the template became Ready again after that
-     * (the cache may still show the old Ready status for a moment).
-     */
+    /** The clone reported its template's files missing, or waits for the rebuild that report started. */
     private static boolean foundFilesMissing(VmClone clone) {
-        return filesMissingCondition(clone).isPresent();
+        return FilesMissingReport.filesMissing(clone).isPresent() || clone.getStatus() != null
+                && clone.getStatus().conditions() != null && clone.getStatus().conditions().stream()
+                        .anyMatch(c -> Conditions.TEMPLATE_READY.equals(c.type()) && Conditions.REASON_TEMPLATE_REBUILDING.equals(c.reason()));
     }
 
-    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> filesMissingCondition(VmClone clone) {
-        return condition(clone.getStatus() == null ? null : clone.getStatus().conditions(), Conditions.TEMPLATE_READY)
-                .filter(c -> Conditions.REASON_TEMPLATE_FILES_MISSING.equals(c.reason()));
-    }
-
+    /**
+     * A Ready template with this clone's report standing: the template reconciler has not taken it yet (the cache
+     * may also still show the old Ready status for a moment). Once the clone saw the template rebuilding, its report
+     * is withdrawn and the template's next Ready is the rebuilt one.
+     */
     private static boolean waitsForRebuild(VmClone clone, VmTemplate template) {
-        Optional<io.vmtemplating.api.v1alpha1.types.Condition> missing = filesMissingCondition(clone);
-        if (missing.isEmpty()) {
-            return false;
-        }
-        Optional<String> readySince = condition(template.getStatus().conditions(), Conditions.READY)
-                .map(io.vmtemplating.api.v1alpha1.types.Condition::lastTransitionTime);
-        // conditions carry whole seconds: a rebuild within the same second counts as after
-        return readySince.isEmpty() || Instant.parse(readySince.get()).isBefore(Instant.parse(missing.get().lastTransitionTime()));
-    }
-
-    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> condition(
-            List<io.vmtemplating.api.v1alpha1.types.Condition> conditions, String type) {
-        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
+        return FilesMissingReport.filesMissing(clone)
+                .map(missing -> FilesMissingReport.current(FilesMissingReport.readySince(template), Instant.parse(missing.lastTransitionTime())))
+                .orElse(false);
     }
 
     private static boolean isPaused(JsonNode report) {

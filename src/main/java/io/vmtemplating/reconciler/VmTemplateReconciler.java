@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -73,8 +74,22 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 .withSecondaryToPrimaryMapper((VmClone clone) -> clone.getSpec() == null || clone.getSpec().templateRef() == null
                         ? Set.of()
                         : Set.of(new ResourceID(clone.getSpec().templateRef().name(), clone.getMetadata().getNamespace())))
+                // a running clone's status changes with its phase and pod: none of that is the template's business
+                .withOnUpdateFilter(VmTemplateReconciler::cloneChangeMattersToTemplate)
                 .build();
         return List.of(new InformerEventSource<>(podConfig, context), new InformerEventSource<>(cloneConfig, context));
+    }
+
+    /**
+     * What a template reads from its clones: which template they name (the count changes by create and delete, which
+     * always pass), their deletion (the cleanup waits for it), and a report that the template's files are missing.
+     */
+    static boolean cloneChangeMattersToTemplate(VmClone old, VmClone updated) {
+        return !Objects.equals(old.getMetadata().getGeneration(), updated.getMetadata().getGeneration())
+                || !Objects.equals(old.getMetadata().getDeletionTimestamp(), updated.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(old.getStatus() == null ? null : old.getStatus().templateUid(),
+                        updated.getStatus() == null ? null : updated.getStatus().templateUid())
+                || !FilesMissingReport.filesMissing(old).equals(FilesMissingReport.filesMissing(updated));
     }
 
     @Override
@@ -95,7 +110,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
-        if (phase == TemplatePhase.Ready || (phase == TemplatePhase.Failed && status.failedForGood())) {
+        if (phase == TemplatePhase.Ready) {
+            Optional<FilesMissingReport> missing = FilesMissingReport.of(template, context.getSecondaryResources(VmClone.class));
+            return missing.isPresent() ? rebuild(template, status, missing.get(), context, events) : status.patchIfChanged(template);
+        }
+        if (phase == TemplatePhase.Failed && status.failedForGood()) {
             return status.patchIfChanged(template);
         }
         if (invalid.isPresent()) {
@@ -164,6 +183,21 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         if (status.phase() != phase) {
             events.normal(template, status.phase().name(), "template is " + status.phase());
         }
+        return status.patchIfChanged(template);
+    }
+
+    /**
+     * A clone found this Ready template's files gone from its node (a reboot wipes tmpfs): the old build pods go and
+     * the template is Pending again, so the next reconcile starts a fresh build; the clones waiting for it start once it
+     * is Ready again.
+     */
+    private UpdateControl<VmTemplate> rebuild(VmTemplate template, TemplateStatusBuilder status, FilesMissingReport report,
+            Context<VmTemplate> context, EventRecorder events) {
+        // one by one: RBAC grants delete on pods, not deletecollection
+        podsWithRole(context, VmResources.ROLE_TEMPLATE).forEach(p -> context.getClient().resource(p).delete());
+        String message = "clone " + report.cloneName() + " found the template's files missing: " + report.message();
+        status.filesMissing(message);
+        events.warning(template, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
         return status.patchIfChanged(template);
     }
 

@@ -293,7 +293,9 @@ class ReconcilerIT {
             var status = getClone(ns, "c").getStatus();
             assertEquals(ClonePhase.Pending, status.phase());
             Condition templateReady = condition(status.conditions(), Conditions.TEMPLATE_READY);
-            assertEquals(Conditions.REASON_TEMPLATE_FILES_MISSING, templateReady.reason());
+            // its report, or once the template took it, the wait for the rebuild
+            assertTrue(List.of(Conditions.REASON_TEMPLATE_FILES_MISSING, Conditions.REASON_TEMPLATE_REBUILDING)
+                    .contains(templateReady.reason()), templateReady.reason());
             assertTrue(templateReady.message().contains("to be rebuilt"), templateReady.message());
         });
         await().atMost(Duration.ofSeconds(15)).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()

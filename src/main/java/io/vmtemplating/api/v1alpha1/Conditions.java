@@ -24,6 +24,8 @@ public final class Conditions {
     public static final String REASON_TEMPLATE_NOT_READY = "TemplateNotReady";
     public static final String REASON_TEMPLATE_NOT_FOUND = "TemplateNotFound";
     public static final String REASON_TEMPLATE_FILES_MISSING = "TemplateFilesMissing";
+    /** A clone whose report of missing files the template acted on: it waits for the rebuild to end. */
+    public static final String REASON_TEMPLATE_REBUILDING = "TemplateRebuilding";
     public static final String REASON_RESTORING = "Restoring";
     public static final String REASON_RUNNING = "Running";
     public static final String REASON_PAUSED = "Paused";
