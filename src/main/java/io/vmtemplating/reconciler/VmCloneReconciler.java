@@ -1,6 +1,5 @@
 package io.vmtemplating.reconciler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -51,6 +50,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private final LauncherPods pods;
     private final LauncherClient launcher;
     private final Clock clock;
+    /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
+    private LauncherReports reports;
 
     @Inject
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
@@ -81,7 +82,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .withLabelSelector(VmResources.podSelector(VmResources.ROLE_CLONE))
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VmClone.class))
                 .build();
-        return List.of(new InformerEventSource<>(templateConfig, context), new InformerEventSource<>(podConfig, context));
+        reports = new LauncherReports(launcher, 2);
+        return List.of(new InformerEventSource<>(templateConfig, context), new InformerEventSource<>(podConfig, context), reports);
     }
 
     /** What a clone reads from its template: spec, uid, deletion, and phase, node and files from the status. */
@@ -106,6 +108,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         Optional<Pod> pod = context.getSecondaryResources(Pod.class).stream().findFirst();
 
         UpdateControl<VmClone> control;
+        if (pod.isEmpty() || new PodView(pod.get()).finished()) {
+            reports.forget(ResourceID.fromResource(clone)); // no launcher to ask
+        }
         if (pod.isPresent()) {
             control = fromPod(clone, new PodView(pod.get()), template, status, context);
         } else if (before == ClonePhase.Succeeded || before == ClonePhase.Failed) {
@@ -195,34 +200,35 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                     : wasRunning ? Conditions.REASON_CRASHED : Conditions.REASON_RESTORE_FAILED, pod.failureMessage());
             return status.patchIfChanged(clone);
         }
+        ResourceID id = ResourceID.fromResource(clone);
         if (!pod.running()) {
+            reports.forget(id);
             status.restoring(pod.pendingMessage());
             return status.patchIfChanged(clone);
         }
-        Optional<JsonNode> reported;
-        if (pod.ready()) {
-            reported = launcher.status(pod.pod());
-        } else {
-            // a kubelet probes readiness once a second at most, so Ready trails a ~0.2 s restore by up to a second:
-            // in the first seconds of the launcher, ask it directly, a few times a second
-            boolean justStarted = pod.containerStartedAt().map(started -> started.plus(EARLY_STATUS_WINDOW).isAfter(Instant.now(clock)))
-                    .orElse(false);
-            reported = justStarted ? launcher.status(pod.pod()) : Optional.empty();
-            if (reported.isEmpty() || !CloneMemoryReport.restored(reported.get())) {
-                status.restoring("restoring the template's state in pod " + pod.name());
-                UpdateControl<VmClone> control = status.patchIfChanged(clone);
-                return justStarted ? control.rescheduleAfter(EARLY_STATUS_POLL) : control;
-            }
+        // the launcher is asked on the reports' threads; this reconcile reads their last answer
+        Optional<LauncherReport> reported = context.getSecondaryResource(LauncherReport.class);
+        boolean restored = reported.map(LauncherReport::restored).orElse(false);
+        // a kubelet probes readiness once a second at most, so Ready trails a ~0.2 s restore by up to a second:
+        // in the first seconds of the launcher, it is asked directly, a few times a second, until it restored
+        Duration leftOfWindow = pod.containerStartedAt()
+                .map(started -> Duration.between(Instant.now(clock), started.plus(EARLY_STATUS_WINDOW))).orElse(Duration.ZERO);
+        boolean justStarted = leftOfWindow.compareTo(Duration.ZERO) > 0;
+        reports.poll(id, pod.pod(), justStarted && !restored && !pod.ready() ? EARLY_STATUS_POLL : settings.statusRefresh());
+        if (!pod.ready() && !restored) {
+            status.restoring("restoring the template's state in pod " + pod.name());
+            // no report marks the window's end: look again then, to slow the questions down
+            return justStarted ? status.patchIfChanged(clone).rescheduleAfter(leftOfWindow) : status.patchIfChanged(clone);
         }
         boolean wantRunning = !Boolean.FALSE.equals(clone.getSpec().running());
-        if (reported.isPresent() && isPaused(reported.get()) == wantRunning) {
-            launcher.post(pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
-            reported = launcher.status(pod.pod());
+        if (reported.isPresent() && reported.get().paused() == wantRunning) {
+            reports.send(id, pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
         }
-        boolean paused = reported.map(CloneMemoryReport::paused).orElse(!wantRunning);
-        status.running(paused, reported.flatMap(CloneMemoryReport::restoreMillis).orElse(null),
-                reported.map(r -> CloneMemoryReport.figures(r, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS))).orElse(null));
-        return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
+        boolean paused = reported.map(LauncherReport::paused).orElse(!wantRunning);
+        status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null),
+                reported.map(LauncherReport::memory).map(m -> new CloneMemoryFigures(m.rssMiB(), m.pssMiB(), m.privateMiB(),
+                        m.sharedWithTemplateMiB(), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString())).orElse(null));
+        return status.patchIfChanged(clone);
     }
 
     /** The clone reported its template's files missing, or waits for the rebuild that report started. */
@@ -243,36 +249,4 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .orElse(false);
     }
 
-    private static boolean isPaused(JsonNode report) {
-        return CloneMemoryReport.paused(report);
-    }
-
-    /** Reads the launcher's /status document. */
-    static final class CloneMemoryReport {
-        private CloneMemoryReport() {
-        }
-
-        static boolean paused(JsonNode report) {
-            return "paused".equals(report.path("state").asText());
-        }
-
-        /** The launcher has restored the guest (running or paused), whatever the pod's readiness says yet. */
-        static boolean restored(JsonNode report) {
-            String state = report.path("state").asText();
-            return state.equals("running") || state.equals("paused");
-        }
-
-        static Optional<Long> restoreMillis(JsonNode report) {
-            return report.hasNonNull("restoreMillis") ? Optional.of(report.get("restoreMillis").asLong()) : Optional.empty();
-        }
-
-        static CloneMemoryFigures figures(JsonNode report, Instant now) {
-            JsonNode memory = report.path("memory");
-            if (memory.isMissingNode()) {
-                return null;
-            }
-            return new CloneMemoryFigures(memory.path("rssMiB").asLong(), memory.path("pssMiB").asLong(),
-                    memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong(), now.toString());
-        }
-    }
 }

@@ -34,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * VmTemplate → a launcher pod per build attempt (boot, freeze, exit) → status from the pod. Deletion is held
@@ -42,20 +41,20 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = "vmtemplate")
 public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmTemplate> {
-    private static final Logger LOG = Logger.getLogger(VmTemplateReconciler.class);
     private static final Duration CLONES_RECHECK = Duration.ofSeconds(5);
     private static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
 
     private final OperatorSettings settings;
     private final LauncherPods pods;
-    private final LauncherClient launcher;
+    /** The manual freeze request goes to the launcher off the reconcile thread. */
+    private final LauncherActions actions;
     private final Clock clock;
 
     @Inject
     public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
-        this.launcher = launcher;
+        this.actions = new LauncherActions(launcher, 1);
         this.clock = clock;
     }
 
@@ -219,12 +218,15 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return status.patchIfChanged(template);
     }
 
-    /** The Manual trigger: the annotation vmtemplating.io/freeze=now is passed on to the launcher. */
+    /**
+     * The Manual trigger: the annotation vmtemplating.io/freeze=now is passed on to the launcher. Sent again at each
+     * reconcile while the pod runs (the launcher takes it once); the pod's end says it froze.
+     */
     private void triggerManualFreeze(VmTemplate template, PodView pod) {
         String annotation = template.getMetadata().getAnnotations() == null ? null
                 : template.getMetadata().getAnnotations().get(VmResources.ANNOTATION_FREEZE);
-        if ("now".equals(annotation) && !launcher.post(pod.pod(), PodContract.PATH_FREEZE)) {
-            LOG.infof("template %s: launcher did not take the freeze request yet", VmResources.key(template));
+        if ("now".equals(annotation)) {
+            actions.send("template " + VmResources.key(template), pod.pod(), PodContract.PATH_FREEZE, () -> { });
         }
     }
 
