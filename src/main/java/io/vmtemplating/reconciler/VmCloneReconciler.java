@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -15,6 +16,7 @@ import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmCloneStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
@@ -135,6 +137,26 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             }
         }
         return control;
+    }
+
+    /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */
+    @Override
+    public ErrorStatusUpdateControl<VmClone> updateErrorStatus(VmClone clone, Context<VmClone> context, Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        VmCloneStatus s = Optional.ofNullable(clone.getStatus())
+                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null));
+        List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
+                error.onto(s.conditions(), clone.getMetadata().getGeneration(), clock);
+        if (conditions.equals(s.conditions())) {
+            return ErrorStatusUpdateControl.noStatusUpdate(); // the same error again: said already
+        }
+        new EventRecorder(context.getClient(), clock).warning(clone, error.reason(), error.message());
+        VmClone fresh = new VmClone();
+        fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(clone.getMetadata().getName()).withNamespace(clone.getMetadata().getNamespace()).build());
+        fresh.setStatus(new VmCloneStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
+                s.templateUid(), s.restoreMillis(), s.memory()));
+        return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 
     private UpdateControl<VmClone> startWhenTemplateReady(VmClone clone, Optional<VmTemplate> template,

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -19,6 +20,7 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
@@ -99,6 +101,26 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         // waits with its finalizer for any later event, seen here as `vmt demo` hanging 1 in 2 runs in its
         // cleanup. A periodic recheck bounds that wait; the cleanup runs at the next one.
         return control.getScheduleDelay().isPresent() ? control : control.rescheduleAfter(settings.statusRefresh());
+    }
+
+    /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */
+    @Override
+    public ErrorStatusUpdateControl<VmTemplate> updateErrorStatus(VmTemplate template, Context<VmTemplate> context, Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        VmTemplateStatus s = Optional.ofNullable(template.getStatus())
+                .orElse(new VmTemplateStatus(TemplatePhase.Pending, null, null, null, null, null, null, null, null, null, null));
+        List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
+                error.onto(s.conditions(), template.getMetadata().getGeneration(), clock);
+        if (conditions.equals(s.conditions())) {
+            return ErrorStatusUpdateControl.noStatusUpdate(); // the same error again: said already
+        }
+        new EventRecorder(context.getClient(), clock).warning(template, error.reason(), error.message());
+        VmTemplate fresh = new VmTemplate();
+        fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(template.getMetadata().getName()).withNamespace(template.getMetadata().getNamespace()).build());
+        fresh.setStatus(new VmTemplateStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
+                s.files(), s.qemuVersion(), s.bootMillis(), s.freezeMillis(), s.clones(), s.failedAttempts()));
+        return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 
     private UpdateControl<VmTemplate> reconcileTemplate(VmTemplate template, Context<VmTemplate> context) {

@@ -10,6 +10,11 @@ public final class Conditions {
     public static final String READY = "Ready";
     /** Clone: its template is Ready. */
     public static final String TEMPLATE_READY = "TemplateReady";
+    /**
+     * False while reconciling the object fails (an API server refusal, a bug): reason and message say how; gone
+     * with the next reconcile that succeeds.
+     */
+    public static final String RECONCILED = "Reconciled";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
