@@ -247,9 +247,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             reports.send(id, pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
         }
         boolean paused = reported.map(LauncherReport::paused).orElse(!wantRunning);
-        status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null),
-                reported.map(LauncherReport::memory).map(m -> new CloneMemoryFigures(m.rssMiB(), m.pssMiB(), m.privateMiB(),
-                        m.sharedWithTemplateMiB(), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString())).orElse(null));
+        CloneMemoryFigures memory = MemoryInStatus.next(clone.getStatus() == null ? null : clone.getStatus().memory(),
+                reported.map(LauncherReport::memory).orElse(null), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+        status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null), memory);
         return status.patchIfChanged(clone);
     }
 

@@ -18,13 +18,20 @@ final class StandInLauncher implements AutoCloseable {
     private final HttpServer server;
     final List<String> actions = new CopyOnWriteArrayList<>();
     private volatile String state = "running";
+    private final java.util.concurrent.atomic.AtomicLong privateMiB = new java.util.concurrent.atomic.AtomicLong(30);
+    private volatile long privateGrowthPerStatus;
+    final java.util.concurrent.atomic.AtomicInteger statusRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Listens on a free port of ip, as a launcher on the local node does (8080 may be anyone's). */
     StandInLauncher(String ip) throws IOException {
         server = HttpServer.create(new InetSocketAddress(ip, 0), 0);
-        server.createContext("/status", exchange -> reply(exchange.getResponseBody(), exchange, """
-                {"state":"%s","restoreMillis":187,"memory":{"rssMiB":60,"pssMiB":40,"privateMiB":30,"sharedWithTemplateMiB":25}}"""
-                .formatted(state)));
+        server.createContext("/status", exchange -> {
+            statusRequests.incrementAndGet();
+            long privateNow = privateMiB.getAndAdd(privateGrowthPerStatus);
+            reply(exchange.getResponseBody(), exchange, """
+                {"state":"%s","restoreMillis":187,"memory":{"rssMiB":%d,"pssMiB":%d,"privateMiB":%d,"sharedWithTemplateMiB":25}}"""
+                .formatted(state, privateNow + 30, privateNow + 10, privateNow));
+        });
         server.createContext("/pause", exchange -> {
             actions.add("pause");
             state = "paused";
@@ -41,6 +48,12 @@ final class StandInLauncher implements AutoCloseable {
     /** What the node records on the pod: the launcher's contract port is this stand-in's port. */
     PortMap portMap() {
         return new PortMap(java.util.Map.of(PodContract.HTTP_PORT, server.getAddress().getPort()));
+    }
+
+    /** From now on /status reports private memory from {@code startMiB}, growing by {@code perStatusMiB} each time asked. */
+    void privateMemory(long startMiB, long perStatusMiB) {
+        privateMiB.set(startMiB);
+        privateGrowthPerStatus = perStatusMiB;
     }
 
     /** What /status reports as the launcher's state from now on ("restoring", "running", "paused"). */
