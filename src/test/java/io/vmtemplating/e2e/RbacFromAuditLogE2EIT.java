@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/clusterrole.yaml from facts: every (group/resource[/subresource], verb) the operator's ServiceAccount used
- * in this end-to-end run, read from the API server's audit log, is granted, and nothing else is. Runs after the
+ * deploy/clusterrole.yaml and role.yaml (the leader election Lease) from facts: every (group/resource[/subresource],
+ * verb) the operator's ServiceAccount used in this end-to-end run, read from the API server's audit log, is granted,
+ * and nothing else is. Runs after the
  * other end-to-end classes (failsafe orders classes by {@link Order}), so their calls are in the log.
  */
 @Tag("qemu")
@@ -45,14 +47,15 @@ class RbacFromAuditLogE2EIT {
         Set<String> used = usedBy(OPERATOR, RealCluster.auditLog());
         assertFalse(used.isEmpty(), "the audit log has no request of " + OPERATOR + ": did the operator run?");
         Set<String> granted = granted(Path.of("deploy/clusterrole.yaml"));
+        granted.addAll(granted(Path.of("deploy/role.yaml")));
 
         Set<String> missing = new TreeSet<>(used);
         missing.removeAll(granted);
         Set<String> unused = new TreeSet<>(granted);
         unused.removeAll(used);
         unused.removeAll(CHECKED_BY_ADMISSION.keySet());
-        assertEquals(Set.of(), missing, "used by the operator but not granted in deploy/clusterrole.yaml");
-        assertEquals(Set.of(), unused, "granted in deploy/clusterrole.yaml but used by no request of this run; "
+        assertEquals(Set.of(), missing, "used by the operator but not granted in deploy/clusterrole.yaml or role.yaml");
+        assertEquals(Set.of(), unused, "granted in deploy/clusterrole.yaml or role.yaml but used by no request of this run; "
                 + "every call the operator made: " + used);
     }
 
@@ -74,14 +77,16 @@ class RbacFromAuditLogE2EIT {
         return used;
     }
 
-    /** The same form for every (apiGroup, resource, verb) a ClusterRole's rules expand to. */
-    static Set<String> granted(Path clusterRole) throws IOException {
-        ClusterRole role;
-        try (InputStream in = Files.newInputStream(clusterRole)) {
-            role = Serialization.unmarshal(in, ClusterRole.class);
+    /** The same form for every (apiGroup, resource, verb) the rules of a ClusterRole or Role expand to. */
+    static Set<String> granted(Path roleFile) throws IOException {
+        List<PolicyRule> rules;
+        try (InputStream in = Files.newInputStream(roleFile)) {
+            String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            rules = yaml.contains("kind: ClusterRole") ? Serialization.unmarshal(yaml, ClusterRole.class).getRules()
+                    : Serialization.unmarshal(yaml, io.fabric8.kubernetes.api.model.rbac.Role.class).getRules();
         }
         Set<String> granted = new TreeSet<>();
-        for (PolicyRule rule : role.getRules()) {
+        for (PolicyRule rule : rules) {
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     String[] parts = resource.split("/", 2);
