@@ -1,5 +1,5 @@
 # vm-templating-operator — kubebuilder-style targets.
-.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries
+.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries image
 
 MVN ?= mvn -B
 
@@ -17,9 +17,11 @@ bench: deps
 	./vmt bench
 
 ## cluster: a real Kubernetes (etcd, kube-apiserver, controller-manager, scheduler) on loopback, this machine as
-## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig
+## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig.
+## NODE=kubelet: this machine as a real node (kubelet, containerd, kube-proxy) and the operator installed from
+## deploy/ as a Deployment with the image `make image` builds (root; docs/real-node.md)
 cluster: deps
-	bash hack/cluster/up.sh
+	$(if $(NODE),VMT_CLUSTER_NODE=$(NODE)) bash hack/cluster/up.sh
 
 ## cluster-down: stops everything `make cluster` started; nothing stays running or in /dev/shm
 cluster-down:
@@ -35,6 +37,11 @@ deps:
 
 build:
 	$(MVN) -q package -DskipTests
+
+## image: the operator/launcher image (src/main/docker/Dockerfile) with no registry: a debootstrap base, Docker's
+## legacy builder, cached; saved for containerd under ~/.cache/vm-templating-operator/image (docs/real-node.md)
+image: deps build
+	bash hack/image/build.sh >/dev/null
 
 ## manifests: regenerate crds/ from the API classes
 manifests: build

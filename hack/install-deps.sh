@@ -13,9 +13,17 @@ qemu_ok() {
   set -- $v
   [ "${1:-0}" -gt 8 ] || { [ "${1:-0}" -eq 8 ] && [ "${2:-0}" -ge 2 ]; }
 }
+# The real node (make image, make cluster NODE=kubelet, the kubelet end-to-end test): Debian's Docker (image builds
+# only), containerd, runc, the CNI plugins, debootstrap (the image's base), iptables and conntrack (kube-proxy).
+node_packages="docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack"
+node_ok() {
+  command -v dockerd >/dev/null && command -v containerd >/dev/null && command -v runc >/dev/null \
+    && [ -x /usr/lib/cni/bridge ] && command -v debootstrap >/dev/null && command -v iptables >/dev/null \
+    && command -v conntrack >/dev/null
+}
 tools_ok() { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; command -v cpio >/dev/null && command -v dpkg-deb >/dev/null; }
 
-if qemu_ok && [ -x /bin/busybox ] && command -v cpio >/dev/null; then
+if qemu_ok && [ -x /bin/busybox ] && command -v cpio >/dev/null && node_ok; then
   exit 0
 fi
 
@@ -25,6 +33,7 @@ Missing test dependencies. On Debian 12, as root:
   enable bookworm-backports, then
   apt-get install -t bookworm-backports qemu-system-x86 qemu-utils
   apt-get install busybox-static cpio
+  apt-get install $node_packages
 (QEMU >= 8.2 is required: templating clones need memory-backend-file rom=off and file: migration.)
 MSG
   exit 1
@@ -43,5 +52,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils >/dev/null
 apt-get install -y -qq --no-install-recommends busybox-static cpio >/dev/null
+# no systemd needed: hack/image/build.sh and hack/node/up.sh start the daemons themselves
+apt-get install -y -qq --no-install-recommends $node_packages >/dev/null
+node_ok || { echo "the real node's packages ($node_packages) still missing after install" >&2; exit 1; }
 qemu_ok || { echo "QEMU >= 8.2 still missing after install" >&2; exit 1; }
 qemu-system-x86_64 --version | head -1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Kubernetes' servers (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet), kubectl and etcd from this folder's Go module into a cache outside the repo, keyed on
+# Builds Kubernetes' servers (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy), kubectl and etcd from this folder's Go module into a cache outside the repo, keyed on
 # go.mod + go.sum: a second run with the same files reuses the binaries in well under a second.
 # Prints the binaries' folder on stdout (progress goes to stderr).
 #   VMT_CACHE   cache root (default ~/.cache/vm-templating-operator)
@@ -10,7 +10,7 @@ version=$(sed -n "s/^\tk8s.io\/kubernetes v\(1\.[0-9.]*\).*/\1/p" "$here/go.mod"
 key=$(cat "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-16)
 cache=${VMT_CACHE:-$HOME/.cache/vm-templating-operator}
 bin="$cache/kubernetes-v$version-$key/bin"
-tools=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl etcd)
+tools=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl etcd)
 
 complete() { for t in "${tools[@]}"; do [ -x "$bin/$t" ] || return 1; done; }
 if complete; then echo "$bin"; exit 0; fi

@@ -101,3 +101,19 @@ write_kubeconfig() {
   } > "$file"
   chmod 600 "$file"
 }
+
+# ---- the real node (make cluster NODE=kubelet, kubelet-node.sh) ------------------------------------------------
+# Machine-wide by nature (host paths, the bridge, iptables): one real node per machine, its cluster dir named here.
+kubelet_node_owner=/run/vmt-kubelet-node.owner
+cni_bin=/usr/lib/cni
+cni_bridge=vmt0
+pod_cidr=10.244.0.0/24
+containerd_root=${VMT_CACHE:-$HOME/.cache/vm-templating-operator}/containerd
+containerd_state=/run/vmt-containerd
+containerd_socket=/run/vmt-containerd/containerd.sock
+kubelet_node_packages() { echo "apt-get install docker.io containerd runc containernetworking-plugins debootstrap iptables conntrack"; }
+
+# The source address of this machine's default IPv4 route (empty without one).
+default_route_ip() {
+  ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p'
+}

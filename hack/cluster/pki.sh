@@ -31,6 +31,10 @@ cert admin "/O=system:masters/CN=vmt-admin"
 cert controller-manager "/CN=system:kube-controller-manager"
 cert scheduler "/CN=system:kube-scheduler"
 cert node "/O=system:nodes/CN=system:node:local-node"
+# the real node (make cluster NODE=kubelet): kube-proxy (bound to system:node-proxier by the bootstrap policy), and
+# the API server's client identity towards the kubelet (kubectl logs/exec)
+cert kube-proxy "/CN=system:kube-proxy"
+cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
 cert webhook "/CN=vmtemplating-webhook.vmtemplating-system.svc" \
   "IP:127.0.0.1,DNS:vmtemplating-webhook.vmtemplating-system.svc" serverAuth
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sa.key 2>/dev/null

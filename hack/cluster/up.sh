@@ -3,9 +3,13 @@
 # builds (etcd, kube-apiserver, kube-controller-manager, kube-scheduler), this machine as a Node served by the
 # project's local node (`vmt node`, the kubelet stand-in that runs pods as processes), and the operator with its
 # admission webhook over TLS, installed from crds/ and deploy/ the way a cluster admin would.
+# With VMT_CLUSTER_NODE=kubelet (make cluster NODE=kubelet) this machine is a real node instead: kubelet, containerd
+# and kube-proxy (kubelet-node.sh), and the operator is installed into the cluster as a user would, as a Deployment
+# from deploy/ with the image make image builds (install-operator.sh; docs/real-node.md).
 #
 #   VMT_CLUSTER_DIR       state (certificates, etcd data, logs, kubeconfigs); default <repo>/.cluster
-#   VMT_CLUSTER_NODE=0    no local node        VMT_CLUSTER_OPERATOR=0   no operator, no webhook
+#   VMT_CLUSTER_NODE=0    no node   =1 the local node (default)   =kubelet a real kubelet
+#   VMT_CLUSTER_OPERATOR=0   no operator, no webhook
 #
 # Prints the admin kubeconfig's path on stdout. Idempotent: a cluster that is up is left alone; a half-started one
 # is stopped and started afresh. Every port is a free one, picked at start and kept in $VMT_CLUSTER_DIR/ports.env.
@@ -18,6 +22,7 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 with_node=${VMT_CLUSTER_NODE:-1}
 with_operator=${VMT_CLUSTER_OPERATOR:-1}
+case $with_node in 0|1|kubelet) ;; *) echo "cluster: VMT_CLUSTER_NODE (make cluster NODE=) is $with_node; use 1 (the local node), kubelet (a real kubelet) or 0 (none)" >&2; exit 1 ;; esac
 # shellcheck source=hack/cluster/lib.sh
 . "$here/lib.sh"
 
@@ -52,8 +57,10 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-rm -rf "$dir/etcd" "$dir/logs" "$dir/pids" "$dir/audit.log"
+rm -rf "$dir/etcd" "$dir/logs" "$dir/pids" "$dir/audit.log" "$dir/node-mode"
 mkdir -p "$dir/logs" "$dir/pids" "$dir/pki"
+# down.sh drains a real node before it stops it
+[ "$with_node" = kubelet ] && echo kubelet > "$dir/node-mode"
 
 # ---- ports: free ones, now ------------------------------------------------------------------------------------
 read -r etcd_port etcd_peer_port api_port op_http_port op_https_port < <(free_ports 5)
@@ -77,10 +84,24 @@ start_part etcd "$dir" "$bin/etcd" --name default --data-dir "$dir/etcd" \
 wait_for etcd "etcd" 60 curl -sf "http://127.0.0.1:$etcd_port/health"
 
 # ---- kube-apiserver ------------------------------------------------------------------------------------------
+# Loopback only with the local node. A real node's pods dial the kubernetes Service's ClusterIP, which kube-proxy
+# sends to the advertised address: the machine's own (the lease endpoint reconciler keeps the Service's endpoints);
+# the API server calls webhooks at their Service's endpoint IPs (aggregator routing), so no proxy for that direction.
+network_flags=(--bind-address 127.0.0.1 --advertise-address 127.0.0.1 --endpoint-reconciler-type none)
+controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller
+if [ "$with_node" = kubelet ]; then
+  host_ip=$(default_route_ip)
+  [ -n "$host_ip" ] || { say "NODE=kubelet needs a default IPv4 route (pods reach the API server at its address); none found"; exit 1; }
+  network_flags=(--bind-address 0.0.0.0 --advertise-address "$host_ip" --enable-aggregator-routing=true
+    --kubelet-client-certificate "$dir/pki/apiserver-kubelet-client.crt" --kubelet-client-key "$dir/pki/apiserver-kubelet-client.key"
+    --kubelet-preferred-address-types InternalIP)
+  # the operator's Deployment, and the Service endpoints kube-proxy and the webhook calls need
+  controllers=$controllers,deployment-controller,replicaset-controller,endpoints-controller,endpointslice-controller
+fi
 cp "$here/audit-policy.yaml" "$here/admission.yaml" "$dir/"
 start_part kube-apiserver "$dir" "$bin/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$etcd_port" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --endpoint-reconciler-type none \
+  "${network_flags[@]}" --secure-port "$api_port" \
   --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
   --client-ca-file "$dir/pki/ca.crt" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
@@ -100,7 +121,7 @@ write_kubeconfig "$dir/scheduler.kubeconfig" "$api_port" "$dir/pki" scheduler
 start_part kube-controller-manager "$dir" "$bin/kube-controller-manager" \
   --kubeconfig "$dir/controller-manager.kubeconfig" --secure-port 0 --leader-elect=false \
   --use-service-account-credentials=true \
-  --controllers garbage-collector-controller,namespace-controller,serviceaccount-controller,root-ca-certificate-publisher-controller,node-lifecycle-controller \
+  --controllers "$controllers" \
   --root-ca-file "$dir/pki/ca.crt" --service-account-private-key-file "$dir/pki/sa.key"
 start_part kube-scheduler "$dir" "$bin/kube-scheduler" \
   --kubeconfig "$dir/scheduler.kubeconfig" --secure-port 0 --leader-elect=false
@@ -111,6 +132,16 @@ wait_for kube-controller-manager "the default ServiceAccount (controller-manager
 k label namespace default pod-security.kubernetes.io/enforce=privileged --overwrite >/dev/null
 
 # ---- the node -------------------------------------------------------------------------------------------------
+if [ "$with_node" = kubelet ]; then
+  # the demo's boot files where samples/demo/ names them, on this machine itself
+  mkdir -p /var/lib/vmtemplating/guest
+  guest=$(bash "$repo/hack/build-test-guest.sh" | tail -1)
+  cp "$guest/vmlinuz-cloud" /var/lib/vmtemplating/guest/vmlinuz
+  cp "$guest/initrd.gz" "$guest/vmlinuz-generic" /var/lib/vmtemplating/guest/
+  chmod 0644 /var/lib/vmtemplating/guest/*
+  write_kubeconfig "$dir/node.kubeconfig" "$api_port" "$dir/pki" node
+  dir=$dir bin=$bin api_port=$api_port repo=$repo bash "$here/kubelet-node.sh"
+fi
 if [ "$with_node" = 1 ]; then
   node_root=$(node_root_of "$dir")
   mkdir -p "$node_root/var/lib/vmtemplating/guest"
@@ -122,8 +153,13 @@ if [ "$with_node" = 1 ]; then
   wait_for node "the local node to be Ready" 120 node_ready
 fi
 
+# ---- the operator on a real node: installed as README tells users, without cert-manager ---------------------------
+if [ "$with_operator" = 1 ] && [ "$with_node" = kubelet ]; then
+  KUBECONFIG="$dir/kubeconfig" bash "$here/install-operator.sh" "$repo/deploy" >&2
+fi
+
 # ---- the operator: CRDs and RBAC from the repo, the webhook on loopback with our CA ------------------------------
-if [ "$with_operator" = 1 ]; then
+if [ "$with_operator" = 1 ] && [ "$with_node" != kubelet ]; then
   k apply -f "$repo/crds/" >/dev/null
   k apply -f "$repo/deploy/namespace.yaml" -f "$repo/deploy/serviceaccount.yaml" \
     -f "$repo/deploy/clusterrole.yaml" -f "$repo/deploy/clusterrolebinding.yaml" \

@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.vmtemplating.local.LocalCluster;
 import io.vmtemplating.webhook.AdmissionHandler;
+import io.vmtemplating.webhook.BootFileDirs;
 import io.vmtemplating.webhook.InformedTemplates;
 import io.vmtemplating.webhook.AdmissionReply;
 import java.io.BufferedReader;
@@ -69,7 +70,7 @@ public final class BenchChild {
         } else {
             // the webhook's own lookup: a watch-fed cache, the API server only on a miss
             InformedTemplates templates = InformedTemplates.start(client);
-            AdmissionHandler handler = new AdmissionHandler(templates);
+            AdmissionHandler handler = new AdmissionHandler(templates, BootFileDirs.DEFAULT);
             // headers and body go out in two writes: with Nagle on, the client's delayed ACK adds ~40 ms to each
             // answer (Quarkus' vert.x server sets TCP_NODELAY too)
             System.setProperty("sun.net.httpserver.nodelay", "true");

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.vmtemplating.reconciler.LauncherClient;
+import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
 import io.vmtemplating.reconciler.VmTemplateReconciler;
@@ -23,7 +24,7 @@ final class ClusterOperator {
                 .withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(true)
                 .withMetrics(metrics));
-        LauncherClient launcher = new LauncherClient();
+        LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
         operator.register(new VmCloneReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
         operator.start();

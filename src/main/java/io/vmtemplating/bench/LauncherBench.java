@@ -58,6 +58,14 @@ final class LauncherBench {
     private LauncherBench() {
     }
 
+    /** The demo template's boot files as the launcher finds them: regular files in one directory (no links out). */
+    private static Path bootFiles(Path guestBuild, Path dir) throws IOException {
+        Path guestDir = Files.createDirectories(dir.resolve("guest"));
+        Files.copy(guestBuild.resolve("vmlinuz-cloud"), guestDir.resolve("vmlinuz"));
+        Files.copy(guestBuild.resolve("initrd.gz"), guestDir.resolve("initrd.gz"));
+        return guestDir;
+    }
+
     static Result run(int clones, PrintStream err) throws Exception {
         Path home = LocalSession.home();
         Path guest = LocalSession.buildGuest(home);
@@ -67,8 +75,8 @@ final class LauncherBench {
         try {
             String shared = String.join(":", PodContract.MEMORY_DIR + "=" + Files.createDirectories(dir.resolve("memory")),
                     PodContract.STATE_DIR + "=" + Files.createDirectories(dir.resolve("state")),
-                    PodContract.bootFile("kernel", null) + "=" + guest.resolve("vmlinuz-cloud"),
-                    PodContract.bootFile("initrd", null) + "=" + guest.resolve("initrd.gz"));
+                    PodContract.bootVolume("kernel") + "=" + bootFiles(guest, dir),
+                    PodContract.bootVolume("initrd") + "=" + dir.resolve("guest"));
             Map<String, String> env = Map.of(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(template.getSpec()),
                     PodContract.ENV_CLONE_SPEC, "{\"templateRef\":{\"name\":\"demo\"}}", "VMT_ACCEL", VmBench.accel());
             err.println("launcher: building a template with vmt launcher template ...");

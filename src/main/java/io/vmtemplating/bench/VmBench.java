@@ -21,6 +21,7 @@ import io.vmtemplating.qemu.Role;
 import io.vmtemplating.qemu.SerialConsole;
 import io.vmtemplating.qemu.VmDefinition;
 import io.vmtemplating.reconciler.LauncherClient;
+import io.vmtemplating.reconciler.LauncherTokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -139,7 +140,7 @@ final class VmBench {
         }
         Thread.sleep(1000); // let the guests settle before reading memory
         long memAfter = Machine.meminfoKiB("MemAvailable").orElse(0L);
-        LauncherClient launcher = new LauncherClient();
+        LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         List<CloneSample> samples = new ArrayList<>();
         for (String name : createdAt.keySet()) {
             VmClone clone = session.clone(name);
@@ -172,8 +173,8 @@ final class VmBench {
     /** N VMs booted the ordinary way from the template's spec, the first alone, then two at a time. */
     private static ColdRound coldRound(LocalSession session, VmTemplate template, int n, PrintStream err) throws Exception {
         Path guest = session.cluster().onNode("/var/lib/vmtemplating/guest");
-        PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest.resolve("vmlinuz") + ":/vmt/boot/initrd=" + guest.resolve("initrd.gz"));
-        VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths);
+        PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest + ":/vmt/boot/initrd=" + guest);
+        VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths, io.vmtemplating.webhook.BootFileDirs.DEFAULT);
         HostFacts probed = HostProbe.probe("qemu-system-x86_64");
         HostFacts host = new HostFacts(probed.qemuBinary(), accel().equals("kvm"), probed.qemuVersion());
         String pattern = template.getSpec().freeze().serialConsolePattern();

@@ -139,8 +139,8 @@ final class DemoCommand {
         Path guest = session.cluster().onNode("/var/lib/vmtemplating/guest");
         Path dir = Files.createTempDirectory(Path.of("/dev/shm").toFile().isDirectory() ? Path.of("/dev/shm") : Path.of("/tmp"), "vmt-cold");
         try {
-            PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest.resolve("vmlinuz") + ":/vmt/boot/initrd=" + guest.resolve("initrd.gz"));
-            VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths);
+            PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest + ":/vmt/boot/initrd=" + guest);
+            VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths, io.vmtemplating.webhook.BootFileDirs.DEFAULT);
             NodePaths node = new NodePaths(dir.resolve("memory"), dir.resolve("state"), dir.resolve("run"));
             Files.createDirectories(node.memoryDir());
             Files.createDirectories(node.stateDir());

@@ -53,7 +53,8 @@ final class CloneRun {
         try {
             VmTemplateSpec templateSpec = context.templateSpec();
             cloneSpec = context.cloneSpec(templateSpec);
-            vm = VmDefinitionRenderer.render(templateSpec, context.paths());
+            vm = context.render(templateSpec);
+            context.checkBootFiles(templateSpec);
             additions = VmDefinitionRenderer.additions(cloneSpec, vm);
         } catch (InvalidSpecException e) {
             return Launcher.invalid(context.termination(), context.err(), e);
@@ -162,7 +163,7 @@ final class CloneRun {
     }
 
     private LauncherHttp serve() throws Exception {
-        LauncherHttp server = LauncherHttp.start(context.podIp(), context.httpPort());
+        LauncherHttp server = LauncherHttp.start(context.podIp(), context.httpPort(), LauncherToken.read(context.paths()));
         server.get(PodContract.PATH_HEALTHZ, () -> ready && qemu.isAlive()
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, "restoring\n"));
         server.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200, statusJson()));

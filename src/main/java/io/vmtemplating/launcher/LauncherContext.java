@@ -4,6 +4,8 @@ import io.vmtemplating.api.v1alpha1.VmCloneSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.HostProbe;
+import io.vmtemplating.qemu.VmDefinition;
+import io.vmtemplating.webhook.BootFileDirs;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,33 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
 
     /** The template's spec, refused (InvalidSpecException) unless it passes admission's checks ({@link SpecAdmission}). */
     VmTemplateSpec templateSpec() {
-        return SpecAdmission.template(env.get(PodContract.ENV_TEMPLATE_SPEC));
+        return SpecAdmission.template(env.get(PodContract.ENV_TEMPLATE_SPEC), bootFileDirs());
+    }
+
+    /**
+     * The boot-file allow-list the operator put into the pod; the default one when a pod has none (written by hand, or
+     * by an older operator): never "anything goes".
+     */
+    BootFileDirs bootFileDirs() {
+        String dirs = env.get(PodContract.ENV_BOOT_FILE_DIRS);
+        if (dirs == null || dirs.isBlank()) {
+            return BootFileDirs.DEFAULT;
+        }
+        try {
+            return BootFileDirs.parse(dirs);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(PodContract.ENV_BOOT_FILE_DIRS, e.getMessage());
+        }
+    }
+
+    /** The template's VM, rendered for this pod's paths. */
+    VmDefinition render(VmTemplateSpec spec) {
+        return VmDefinitionRenderer.render(spec, paths, bootFileDirs());
+    }
+
+    /** Refuses boot files that lead out of their volume (symbolic links), just before QEMU opens them. */
+    void checkBootFiles(VmTemplateSpec spec) {
+        BootFileCheck.check(BootFileLocation.all(spec.boot(), bootFileDirs()), paths);
     }
 
     /** The clone's spec, refused unless it passes admission's checks against its template. */

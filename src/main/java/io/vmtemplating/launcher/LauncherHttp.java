@@ -6,10 +6,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The launcher's HTTP endpoint on POD_IP:8080, or the port a local node gave it (the JDK's server: no framework before or after QEMU starts). */
+/**
+ * The launcher's HTTP endpoint on POD_IP:8080, or the port a local node gave it (the JDK's server: no framework
+ * before or after QEMU starts). GETs are open (probes, status, metrics); POSTs change the guest and need the
+ * operator's token ({@link LauncherToken}).
+ */
 final class LauncherHttp implements AutoCloseable {
     record Response(int status, String contentType, String body) {
         static Response json(int status, String body) {
@@ -28,13 +33,16 @@ final class LauncherHttp implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Optional<LauncherToken> token;
 
-    private LauncherHttp(HttpServer server, ExecutorService executor) {
+    private LauncherHttp(HttpServer server, ExecutorService executor, Optional<LauncherToken> token) {
         this.server = server;
         this.executor = executor;
+        this.token = token;
     }
 
-    static LauncherHttp start(String host, int port) throws IOException {
+    /** @param token empty when the pod mounts none: every POST is then refused */
+    static LauncherHttp start(String host, int port, Optional<LauncherToken> token) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         // two threads: a slow /status (smaps of a big guest) must not hold up the readiness probe
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
@@ -44,7 +52,12 @@ final class LauncherHttp implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.start();
-        return new LauncherHttp(server, executor);
+        return new LauncherHttp(server, executor, token);
+    }
+
+    /** The port bound (the pod's 8080; a free one when started with 0). */
+    int port() {
+        return server.getAddress().getPort();
     }
 
     void get(String path, Handler handler) {
@@ -63,6 +76,10 @@ final class LauncherHttp implements AutoCloseable {
                     response = Response.text(404, "not found\n");
                 } else if (!exchange.getRequestMethod().equals(method)) {
                     response = Response.text(405, method + " only\n");
+                } else if (method.equals("POST") && !authorized(exchange)) {
+                    response = Response.text(401, token.isEmpty()
+                            ? "this launcher has no token (Secret " + PodContract.TOKEN_SECRET + " not mounted): it takes no commands\n"
+                            : "only the operator may " + path.substring(1) + " this VM: Authorization: Bearer <token> is missing or wrong\n");
                 } else {
                     try {
                         response = handler.handle();
@@ -73,6 +90,10 @@ final class LauncherHttp implements AutoCloseable {
                 send(exchange, response);
             }
         });
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        return token.isPresent() && token.get().admits(exchange.getRequestHeaders().getFirst("Authorization"));
     }
 
     private static void send(HttpExchange exchange, Response response) throws IOException {

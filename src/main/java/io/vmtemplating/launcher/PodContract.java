@@ -17,6 +17,8 @@ public final class PodContract {
     public static final String ENV_CLONE_SPEC = "VMT_CLONE_SPEC";
     /** UID of the template whose directories a cleanup pod empties (they are mounted at STATE_DIR and MEMORY_DIR). */
     public static final String ENV_TEMPLATE_UID = "VMT_TEMPLATE_UID";
+    /** The node directories boot files may come from (comma-separated), the operator's vmt.boot-file-dirs. */
+    public static final String ENV_BOOT_FILE_DIRS = "VMT_BOOT_FILE_DIRS";
     /** The pod's IP (downward API): the launcher's HTTP endpoint binds to it. */
     public static final String ENV_POD_IP = "POD_IP";
 
@@ -24,8 +26,21 @@ public final class PodContract {
     public static final String MEMORY_DIR = "/vmt/memory";
     public static final String STATE_DIR = "/vmt/state";
     public static final String RUN_DIR = "/vmt/run";
-    /** Boot files: {@code BOOT_DIR/<kernel|initrd|disk>}, a file mount or a volume holding the file. */
+    /**
+     * Boot files: {@code BOOT_DIR/<kernel|initrd|disk>} is a volume (the allowed hostPath directory, the claim, the
+     * image) holding the file at its path inside the volume.
+     */
     public static final String BOOT_DIR = "/vmt/boot";
+
+    /**
+     * The launcher API's token: a Secret of this name in each namespace with launcher pods (the operator creates it),
+     * its key {@link #TOKEN_KEY} mounted at {@link #TOKEN_FILE}. POST /pause, /resume and /freeze need
+     * {@code Authorization: Bearer <token>}; GET endpoints (probes, status, metrics) do not (docs/security.md).
+     */
+    public static final String TOKEN_SECRET = "vmtemplating-launcher-token";
+    public static final String TOKEN_KEY = "token";
+    public static final String TOKEN_DIR = "/vmt/launcher-token";
+    public static final String TOKEN_FILE = TOKEN_DIR + "/" + TOKEN_KEY;
 
     /** HTTP endpoint of template and clone launchers: /healthz, /status, /metrics, POST /pause, /resume, /freeze. */
     public static final int HTTP_PORT = 8080;
@@ -48,8 +63,13 @@ public final class PodContract {
     private PodContract() {
     }
 
-    /** Where a boot file of the given role ("kernel", "initrd", "disk") appears inside the pod. */
+    /** Where the volume holding a boot file of the given role ("kernel", "initrd", "disk") is mounted. */
+    public static String bootVolume(String role) {
+        return BOOT_DIR + "/" + role;
+    }
+
+    /** Where a boot file of the given role appears inside the pod. */
     public static String bootFile(String role, String pathInsideVolume) {
-        return pathInsideVolume == null ? BOOT_DIR + "/" + role : BOOT_DIR + "/" + role + "/" + pathInsideVolume;
+        return bootVolume(role) + "/" + pathInsideVolume;
     }
 }

@@ -2,6 +2,7 @@ package io.vmtemplating.launcher;
 
 import io.vmtemplating.api.v1alpha1.VmCloneSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
+import io.vmtemplating.webhook.BootFileDirs;
 import io.vmtemplating.webhook.CloneSpecRules;
 import io.vmtemplating.webhook.SchemaLimits;
 import io.vmtemplating.webhook.TemplateSpecRules;
@@ -20,11 +21,11 @@ final class SpecAdmission {
     private SpecAdmission() {
     }
 
-    static VmTemplateSpec template(String json) {
+    static VmTemplateSpec template(String json, BootFileDirs bootFileDirs) {
         Object tree = SpecJson.tree(PodContract.ENV_TEMPLATE_SPEC, json, VmTemplateSpec.class);
         refuseAny(SchemaLimits.template(tree));
         VmTemplateSpec spec = SpecJson.bindSpec(PodContract.ENV_TEMPLATE_SPEC, tree, VmTemplateSpec.class);
-        refuseAny(TemplateSpecRules.check(spec));
+        refuseAny(TemplateSpecRules.check(spec, bootFileDirs));
         return spec;
     }
 

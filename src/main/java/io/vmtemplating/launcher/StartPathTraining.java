@@ -4,6 +4,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.qemu.MemoryBackends;
 import io.vmtemplating.qemu.NodePaths;
 import io.vmtemplating.qemu.TemplateMetadata;
+import io.vmtemplating.webhook.BootFileDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -32,8 +33,8 @@ public final class StartPathTraining {
      * read from samples/: the launcher image has none, and reading YAML would put the Kubernetes client's classes
      * into the launcher's archive.
      */
-    static final String SPEC = "{\"memory\":{\"size\":\"64Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/training/vmlinuz\"}},"
-            + "\"initrd\":{\"hostPath\":{\"path\":\"/training/initrd.gz\"}},\"cmdline\":\"console=ttyS0\"},"
+    static final String SPEC = "{\"memory\":{\"size\":\"64Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/vmlinuz\"}},"
+            + "\"initrd\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0\"},"
             + "\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"READY\",\"timeoutSeconds\":5}}";
 
     /** {@code vmt launcher-training}: in a scratch directory it removes again. */
@@ -68,7 +69,7 @@ public final class StartPathTraining {
         VmTemplateSpec spec = SpecJson.parse(PodContract.ENV_TEMPLATE_SPEC, templateSpecJson, VmTemplateSpec.class);
         // memory files of the right sizes (sparse: nothing is written) so that the check gets as far as the VM shape
         List<TemplateMetadata.MemoryFile> memoryFiles = new ArrayList<>();
-        for (MemoryBackends.Backend backend : MemoryBackends.of(VmDefinitionRenderer.render(spec, paths))) {
+        for (MemoryBackends.Backend backend : MemoryBackends.of(VmDefinitionRenderer.render(spec, paths, BootFileDirs.DEFAULT))) {
             long bytes = backend.sizeMiB() * 1024 * 1024;
             try (RandomAccessFile file = new RandomAccessFile(node.memoryFile(backend.id()).toFile(), "rw")) {
                 file.setLength(bytes);

@@ -48,7 +48,8 @@ final class TemplateBuild {
         FreezePlan plan;
         try {
             VmTemplateSpec spec = context.templateSpec();
-            vm = VmDefinitionRenderer.render(spec, context.paths());
+            vm = context.render(spec);
+            context.checkBootFiles(spec);
             plan = VmDefinitionRenderer.freezePlan(spec);
         } catch (InvalidSpecException e) {
             return Launcher.invalid(context.termination(), context.err(), e);
@@ -131,7 +132,7 @@ final class TemplateBuild {
     }
 
     private LauncherHttp serve() throws Exception {
-        LauncherHttp http = LauncherHttp.start(context.podIp(), context.httpPort());
+        LauncherHttp http = LauncherHttp.start(context.podIp(), context.httpPort(), LauncherToken.read(context.paths()));
         http.get(PodContract.PATH_HEALTHZ, () -> trigger.isDone() && !trigger.isCompletedExceptionally()
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, state + "\n"));
         http.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200,

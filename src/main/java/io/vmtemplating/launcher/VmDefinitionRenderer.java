@@ -6,7 +6,6 @@ import io.vmtemplating.api.v1alpha1.types.BalloonSpec;
 import io.vmtemplating.api.v1alpha1.types.BootSpec;
 import io.vmtemplating.api.v1alpha1.types.DevicesSpec;
 import io.vmtemplating.api.v1alpha1.types.DiskFormat;
-import io.vmtemplating.api.v1alpha1.types.FileSource;
 import io.vmtemplating.api.v1alpha1.types.FreezeSpec;
 import io.vmtemplating.api.v1alpha1.types.FreezeTrigger;
 import io.vmtemplating.api.v1alpha1.types.MemoryBackend;
@@ -17,6 +16,7 @@ import io.vmtemplating.api.v1alpha1.types.PortForward;
 import io.vmtemplating.api.v1alpha1.types.PortProtocol;
 import io.vmtemplating.api.v1alpha1.types.VirtioMemSpec;
 import io.vmtemplating.qemu.CloneAdditions;
+import io.vmtemplating.webhook.BootFileDirs;
 import io.vmtemplating.qemu.MemoryBackendKind;
 import io.vmtemplating.qemu.VmDefinition;
 import io.vmtemplating.api.v1alpha1.types.Quantities;
@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Pure: the API spec (nulls mean the CRD defaults) → the QEMU layer's values. Boot files map to their in-pod paths
- * ({@link PodContract#bootFile}) resolved through {@link PodPaths}. Anything it refuses is an
+ * ({@link BootFileLocation}) resolved through {@link PodPaths}. Anything it refuses is an
  * {@link InvalidSpecException} naming the field.
  */
 public final class VmDefinitionRenderer {
@@ -39,7 +39,8 @@ public final class VmDefinitionRenderer {
     private VmDefinitionRenderer() {
     }
 
-    public static VmDefinition render(VmTemplateSpec spec, PodPaths paths) {
+    /** @param bootFileDirs the node directories boot files may come from (the pod's {@link PodContract#ENV_BOOT_FILE_DIRS}) */
+    public static VmDefinition render(VmTemplateSpec spec, PodPaths paths, BootFileDirs bootFileDirs) {
         MemorySpec memory = require(spec.memory(), "spec.memory");
         long memoryMiB = mebibytes("spec.memory.size", require(memory.size(), "spec.memory.size"));
         MemoryBackendKind backend = memory.backend() == MemoryBackend.HUGETLBFS ? MemoryBackendKind.HUGETLBFS : MemoryBackendKind.TMPFS;
@@ -81,7 +82,7 @@ public final class VmDefinitionRenderer {
                 Objects.requireNonNullElse(spec.machine(), "q35"),
                 Objects.requireNonNullElse(spec.cpus(), 1),
                 memoryMiB, backend, hugePageKiB, numaNodesMiB,
-                boot(require(spec.boot(), "spec.boot"), paths),
+                boot(require(spec.boot(), "spec.boot"), paths, bootFileDirs),
                 new VmDefinition.Network(userNat), balloon, virtioMem,
                 !Boolean.FALSE.equals(devices.vmgenid()), !Boolean.FALSE.equals(devices.rng()), serialConsole,
                 extraArgs, capabilities);
@@ -151,10 +152,18 @@ public final class VmDefinitionRenderer {
         return Duration.ofSeconds(seconds == null ? 60 : seconds);
     }
 
-    private static VmDefinition.Boot boot(BootSpec boot, PodPaths paths) {
-        String kernel = bootFile("kernel", boot.kernel(), paths);
-        String initrd = bootFile("initrd", boot.initrd(), paths);
-        String disk = boot.disk() == null ? null : bootFile("disk", require(boot.disk().source(), "spec.boot.disk.source"), paths);
+    private static VmDefinition.Boot boot(BootSpec boot, PodPaths paths, BootFileDirs dirs) {
+        String kernel = null;
+        String initrd = null;
+        String disk = null;
+        for (BootFileLocation file : BootFileLocation.all(boot, dirs)) {
+            String onNode = paths.resolveString(file.podPath());
+            switch (file.role()) {
+                case "kernel" -> kernel = onNode;
+                case "initrd" -> initrd = onNode;
+                default -> disk = onNode;
+            }
+        }
         if (kernel == null && disk == null) {
             throw new InvalidSpecException("spec.boot", "set boot.kernel, boot.disk or both");
         }
@@ -163,33 +172,6 @@ public final class VmDefinitionRenderer {
         }
         String format = boot.disk() == null ? null : boot.disk().format() == DiskFormat.QCOW2 ? "qcow2" : "raw";
         return new VmDefinition.Boot(kernel, initrd, boot.cmdline(), disk, format);
-    }
-
-    private static String bootFile(String role, FileSource source, PodPaths paths) {
-        if (source == null) {
-            return null;
-        }
-        String field = "spec.boot." + (role.equals("disk") ? "disk.source" : role);
-        int set = (source.hostPath() != null ? 1 : 0) + (source.persistentVolumeClaim() != null ? 1 : 0) + (source.image() != null ? 1 : 0);
-        if (set != 1) {
-            throw new InvalidSpecException(field, "set exactly one of hostPath, persistentVolumeClaim or image");
-        }
-        String inVolume = null;
-        if (source.persistentVolumeClaim() != null) {
-            inVolume = relative(field + ".persistentVolumeClaim.path", source.persistentVolumeClaim().path());
-        } else if (source.image() != null) {
-            inVolume = relative(field + ".image.path", source.image().path());
-        }
-        // a hostPath file is mounted at /vmt/boot/<role> itself; volumes at /vmt/boot/<role>, holding the file
-        return paths.resolveString(PodContract.bootFile(role, inVolume));
-    }
-
-    private static String relative(String field, String path) {
-        require(path, field);
-        if (path.startsWith("/") || path.equals("..") || path.startsWith("../") || path.contains("/../") || path.endsWith("/..")) {
-            throw new InvalidSpecException(field, "'" + path + "' must be relative and stay inside the volume (no leading /, no ..)");
-        }
-        return path;
     }
 
     private static VmDefinition.Balloon balloon(BalloonSpec balloon) {

@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.vmtemplating.reconciler.LauncherClient;
+import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.NodeLayout;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
@@ -53,7 +54,7 @@ public final class LocalCluster implements AutoCloseable {
             OperatorSettings.DEFAULTS.templateOverheadMiB(), OperatorSettings.DEFAULTS.cloneOverheadMiB(),
             OperatorSettings.DEFAULTS.defaultExpectedPrivateMiB(), OperatorSettings.DEFAULTS.buildBackoffLimit(),
             OperatorSettings.DEFAULTS.buildBackoffBase(), java.time.Duration.ofSeconds(5),
-            java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT, "");
+            java.time.Duration.ofSeconds(30), NodeLayout.DEFAULT, "", io.vmtemplating.webhook.BootFileDirs.DEFAULT);
 
     public static LocalCluster start(Path stateDir, List<String> entrypoint, AdmissionCheck admission,
             boolean deleteStateOnClose) throws IOException {
@@ -120,7 +121,7 @@ public final class LocalCluster implements AutoCloseable {
                 .withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(true)
                 .withMetrics(metrics));
-        LauncherClient launcher = new LauncherClient();
+        LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
         operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
         operator.start();

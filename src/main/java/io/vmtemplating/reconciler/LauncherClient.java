@@ -20,6 +20,16 @@ public class LauncherClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final LauncherTokens tokens;
+
+    public LauncherClient(LauncherTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    /** Makes sure the namespace's token Secret exists before a launcher pod that mounts it is created. */
+    public void prepareNamespace(String namespace) {
+        tokens.forNamespace(namespace);
+    }
 
     /** The launcher's /status document, or empty when the pod has no IP yet or does not answer. */
     public Optional<JsonNode> status(Pod pod) {
@@ -38,12 +48,13 @@ public class LauncherClient {
         });
     }
 
-    /** POSTs to one of the launcher's action paths; true when the launcher accepted it. */
+    /** POSTs to one of the launcher's action paths with the namespace's token; true when the launcher accepted it. */
     public boolean post(Pod pod, String path) {
         return baseUri(pod).map(base -> {
             try {
                 HttpResponse<Void> response = http.send(
                         HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                                .header("Authorization", "Bearer " + tokens.forNamespace(pod.getMetadata().getNamespace()))
                                 .POST(HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.discarding());
                 return response.statusCode() / 100 == 2;

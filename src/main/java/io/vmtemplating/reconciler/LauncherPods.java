@@ -45,13 +45,15 @@ public final class LauncherPods {
         VmTemplateSpec spec = template.getSpec();
         String uid = template.getMetadata().getUid();
         MemoryBackend backend = MemorySizes.backend(spec);
-        BootVolumes boot = new BootVolumes(spec.boot());
+        BootVolumes boot = new BootVolumes(spec.boot(), settings.bootFileDirs());
 
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, backend));
         volumes.add(runVolume());
         volumes.add(LauncherSecurity.tmpVolume());
+        volumes.add(tokenVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(false));
+        mounts.add(mount(TOKEN_VOLUME, PodContract.TOKEN_DIR, true));
         mounts.addAll(boot.mounts());
 
         Container container = launcherContainer(PodContract.MODE_TEMPLATE, mounts,
@@ -84,15 +86,17 @@ public final class LauncherPods {
     public Pod clonePod(VmClone clone, VmTemplate template) {
         VmTemplateSpec spec = template.getSpec();
         String uid = template.getMetadata().getUid();
-        BootVolumes boot = new BootVolumes(spec.boot());
+        BootVolumes boot = new BootVolumes(spec.boot(), settings.bootFileDirs());
 
         // DirectoryOrCreate for clones too: after a node reboot wiped tmpfs, the launcher starts, finds no template
         // files and says so (TemplateFilesMissing) instead of the pod hanging in ContainerCreating
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(spec)));
         volumes.add(runVolume());
         volumes.add(LauncherSecurity.tmpVolume());
+        volumes.add(tokenVolume());
         volumes.addAll(boot.volumes());
         List<VolumeMount> mounts = new ArrayList<>(templateDirectoryMounts(true));
+        mounts.add(mount(TOKEN_VOLUME, PodContract.TOKEN_DIR, true));
         mounts.addAll(boot.mounts());
 
         List<ContainerPort> ports = new ArrayList<>();
@@ -177,6 +181,8 @@ public final class LauncherPods {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName(PodContract.ENV_POD_IP)
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+        // the launcher checks boot files against the same allow-list as admission did, symbolic links resolved
+        env.add(env(PodContract.ENV_BOOT_FILE_DIRS, settings.bootFileDirs().commaSeparated()));
         return new ContainerBuilder()
                 .withName(VmResources.CONTAINER_NAME)
                 .withImage(settings.launcherImage())
@@ -264,6 +270,18 @@ public final class LauncherPods {
                 mount("template-memory", PodContract.MEMORY_DIR, readOnly),
                 mount("run", PodContract.RUN_DIR, false),
                 LauncherSecurity.tmpMount());
+    }
+
+    private static final String TOKEN_VOLUME = "launcher-token";
+
+    /**
+     * The namespace's launcher token (LauncherTokens makes the Secret before the first pod): readable by the launcher
+     * whatever its uid (clones run as 1001 without fsGroup), and by nothing else in the pod, which runs nothing else.
+     */
+    private static Volume tokenVolume() {
+        return new VolumeBuilder().withName(TOKEN_VOLUME).withNewSecret().withSecretName(PodContract.TOKEN_SECRET)
+                .addNewItem().withKey(PodContract.TOKEN_KEY).withPath(PodContract.TOKEN_KEY).endItem()
+                .withDefaultMode(0444).withOptional(false).endSecret().build();
     }
 
     private static Volume runVolume() {

@@ -2,6 +2,8 @@ package io.vmtemplating.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vmtemplating.webhook.BootFileDirs;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -26,16 +28,24 @@ public class OperatorBeans {
             @ConfigProperty(name = "vmt.node.state-root", defaultValue = "/var/lib/vmtemplating/templates") String stateRoot,
             @ConfigProperty(name = "vmt.node.tmpfs-root", defaultValue = "/dev/shm/vmtemplating") String tmpfsRoot,
             @ConfigProperty(name = "vmt.node.hugetlbfs-root", defaultValue = "/dev/hugepages/vmtemplating") String hugetlbfsRoot,
-            @ConfigProperty(name = "vmt.kvm-device-resource") Optional<String> kvmDeviceResource) {
+            @ConfigProperty(name = "vmt.kvm-device-resource") Optional<String> kvmDeviceResource,
+            @ConfigProperty(name = BootFileDirs.SETTING, defaultValue = "/var/lib/vmtemplating/guest") String bootFileDirs) {
         return new OperatorSettings(launcherImage, templateOverheadMiB, cloneOverheadMiB, expectedPrivateMiB, backoffLimit,
                 backoffBase, statusRefresh, cleanupTimeout, new NodeLayout(stateRoot, tmpfsRoot, hugetlbfsRoot),
-                kvmDeviceResource.map(String::strip).orElse(""));
+                kvmDeviceResource.map(String::strip).orElse(""), BootFileDirs.parse(bootFileDirs));
+    }
+
+    /** The webhook checks boot files against the directories the reconciler mounts. */
+    @Produces
+    @Singleton
+    BootFileDirs bootFileDirs(OperatorSettings settings) {
+        return settings.bootFileDirs();
     }
 
     @Produces
     @Singleton
-    LauncherClient launcherClient() {
-        return new LauncherClient();
+    LauncherClient launcherClient(KubernetesClient client) {
+        return new LauncherClient(new LauncherTokens(client));
     }
 
     /**

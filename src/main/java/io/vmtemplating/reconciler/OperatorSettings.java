@@ -1,5 +1,6 @@
 package io.vmtemplating.reconciler;
 
+import io.vmtemplating.webhook.BootFileDirs;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * @param kvmDeviceResource        extended resource a device plugin on the nodes advertises for /dev/kvm (e.g.
  *                                 {@code devices.kubevirt.io/kvm}), requested by template and clone pods; empty: no
  *                                 /dev/kvm in any pod, QEMU runs TCG
+ * @param bootFileDirs             node directories a boot file's hostPath may name (admission, pods, launcher)
  */
 public record OperatorSettings(
         String launcherImage,
@@ -29,10 +31,11 @@ public record OperatorSettings(
         Duration statusRefresh,
         Duration cleanupTimeout,
         NodeLayout nodeLayout,
-        String kvmDeviceResource) {
+        String kvmDeviceResource,
+        BootFileDirs bootFileDirs) {
 
     public static final OperatorSettings DEFAULTS = new OperatorSettings("vm-templating-operator:0.1.0", 256, 160, 64, 3,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT, "");
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT, "", BootFileDirs.DEFAULT);
 
     /** An extended resource name as the API server accepts one in a pod: a domain, a slash, a name. */
     private static final Pattern EXTENDED_RESOURCE =

@@ -187,6 +187,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             return status.patchIfChanged(clone);
         }
         Pod desired = pods.clonePod(clone, t);
+        launcher.prepareNamespace(clone.getMetadata().getNamespace());
         VmTemplateReconciler.createIgnoringConflict(context.getClient(), desired);
         status.pod(desired.getMetadata().getName(), t.getStatus().nodeName(), t.getMetadata().getUid())
                 .restoring("launcher pod " + desired.getMetadata().getName() + " created on node " + t.getStatus().nodeName());

@@ -48,6 +48,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
 
     private final OperatorSettings settings;
     private final LauncherPods pods;
+    /** Only for the namespace's token Secret (an API server call); launcher calls go through {@link #actions}. */
+    private final LauncherClient launcher;
     /** The manual freeze request goes to the launcher off the reconcile thread. */
     private final LauncherActions actions;
     private final Clock clock;
@@ -56,6 +58,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
+        this.launcher = launcher;
         this.actions = new LauncherActions(launcher, 1);
         this.clock = clock;
     }
@@ -127,7 +130,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock)
                 .clones(cloneNames(context).size());
         // the webhook's rules again: an object that slipped past admission still gets a clear status
-        Optional<String> invalid = render(VmTemplateValidator.validate(template));
+        Optional<String> invalid = render(VmTemplateValidator.validate(template, settings.bootFileDirs()));
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
@@ -160,6 +163,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 // its logs were kept for the backoff; the next attempt replaces it
                 context.getClient().resource(previous.get().pod()).delete();
             }
+            launcher.prepareNamespace(template.getMetadata().getNamespace());
             createIgnoringConflict(context.getClient(), pods.templatePod(template, attempt));
             status.pending("launcher pod " + VmResources.templatePodName(template, attempt) + " created (attempt " + attempt + ")");
             if (phase != TemplatePhase.Pending) {

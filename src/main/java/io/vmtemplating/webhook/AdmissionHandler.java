@@ -28,9 +28,11 @@ public final class AdmissionHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TemplateLookup templates;
+    private final BootFileDirs bootFileDirs;
 
-    public AdmissionHandler(TemplateLookup templates) {
+    public AdmissionHandler(TemplateLookup templates, BootFileDirs bootFileDirs) {
         this.templates = templates;
+        this.bootFileDirs = bootFileDirs;
     }
 
     public AdmissionReply reviewTemplate(String body) {
@@ -92,9 +94,9 @@ public final class AdmissionHandler {
         if (operation.equals("UPDATE") && oldObject != null && oldObject.isObject()) {
             ResourceReader.Result<VmTemplate> old = ResourceReader.read(oldObject, VmTemplate.class);
             return old.error() != null ? List.of(old.error())
-                    : VmTemplateValidator.validateUpdate(old.resource(), current.resource());
+                    : VmTemplateValidator.validateUpdate(old.resource(), current.resource(), bootFileDirs);
         }
-        return VmTemplateValidator.validate(current.resource());
+        return VmTemplateValidator.validate(current.resource(), bootFileDirs);
     }
 
     private List<Violation> cloneViolations(String operation, JsonNode object, JsonNode oldObject, String namespace) {

@@ -15,8 +15,8 @@ public class AdmissionResource {
 
     private final AdmissionHandler handler;
 
-    public AdmissionResource(InformedTemplates templates) {
-        this.handler = new AdmissionHandler(templates);
+    public AdmissionResource(InformedTemplates templates, BootFileDirs bootFileDirs) {
+        this.handler = new AdmissionHandler(templates, bootFileDirs);
     }
 
     @POST

@@ -5,13 +5,16 @@ import io.vmtemplating.api.v1alpha1.types.FileSource;
 
 import java.util.List;
 
-/** spec.boot: the CEL rules (kernel or disk; initrd and cmdline need a kernel; one source per file) and safe paths. */
+/**
+ * spec.boot: the CEL rules (kernel or disk; initrd and cmdline need a kernel; one source per file) and boot files on the
+ * node only from the directories the cluster admin allows ({@link BootFileDirs}).
+ */
 final class BootRules {
 
     private BootRules() {
     }
 
-    static void check(BootSpec boot, Violations out) {
+    static void check(BootSpec boot, BootFileDirs dirs, Violations out) {
         if (boot == null) {
             out.add("spec.boot", "is required; set boot.kernel, boot.disk or both");
             return;
@@ -28,17 +31,17 @@ final class BootRules {
         if (boot.cmdline() != null && boot.cmdline().indexOf('\0') >= 0) {
             out.add("spec.boot.cmdline", "contains a NUL character, which cannot be passed to QEMU; remove it");
         }
-        source(boot.kernel(), "spec.boot.kernel", out);
-        source(boot.initrd(), "spec.boot.initrd", out);
+        source(boot.kernel(), "spec.boot.kernel", dirs, out);
+        source(boot.initrd(), "spec.boot.initrd", dirs, out);
         if (boot.disk() != null) {
             if (boot.disk().source() == null) {
                 out.add("spec.boot.disk.source", "is required; set hostPath, persistentVolumeClaim or image");
             }
-            source(boot.disk().source(), "spec.boot.disk.source", out);
+            source(boot.disk().source(), "spec.boot.disk.source", dirs, out);
         }
     }
 
-    private static void source(FileSource source, String path, Violations out) {
+    private static void source(FileSource source, String path, BootFileDirs dirs, Violations out) {
         if (source == null) {
             return;
         }
@@ -55,10 +58,11 @@ final class BootRules {
             } else if (!java.nio.file.Path.of(file).normalize().toString().equals(file)) {
                 out.add(path + ".hostPath.path", "must be a normalized path without '..', '.' or '//' segments; write it as "
                         + java.nio.file.Path.of(file).normalize());
-            } else if (deniedRoot(file) != null) {
+            } else if (dirs.containing(file).isEmpty()) {
                 // an initrd is copied into guest memory: a host file named here becomes readable inside the guest
-                out.add(path + ".hostPath.path", "must not point into " + deniedRoot(file)
-                        + " (host secrets, devices or other templates' memory); keep guest images under e.g. /var/lib/vmtemplating/guest");
+                out.add(path + ".hostPath.path", "must be a file inside a boot-file directory the cluster admin allows ("
+                        + String.join(", ", dirs.dirs()) + "); copy the file there, or ask the admin to add its"
+                        + " directory to " + BootFileDirs.SETTING);
             }
         }
         if (source.persistentVolumeClaim() != null) {
@@ -73,23 +77,6 @@ final class BootRules {
             }
             relative(source.image().path(), path + ".image.path", out);
         }
-    }
-
-    /**
-     * Host directories a boot file may never come from: system secrets and state, devices, kubelet data, and the
-     * operator's own template directories (another template's memory holds that template's secrets).
-     */
-    static final java.util.List<String> HOST_PATHS_DENIED = java.util.List.of("/etc", "/root", "/home", "/proc", "/sys",
-            "/dev", "/run", "/var/run", "/var/lib/kubelet", "/var/lib/vmtemplating/templates", "/boot/efi");
-
-    /** The denied directory the file is in, or null. */
-    private static String deniedRoot(String file) {
-        for (String denied : HOST_PATHS_DENIED) {
-            if (file.equals(denied) || file.startsWith(denied + "/")) {
-                return denied;
-            }
-        }
-        return null;
     }
 
     /** Paths inside a volume stay inside it: relative, without '..' segments. */

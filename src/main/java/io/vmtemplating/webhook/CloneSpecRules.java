@@ -1,6 +1,7 @@
 package io.vmtemplating.webhook;
 
 import io.vmtemplating.api.v1alpha1.VmCloneSpec;
+import io.vmtemplating.launcher.PodContract;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
 import io.vmtemplating.api.v1alpha1.types.NetworkMode;
@@ -118,6 +119,11 @@ public final class CloneSpecRules {
                 out.add(at + ".guestPort", "must be a port from 1 to 65535; choose one in that range");
             }
             PortProtocol protocol = forward.protocol() == null ? PortProtocol.TCP : forward.protocol();
+            if (forward.podPort() != null && forward.podPort() == PodContract.HTTP_PORT && protocol == PortProtocol.TCP) {
+                // QEMU's listener would collide with the launcher's, and the NetworkPolicy keeps 8080 for the operator
+                out.add(at + ".podPort", PodContract.HTTP_PORT + "/tcp is the launcher's own port (status, pause,"
+                        + " resume); choose another podPort");
+            }
             String key = forward.podPort() + "/" + protocol.name().toLowerCase();
             Integer earlier = firstUse.putIfAbsent(key, i);
             if (forward.podPort() != null && earlier != null) {

@@ -15,8 +15,11 @@ public final class TemplateSpecRules {
     private TemplateSpecRules() {
     }
 
-    /** @param spec null when the object has none */
-    public static List<Violation> check(VmTemplateSpec spec) {
+    /**
+     * @param spec null when the object has none
+     * @param bootFileDirs the node directories boot files may come from (the operator's setting)
+     */
+    public static List<Violation> check(VmTemplateSpec spec, BootFileDirs bootFileDirs) {
         Violations out = new Violations();
         if (spec == null) {
             out.add("spec", "is required; set at least memory.size and boot");
@@ -26,7 +29,7 @@ public final class TemplateSpecRules {
             out.add("spec.cpus", spec.cpus() + " is out of range; set 1 to 64");
         }
         MemoryRules.check(spec.memory(), out);
-        BootRules.check(spec.boot(), out);
+        BootRules.check(spec.boot(), bootFileDirs, out);
         DeviceRules.check(spec.devices(), spec.memory(), out);
         FreezeRules.check(spec.freeze(), spec.devices() == null ? null : spec.devices().serialConsole(), out);
         if (spec.qemu() != null) {

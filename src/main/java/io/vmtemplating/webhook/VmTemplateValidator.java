@@ -21,8 +21,13 @@ public final class VmTemplateValidator {
     private VmTemplateValidator() {
     }
 
+    /** The rules with the default boot-file directories (`vmt validate` without a cluster, local mode's defaults). */
     public static List<Violation> validate(VmTemplate template) {
-        return TemplateSpecRules.check(template == null ? null : template.getSpec());
+        return validate(template, BootFileDirs.DEFAULT);
+    }
+
+    public static List<Violation> validate(VmTemplate template, BootFileDirs bootFileDirs) {
+        return TemplateSpecRules.check(template == null ? null : template.getSpec(), bootFileDirs);
     }
 
     /**
@@ -31,6 +36,10 @@ public final class VmTemplateValidator {
      * removal of its finalizer, or it could never be deleted.
      */
     public static List<Violation> validateUpdate(VmTemplate oldTemplate, VmTemplate newTemplate) {
+        return validateUpdate(oldTemplate, newTemplate, BootFileDirs.DEFAULT);
+    }
+
+    public static List<Violation> validateUpdate(VmTemplate oldTemplate, VmTemplate newTemplate, BootFileDirs bootFileDirs) {
         VmTemplateSpec oldSpec = oldTemplate == null ? null : oldTemplate.getSpec();
         VmTemplateSpec newSpec = newTemplate == null ? null : newTemplate.getSpec();
         if (Objects.equals(oldSpec, newSpec)) {
@@ -46,7 +55,7 @@ public final class VmTemplateValidator {
                 }
             }
         }
-        out.addAll(validate(newTemplate));
+        out.addAll(validate(newTemplate, bootFileDirs));
         return out.list();
     }
 

@@ -60,12 +60,25 @@ class DeployManifestsTest {
         assertEquals(List.of(), unknown);
     }
 
+    /** The operator reads one Secret by name, in any namespace; it never lists or reads the cluster's other Secrets. */
+    @Test
+    void theOnlySecretTheOperatorMayReadIsTheLauncherToken() throws IOException {
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole role = Serialization.unmarshal(
+                Files.readString(ProjectFiles.ROOT.resolve("deploy/clusterrole.yaml")), io.fabric8.kubernetes.api.model.rbac.ClusterRole.class);
+        List<String> secretGrants = role.getRules().stream().filter(r -> r.getResources().contains("secrets"))
+                .map(r -> r.getVerbs() + " " + r.getResourceNames()).toList();
+        assertEquals(List.of("[create] []", "[get] [vmtemplating-launcher-token]"), secretGrants);
+    }
+
     @Test
     void kustomizationListsEveryManifest() throws IOException {
         JsonNode kustomization = CrdSchemas.YAML.readTree(ProjectFiles.ROOT.resolve("deploy/kustomization.yaml").toFile());
         Set<String> listed = new java.util.TreeSet<>();
         kustomization.path("resources").forEach(r -> listed.add(r.asText()));
+        // deploy/vm-namespace/ is applied per VM namespace, deploy/cert-manager/ where cert-manager runs
+        // (README "Install on a cluster"): neither is in the kustomization
         Set<String> files = ProjectFiles.yamlFilesUnder("deploy").stream()
+                .filter(f -> f.getParent().equals(ProjectFiles.ROOT.resolve("deploy")))
                 .map(f -> f.getFileName().toString())
                 .filter(f -> !f.equals("kustomization.yaml"))
                 .collect(Collectors.toCollection(java.util.TreeSet::new));

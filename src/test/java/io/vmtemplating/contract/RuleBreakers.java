@@ -51,28 +51,28 @@ final class RuleBreakers {
     static List<Edit> cel() {
         return List.of(
                 new Edit("cel", REFUSED, "boot without kernel or disk", o -> spec(o).putObject("boot")),
-                new Edit("cel", REFUSED, "boot with only an initrd", o -> spec(o).putObject("boot").set("initrd", hostPath("/i"))),
+                new Edit("cel", REFUSED, "boot with only an initrd", o -> spec(o).putObject("boot").set("initrd", hostPath("/var/lib/vmtemplating/guest/i"))),
                 new Edit("cel", REFUSED, "initrd beside a disk, no kernel", o -> {
                     ObjectNode boot = spec(o).putObject("boot");
-                    boot.putObject("disk").set("source", hostPath("/d"));
-                    boot.set("initrd", hostPath("/i"));
+                    boot.putObject("disk").set("source", hostPath("/var/lib/vmtemplating/guest/d"));
+                    boot.set("initrd", hostPath("/var/lib/vmtemplating/guest/i"));
                 }),
                 new Edit("cel", REFUSED, "cmdline beside a disk, no kernel", o -> {
                     ObjectNode boot = spec(o).putObject("boot").put("cmdline", "console=ttyS0");
                     boot.putObject("disk").set("source", image());
                 }),
                 new Edit("cel", REFUSED, "kernel from two sources", o -> {
-                    ObjectNode kernel = hostPath("/k");
+                    ObjectNode kernel = hostPath("/var/lib/vmtemplating/guest/k");
                     kernel.setAll(image());
                     spec(o).putObject("boot").set("kernel", kernel);
                 }),
                 new Edit("cel", REFUSED, "kernel from no source", o -> spec(o).putObject("boot").putObject("kernel")),
                 new Edit("cel", REFUSED, "initrd from three sources", o -> {
-                    ObjectNode initrd = hostPath("/i");
+                    ObjectNode initrd = hostPath("/var/lib/vmtemplating/guest/i");
                     initrd.setAll(image());
                     initrd.putObject("persistentVolumeClaim").put("claimName", "c").put("path", "i");
                     ObjectNode boot = spec(o).putObject("boot");
-                    boot.set("kernel", hostPath("/k"));
+                    boot.set("kernel", hostPath("/var/lib/vmtemplating/guest/k"));
                     boot.set("initrd", initrd);
                 }),
                 new Edit("cel", REFUSED, "disk from no source", o -> spec(o).putObject("boot").putObject("disk").putObject("source")),
@@ -238,7 +238,7 @@ final class RuleBreakers {
                 new Edit("valid", ADMITTED, "a pattern of 512 emoji", o -> spec(o).withObject("/freeze").put("serialConsolePattern", "😀".repeat(512))),
                 new Edit("maxLength", REFUSED, "a pattern of 513 two-byte characters", o -> spec(o).withObject("/freeze").put("serialConsolePattern", "é".repeat(513))),
                 new Edit("valid", ADMITTED, "a command line of exactly 4096 characters", o -> {
-                    spec(o).putObject("boot").set("kernel", hostPath("/k"));
+                    spec(o).putObject("boot").set("kernel", hostPath("/var/lib/vmtemplating/guest/k"));
                     spec(o).withObject("/boot").put("cmdline", "c".repeat(4096));
                 }),
                 new Edit("valid", ADMITTED, "64 extra arguments, one of 1024 characters", o -> {

@@ -18,7 +18,8 @@ import java.util.Random;
 final class ValidSpecs {
 
     private static final List<String> HOST_FILES = List.of("/var/lib/vmtemplating/guest/vmlinuz",
-            "/var/lib/vmtemplating/guest/initrd.gz", "/opt/guests/kernel-6.1", "/srv/images/disk.qcow2", "/k");
+            "/var/lib/vmtemplating/guest/initrd.gz", "/var/lib/vmtemplating/guest/kernel-6.1",
+            "/var/lib/vmtemplating/guest/images/disk.qcow2", "/var/lib/vmtemplating/guest/k");
     private static final List<String> VOLUME_FILES = List.of("boot/vmlinuz", "images/debian.qcow2", "vmlinuz", "a/b/c.img");
     private static final List<String> MACHINES = List.of("q35", "pc", "pc-q35-8.2", "pc-i440fx-9.2", "pc-q35-10.0");
     private static final List<String> PATTERNS = List.of("READY", "login:", "GUEST-READY", "^boot done$", "[Rr]eady\\s*\\d+");

@@ -118,6 +118,32 @@ class ClusterE2EIT {
         }
         assertEquals(Optional.of("local-node"), Optional.ofNullable(client.pods().inNamespace(ns).withName("demo-1-vm").get())
                 .map(p -> p.getSpec().getNodeName()));
+        launchersTakeCommandsOnlyWithTheNamespacesToken();
+    }
+
+    /** Issue 15, item 6: the token Secret the operator made, the pods mount, and a POST without it refused. */
+    private void launchersTakeCommandsOnlyWithTheNamespacesToken() {
+        assertNotNull(client.secrets().inNamespace(ns).withName("vmtemplating-launcher-token").get(),
+                "the operator made the namespace's launcher token");
+        io.fabric8.kubernetes.api.model.Pod pod = client.pods().inNamespace(ns).withName("demo-1-vm").get();
+        // the local node gives the launcher's 8080 a free port and says which on the pod (docs/launcher.md)
+        int port = pod.getStatus().getConditions().stream()
+                .filter(c -> io.vmtemplating.launcher.PortMap.CONDITION_TYPE.equals(c.getType())).findFirst()
+                .map(c -> io.vmtemplating.launcher.PortMap.parse(c.getMessage())).orElse(io.vmtemplating.launcher.PortMap.IDENTITY)
+                .nodePort(io.vmtemplating.launcher.PodContract.HTTP_PORT);
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/pause"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode(), response.body());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError("demo-1's launcher does not answer", e);
+        }
+        assertEquals(ClonePhase.Running, clonePhase("demo-1"));
+        // deploy/vm-namespace/ as README tells an admin to apply it in each VM namespace
+        RealCluster.Result policy = RealCluster.kubectl("apply", "-n", ns, "-f",
+                java.nio.file.Path.of("deploy/vm-namespace/networkpolicy.yaml").toAbsolutePath().toString());
+        assertEquals(0, policy.exitCode(), policy.output());
     }
 
     @Test

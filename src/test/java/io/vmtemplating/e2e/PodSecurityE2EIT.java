@@ -112,7 +112,7 @@ class PodSecurityE2EIT {
         OperatorSettings d = OperatorSettings.DEFAULTS;
         return List.of(d, new OperatorSettings(d.launcherImage(), d.templateOverheadMiB(), d.cloneOverheadMiB(),
                 d.defaultExpectedPrivateMiB(), d.buildBackoffLimit(), d.buildBackoffBase(), d.statusRefresh(),
-                d.cleanupTimeout(), d.nodeLayout(), "devices.kubevirt.io/kvm"));
+                d.cleanupTimeout(), d.nodeLayout(), "devices.kubevirt.io/kvm", d.bootFileDirs()));
     }
 
     private static String refusal(Pod pod) {

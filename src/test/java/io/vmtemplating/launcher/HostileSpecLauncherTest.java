@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import io.vmtemplating.webhook.BootFileDirs;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -66,11 +67,11 @@ class HostileSpecLauncherTest {
     void theSpecsBrokenHereAreAdmittedByAdmissionAndTheLauncher() {
         for (ObjectNode template : HostileSpecs.templateBases()) {
             assertEquals(List.of(), Admission.template(template), template.toString());
-            assertDoesNotThrow(() -> SpecAdmission.template(json(template)), template.toString());
+            assertDoesNotThrow(() -> SpecAdmission.template(json(template), BootFileDirs.DEFAULT), template.toString());
         }
         ObjectNode template = HostileSpecs.templateBases().get(0);
         assertEquals(List.of(), Admission.clone(HostileSpecs.cloneBase(), template));
-        assertDoesNotThrow(() -> SpecAdmission.clone(json(HostileSpecs.cloneBase()), SpecAdmission.template(json(template))));
+        assertDoesNotThrow(() -> SpecAdmission.clone(json(HostileSpecs.cloneBase()), SpecAdmission.template(json(template), BootFileDirs.DEFAULT)));
     }
 
     private static String json(ObjectNode spec) {

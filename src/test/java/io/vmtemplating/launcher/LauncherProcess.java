@@ -34,6 +34,9 @@ final class LauncherProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** The token every test launcher gets in its Secret volume. */
+    static final String TOKEN = "test-token-" + java.util.UUID.randomUUID();
+
     /** A distinct 127.0.0.x per process, as the local node gives each pod. */
     static String nextPodIp() {
         return "127.0.0." + (NEXT_IP.getAndIncrement() % 200 + 20);
@@ -59,7 +62,11 @@ final class LauncherProcess implements AutoCloseable {
         builder.environment().put("POD_IP", podIp);
         int httpPort = io.vmtemplating.local.LoopbackPorts.free(podIp);
         builder.environment().put(PortMap.ENV_PORT_MAP, PodContract.HTTP_PORT + "=" + httpPort);
-        builder.environment().put("VMT_PATH_MAP", pathMap + ":/dev/termination-log=" + dir.resolve("termination-log"));
+        // the namespace's launcher token, as the operator's Secret volume would hold it
+        Path tokenDir = Files.createDirectories(dir.resolve("launcher-token"));
+        Files.writeString(tokenDir.resolve("token"), TOKEN + "\n");
+        builder.environment().put("VMT_PATH_MAP", pathMap + ":/dev/termination-log=" + dir.resolve("termination-log")
+                + ":/vmt/launcher-token=" + tokenDir);
         return new LauncherProcess(builder.start(), dir, podIp, httpPort);
     }
 
@@ -100,9 +107,19 @@ final class LauncherProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST as the operator sends it, with the token. */
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return post(path, "Bearer " + TOKEN);
+    }
+
+    /** @param authorization the Authorization header, or null for none */
+    HttpResponse<String> post(String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls /healthz until 200; fails with the launcher's stderr when it exits or the time runs out. */

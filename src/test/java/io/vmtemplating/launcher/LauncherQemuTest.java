@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,14 @@ class LauncherQemuTest {
             assertTrue(memory.path("privateMiB").asLong() <= rss, status.toString());
             assertTrue(memory.path("sharedWithTemplateMiB").asLong() >= 0 && memory.path("sharedWithTemplateMiB").asLong() <= rss,
                     status.toString());
+
+            // issue 15, item 6: only the holder of the namespace's token may pause the guest
+            HttpResponse<String> anonymous = clone.post("/pause", null);
+            assertEquals(401, anonymous.statusCode());
+            assertEquals("only the operator may pause this VM: Authorization: Bearer <token> is missing or wrong\n", anonymous.body());
+            assertEquals(401, clone.post("/pause", "Bearer " + LauncherProcess.TOKEN + "x").statusCode());
+            assertEquals(401, clone.post("/resume", LauncherProcess.TOKEN).statusCode());
+            assertEquals("running", Json.MAPPER.readTree(clone.get("/status").body()).path("state").asText(), "refused: still running");
 
             long pauseStart = System.nanoTime();
             assertEquals(200, clone.post("/pause").statusCode());

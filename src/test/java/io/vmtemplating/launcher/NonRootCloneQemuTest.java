@@ -37,8 +37,8 @@ class NonRootCloneQemuTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         // the test guest lives under root's home (0700): copies readable by all, as a clone's boot files must be
-        Files.copy(TestGuest.dir().resolve("vmlinuz-cloud"), root.resolve("boot/kernel"));
-        Files.copy(TestGuest.dir().resolve("initrd.gz"), root.resolve("boot/initrd"));
+        Files.copy(TestGuest.dir().resolve("vmlinuz-cloud"), root.resolve("boot/vmlinuz-cloud"));
+        Files.copy(TestGuest.dir().resolve("initrd.gz"), root.resolve("boot/initrd.gz"));
         template = LauncherProcess.start("template", env(), paths("run-template"), root.resolve("template"));
         templateExit = template.waitForExit(Duration.ofMinutes(4));
     }
@@ -76,7 +76,7 @@ class NonRootCloneQemuTest {
 
     private static String paths(String runDir) {
         return "/vmt/memory=" + root.resolve("memory") + ":/vmt/state=" + root.resolve("state") + ":/vmt/run=" + root.resolve(runDir)
-                + ":/vmt/boot/kernel=" + root.resolve("boot/kernel") + ":/vmt/boot/initrd=" + root.resolve("boot/initrd");
+                + ":/vmt/boot/kernel=" + root.resolve("boot") + ":/vmt/boot/initrd=" + root.resolve("boot");
     }
 
     /**

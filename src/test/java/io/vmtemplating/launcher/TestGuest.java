@@ -15,8 +15,8 @@ final class TestGuest {
 
     /** A template spec for the test guest: 256 MiB, frozen when the guest prints GUEST-READY. */
     static String templateSpec() {
-        return "{\"memory\":{\"size\":\"256Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/guest/vmlinuz\"}},"
-                + "\"initrd\":{\"hostPath\":{\"path\":\"/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0 quiet panic=-1\"},"
+        return "{\"memory\":{\"size\":\"256Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/vmlinuz-cloud\"}},"
+                + "\"initrd\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0 quiet panic=-1\"},"
                 + "\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"GUEST-READY\",\"timeoutSeconds\":180}}";
     }
 
@@ -25,12 +25,13 @@ final class TestGuest {
      * {@code vmt.noqga} in extraCmdline keeps the channel but starts no agent.
      */
     static String guestAgentTemplateSpec(String extraCmdline, int timeoutSeconds) {
-        return "{\"memory\":{\"size\":\"256Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/guest/vmlinuz\"}},"
-                + "\"initrd\":{\"hostPath\":{\"path\":\"/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0 quiet panic=-1" + extraCmdline + "\"},"
+        return "{\"memory\":{\"size\":\"256Mi\"},\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/vmlinuz-cloud\"}},"
+                + "\"initrd\":{\"hostPath\":{\"path\":\"/var/lib/vmtemplating/guest/initrd.gz\"}},\"cmdline\":\"console=ttyS0 quiet panic=-1" + extraCmdline + "\"},"
                 + "\"freeze\":{\"trigger\":\"GuestAgent\",\"timeoutSeconds\":" + timeoutSeconds + "}}";
     }
 
+    /** The pod's boot volumes: the guest's build directory stands for the node's allowed boot-file directory. */
     static String bootPathMap() throws IOException, InterruptedException {
-        return "/vmt/boot/kernel=" + dir().resolve("vmlinuz-cloud") + ":/vmt/boot/initrd=" + dir().resolve("initrd.gz");
+        return "/vmt/boot/kernel=" + dir() + ":/vmt/boot/initrd=" + dir();
     }
 }

@@ -12,6 +12,7 @@ import io.vmtemplating.api.v1alpha1.types.FreezeTrigger;
 import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.MemoryBackendKind;
 import io.vmtemplating.qemu.VmDefinition;
+import io.vmtemplating.webhook.BootFileDirs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,22 +22,24 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class VmDefinitionRendererTest {
-    private static final String BOOT = "\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/k\"}},\"initrd\":{\"persistentVolumeClaim\":"
+    private static final String BOOT = "\"boot\":{\"kernel\":{\"hostPath\":{\"path\":\"/srv/guest/vmlinuz\"}},\"initrd\":{\"persistentVolumeClaim\":"
             + "{\"claimName\":\"c\",\"path\":\"img/initrd.gz\"}},\"cmdline\":\"console=ttyS0\"}";
     private static final String FREEZE = "\"freeze\":{\"trigger\":\"SerialConsole\",\"serialConsolePattern\":\"READY\"}";
+
+    private static final BootFileDirs DIRS = new BootFileDirs(List.of("/srv/guest"));
 
     private static VmTemplateSpec spec(String fields) {
         return SpecJson.parse("VMT_TEMPLATE_SPEC", "{" + fields + "}", VmTemplateSpec.class);
     }
 
     private static VmDefinition render(String fields) {
-        return VmDefinitionRenderer.render(spec(fields), PodPaths.IDENTITY);
+        return VmDefinitionRenderer.render(spec(fields), PodPaths.IDENTITY, DIRS);
     }
 
     @Test
     void minimalSpecGetsTheCrdDefaults() {
         assertEquals(new VmDefinition("q35", 1, 512, MemoryBackendKind.TMPFS, 0, List.of(),
-                        new VmDefinition.Boot("/vmt/boot/kernel", "/vmt/boot/initrd/img/initrd.gz", "console=ttyS0", null, null),
+                        new VmDefinition.Boot("/vmt/boot/kernel/vmlinuz", "/vmt/boot/initrd/img/initrd.gz", "console=ttyS0", null, null),
                         new VmDefinition.Network(false), null, null, true, true, true, List.of(), List.of()),
                 render("\"memory\":{\"size\":\"512Mi\"}," + BOOT));
     }
@@ -66,15 +69,15 @@ class VmDefinitionRendererTest {
     @Test
     void bootFilesResolveThroughThePathMap() {
         VmDefinition vm = VmDefinitionRenderer.render(spec("\"memory\":{\"size\":\"512Mi\"}," + BOOT),
-                PodPaths.parse("/vmt/boot/kernel=/srv/vmlinuz:/vmt/boot/initrd=/srv/pvc"));
-        assertEquals("/srv/vmlinuz", vm.boot().kernelPath());
+                PodPaths.parse("/vmt/boot/kernel=/node/srv/guest:/vmt/boot/initrd=/srv/pvc"), DIRS);
+        assertEquals("/node/srv/guest/vmlinuz", vm.boot().kernelPath());
         assertEquals("/srv/pvc/img/initrd.gz", vm.boot().initrdPath());
     }
 
     @Test
     void guestAgentTriggerAddsItsChannelInTheRunDir() {
         VmDefinition vm = VmDefinitionRenderer.render(spec("\"memory\":{\"size\":\"512Mi\"}," + BOOT + ",\"freeze\":{\"trigger\":\"GuestAgent\"}"),
-                PodPaths.parse("/vmt/run=/tmp/r"));
+                PodPaths.parse("/vmt/run=/tmp/r"), DIRS);
         assertEquals(List.of("-chardev", "socket,id=qga0,path=/tmp/r/qga.sock,server=on,wait=off", "-device", "virtio-serial-pci,id=vmt-serial0",
                 "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"), vm.extraArgs());
     }

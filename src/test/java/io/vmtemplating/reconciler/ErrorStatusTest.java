@@ -71,7 +71,7 @@ class ErrorStatusTest {
         }
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
-        operator.register(new VmTemplateReconciler(OperatorSettings.DEFAULTS, new LauncherClient(), Clock.systemUTC()));
+        operator.register(new VmTemplateReconciler(OperatorSettings.DEFAULTS, new LauncherClient(new LauncherTokens(client)), Clock.systemUTC()));
         operator.start();
     }
 

@@ -69,6 +69,27 @@ class LauncherPodsTest {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
     }
 
+    /**
+     * Issue 15, item 4: a boot file's whole allowed directory is mounted read-only, never the file alone (the kubelet
+     * would follow a link on the host), and the pod tells the launcher the allow-list it checks the links against.
+     */
+    @Test
+    void bootFilesComeWithTheirAllowedDirectoryAndTheAllowListReachesTheLauncher() {
+        for (Pod pod : List.of(PODS.templatePod(), PODS.clonePod())) {
+            String name = pod.getMetadata().getName();
+            Map<String, String> boot = hostPathMounts(pod).entrySet().stream().filter(e -> e.getKey().startsWith("/vmt/boot"))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+            assertEquals(Map.of("/vmt/boot/kernel", "/var/lib/vmtemplating/guest", "/vmt/boot/initrd", "/var/lib/vmtemplating/guest"),
+                    boot, name);
+            assertEquals(Set.of("Directory"), pod.getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().startsWith("boot-")).map(v -> v.getHostPath().getType()).collect(Collectors.toSet()), name);
+            assertEquals(Set.of(true), container(pod).getVolumeMounts().stream().filter(m -> m.getMountPath().startsWith("/vmt/boot"))
+                    .map(VolumeMount::getReadOnly).collect(Collectors.toSet()), name);
+            assertEquals(List.of("/var/lib/vmtemplating/guest"), container(pod).getEnv().stream()
+                    .filter(e -> e.getName().equals("VMT_BOOT_FILE_DIRS")).map(e -> e.getValue()).toList(), name);
+        }
+    }
+
     @Test
     void kvmOnlyAsTheConfiguredDeviceResourceAndNeverForTheCleanup() {
         for (Pod pod : PODS.all()) {
@@ -99,7 +120,7 @@ class LauncherPodsTest {
         OperatorSettings d = OperatorSettings.DEFAULTS;
         return new OperatorSettings(d.launcherImage(), d.templateOverheadMiB(), d.cloneOverheadMiB(),
                 d.defaultExpectedPrivateMiB(), d.buildBackoffLimit(), d.buildBackoffBase(), Duration.ofSeconds(30),
-                d.cleanupTimeout(), d.nodeLayout(), resource);
+                d.cleanupTimeout(), d.nodeLayout(), resource, d.bootFileDirs());
     }
 
     private static Container container(Pod pod) {

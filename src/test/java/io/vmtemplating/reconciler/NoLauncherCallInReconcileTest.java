@@ -40,12 +40,16 @@ class NoLauncherCallInReconcileTest {
     private LocalCluster cluster;
     private KubernetesClient client;
     private Operator operator;
-    private final RecordingLauncherClient launcherClient = new RecordingLauncherClient();
+    private RecordingLauncherClient launcherClient;
 
     /** Notes, for each call, whether a reconcile method is on the calling thread's stack. */
     static final class RecordingLauncherClient extends LauncherClient {
         final AtomicInteger calls = new AtomicInteger();
         final List<String> fromReconcile = new CopyOnWriteArrayList<>();
+
+        RecordingLauncherClient(KubernetesClient client) {
+            super(new LauncherTokens(client));
+        }
 
         @Override
         public Optional<JsonNode> status(Pod pod) {
@@ -74,6 +78,7 @@ class NoLauncherCallInReconcileTest {
     void start() throws Exception {
         cluster = LocalCluster.apiServerOnly((object, old, lookup) -> List.of());
         client = cluster.client();
+        launcherClient = new RecordingLauncherClient(client);
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false).withCloseClientOnStop(false));
         operator.register(new VmCloneReconciler(OperatorSettings.DEFAULTS, launcherClient, Clock.systemUTC()));

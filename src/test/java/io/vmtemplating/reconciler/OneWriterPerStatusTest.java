@@ -102,7 +102,7 @@ class OneWriterPerStatusTest {
 
     @Test
     void aCloneThatFindsTheFilesMissingSaysSoInItsOwnStatusAndLeavesTheTemplatesAlone() {
-        startOperatorWith(new VmCloneReconciler(OperatorSettings.DEFAULTS, new LauncherClient(), Clock.systemUTC()));
+        startOperatorWith(new VmCloneReconciler(OperatorSettings.DEFAULTS, new LauncherClient(new LauncherTokens(client)), Clock.systemUTC()));
         template("t");
         String readySince = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
         VmTemplateStatus ready = new VmTemplateStatus(TemplatePhase.Ready,
@@ -137,7 +137,7 @@ class OneWriterPerStatusTest {
 
     @Test
     void theTemplateReconcilerRebuildsWhenOneOfItsClonesReportsItsFilesMissing() {
-        startOperatorWith(new VmTemplateReconciler(OperatorSettings.DEFAULTS, new LauncherClient(), Clock.systemUTC()));
+        startOperatorWith(new VmTemplateReconciler(OperatorSettings.DEFAULTS, new LauncherClient(new LauncherTokens(client)), Clock.systemUTC()));
         KubeletSimulator kubelet = new KubeletSimulator(client);
         VmTemplate template = template("t");
         await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("t-build-1").get() != null);

@@ -117,6 +117,24 @@ class ReconcilerIT {
         return getTemplate(namespace, created.getMetadata().getName());
     }
 
+    /**
+     * A template's memory holds whatever its guest had when frozen (keys, tokens), and every clone maps it: a clone
+     * reaches only the templates of its own namespace (templateRef has no namespace; docs/security.md).
+     */
+    @Test
+    void aCloneCannotMapATemplateOfAnotherNamespace() {
+        String owner = namespace();
+        String other = namespace();
+        readyTemplate(owner, "with-secrets");
+        clone(other, "thief", "with-secrets");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            VmClone thief = getClone(other, "thief");
+            assertEquals(Conditions.REASON_TEMPLATE_NOT_FOUND, thief.getStatus() == null ? null
+                    : condition(thief.getStatus().conditions(), Conditions.READY).reason(), () -> String.valueOf(thief.getStatus()));
+        });
+        assertEquals(List.of(), client.pods().inNamespace(other).list().getItems(), "no pod maps the other namespace's template");
+    }
+
     @Test
     void templateGoesThroughEveryPhaseToReady() {
         String ns = namespace();
@@ -139,8 +157,9 @@ class ReconcilerIT {
         assertEquals(Map.of(
                 "template-state", "/var/lib/vmtemplating/templates/" + uid,
                 "template-memory", "/dev/shm/vmtemplating/" + uid,
-                "boot-kernel", "/var/lib/vmtemplating/guest/vmlinuz",
-                "boot-initrd", "/var/lib/vmtemplating/guest/initrd.gz"), hostPaths);
+                // boot files come with their allowed directory: the launcher resolves links inside it
+                "boot-kernel", "/var/lib/vmtemplating/guest",
+                "boot-initrd", "/var/lib/vmtemplating/guest"), hostPaths);
         assertEquals(uid, pod.getMetadata().getOwnerReferences().get(0).getUid());
 
         kubelet().scheduled(pod, "node-a");
@@ -243,6 +262,13 @@ class ReconcilerIT {
             });
             awaitClonePhase(ns, "early", ClonePhase.Paused);
             assertEquals(List.of("pause"), launcher.actions);
+            // the namespace's token, from the Secret the pods mount (made before the first pod), goes with each command
+            var secret = client.secrets().inNamespace(ns).withName("vmtemplating-launcher-token").get();
+            String token = new String(java.util.Base64.getDecoder().decode(secret.getData().get("token")), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(token.length() >= 40, token);
+            assertEquals(List.of("Bearer " + token), launcher.authorizations);
+            assertEquals("vmtemplating-launcher-token", pod.getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals("launcher-token")).findFirst().orElseThrow().getSecret().getSecretName());
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class StandInLauncher implements AutoCloseable {
     private final HttpServer server;
     final List<String> actions = new CopyOnWriteArrayList<>();
+    /** The Authorization header of each action, in order. */
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile String state = "running";
     private final java.util.concurrent.atomic.AtomicLong privateMiB = new java.util.concurrent.atomic.AtomicLong(30);
     private volatile long privateGrowthPerStatus;
@@ -34,11 +36,13 @@ final class StandInLauncher implements AutoCloseable {
         });
         server.createContext("/pause", exchange -> {
             actions.add("pause");
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             state = "paused";
             reply(exchange.getResponseBody(), exchange, "{}");
         });
         server.createContext("/resume", exchange -> {
             actions.add("resume");
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             state = "running";
             reply(exchange.getResponseBody(), exchange, "{}");
         });

@@ -49,7 +49,7 @@ class StatusChurnTest {
         OperatorSettings d = OperatorSettings.DEFAULTS;
         OperatorSettings fastRefresh = new OperatorSettings(d.launcherImage(), d.templateOverheadMiB(), d.cloneOverheadMiB(),
                 d.defaultExpectedPrivateMiB(), d.buildBackoffLimit(), d.buildBackoffBase(), Duration.ofMillis(100),
-                d.cleanupTimeout(), d.nodeLayout(), d.kvmDeviceResource());
+                d.cleanupTimeout(), d.nodeLayout(), d.kvmDeviceResource(), d.bootFileDirs());
         operator = LocalCluster.startOperator(client, fastRefresh, Metrics.NOOP);
     }
 

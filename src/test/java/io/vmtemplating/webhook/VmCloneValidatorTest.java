@@ -26,6 +26,9 @@ class VmCloneValidatorTest {
                 "spec.memory.size: \"0.5Gi\" is not a size in Mi or Gi; write a whole number of Mi or Gi, e.g. 512Mi");
         testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 2222).put("guestPort", 80),
                 "spec.portForwards[1].podPort: 2222/tcp is already forwarded by portForwards[0]; use another podPort");
+        testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 8080).put("guestPort", 80),
+                "spec.portForwards[1].podPort: 8080/tcp is the launcher's own port (status, pause, resume); choose another podPort");
+        testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 8080).put("guestPort", 53).put("protocol", "udp"));
         testError(spec -> spec.withArray("portForwards").addObject().put("podPort", 80).put("guestPort", 80),
                 "spec.portForwards[1].podPort: must be a port from 1024 to 65535 (the pod listens on it unprivileged);"
                         + " choose one in that range");

@@ -60,12 +60,17 @@ class VmTemplateValidatorTest {
                 "spec.boot.initrd: set exactly one of hostPath, persistentVolumeClaim or image");
         testError(spec -> spec.withObject("/boot/initrd/hostPath").put("path", "/var/lib/vmtemplating/guest/../../../../etc/shadow"),
                 "spec.boot.initrd.hostPath.path: must be a normalized path without '..', '.' or '//' segments; write it as /etc/shadow");
+        String outside = " must be a file inside a boot-file directory the cluster admin allows (/var/lib/vmtemplating/guest);"
+                + " copy the file there, or ask the admin to add its directory to vmt.boot-file-dirs";
         testError(spec -> spec.withObject("/boot/initrd/hostPath").put("path", "/etc/shadow"),
-                "spec.boot.initrd.hostPath.path: must not point into /etc (host secrets, devices or other templates' memory);"
-                        + " keep guest images under e.g. /var/lib/vmtemplating/guest");
+                "spec.boot.initrd.hostPath.path:" + outside);
         testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "/var/lib/vmtemplating/templates/0f3e/state"),
-                "spec.boot.kernel.hostPath.path: must not point into /var/lib/vmtemplating/templates (host secrets, devices or"
-                        + " other templates' memory); keep guest images under e.g. /var/lib/vmtemplating/guest");
+                "spec.boot.kernel.hostPath.path:" + outside);
+        // the directory itself is no file in it; a sibling with the same prefix is another directory
+        testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "/var/lib/vmtemplating/guest"),
+                "spec.boot.kernel.hostPath.path:" + outside);
+        testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "/var/lib/vmtemplating/guest-other/vmlinuz"),
+                "spec.boot.kernel.hostPath.path:" + outside);
         testError(spec -> spec.withObject("/boot/kernel/hostPath").put("path", "vmlinuz"),
                 "spec.boot.kernel.hostPath.path: must be an absolute path on the node, e.g. /var/lib/vmtemplating/guest/vmlinuz");
         testError(spec -> spec.withObject("/boot").putObject("disk").putObject("source").putObject("persistentVolumeClaim")

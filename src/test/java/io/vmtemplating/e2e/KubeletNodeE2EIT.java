@@ -1,0 +1,251 @@
+package io.vmtemplating.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.Condition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator on a real kubelet with containerd, installed as README tells users: the image `make image` builds,
+ * renamed the way `kustomize edit set image` renames it, `kubectl apply -f crds/ && kubectl apply -k <deploy copy>`,
+ * the webhook's TLS from hack/webhook-tls.sh; then samples/demo/ as real pods with QEMU in containers, and what only a
+ * kubelet enforces: read-only mounts, the memory limit on QEMU's cgroup, the termination message on a crash, the
+ * garbage collector's pod deletion stopping QEMU. First of the end-to-end classes: its cluster is down before the
+ * shared one (RealCluster) starts.
+ */
+@Tag("qemu")
+@Order(0)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubeletNodeE2EIT {
+    /** What `kustomize edit set image vm-templating-operator=vmt.test/vm-templating-operator:e2e` writes. */
+    private static final String E2E_IMAGE = "vmt.test/vm-templating-operator:e2e";
+    private static final String IMAGES_STANZA = """
+            images:
+              - name: vm-templating-operator
+                newName: vmt.test/vm-templating-operator
+                newTag: e2e
+            """;
+    private static KubeletCluster cluster;
+    private static KubernetesClient client;
+    private static String ns;
+
+    @BeforeAll
+    static void installAndRunTheDemo() throws IOException {
+        cluster = KubeletCluster.start();
+        client = cluster.client();
+        tagTheImageAsARegistryWould();
+        Path deploy = copyOfDeployWithImagesSet();
+        RealCluster.Result install = cluster.script(List.of("bash", "hack/cluster/install-operator.sh", deploy.toString()));
+        assertEquals(0, install.exitCode(), install.output());
+
+        ns = "kubelet-e2e";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
+        RealCluster.Result apply = cluster.kubectl("apply", "-n", ns, "-f", "samples/demo/");
+        assertEquals(0, apply.exitCode(), apply.output());
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> templatePhase() == TemplatePhase.Ready || templatePhase() == TemplatePhase.Failed);
+        assertEquals(TemplatePhase.Ready, templatePhase(), () -> cluster.kubectl("describe", "vmtpl", "-n", ns, "demo").output());
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Stream.of("demo-1", "demo-2", "demo-3").allMatch(c -> clonePhase(c) == ClonePhase.Running));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void oneImageSetWithKustomizeRunsTheOperatorAndEveryVmPod() {
+        Pod operator = client.pods().inNamespace("vmtemplating-system").withLabel("app.kubernetes.io/name", "vmtemplating-operator")
+                .list().getItems().get(0);
+        Container container = operator.getSpec().getContainers().get(0);
+        assertEquals(E2E_IMAGE, container.getImage());
+        assertEquals(E2E_IMAGE, container.getEnv().stream().filter(e -> e.getName().equals("VMT_LAUNCHER_IMAGE")).findFirst()
+                .orElseThrow().getValue());
+        List<Pod> vmPods = client.pods().inNamespace(ns).list().getItems();
+        assertEquals(4, vmPods.size(), () -> vmPods.stream().map(p -> p.getMetadata().getName()).toList().toString());
+        for (Pod pod : vmPods) {
+            Container launcher = pod.getSpec().getContainers().get(0);
+            assertEquals(E2E_IMAGE, launcher.getImage(), pod.getMetadata().getName());
+            // nothing can be pulled: the kubelet must use the image the node has
+            assertTrue(List.of("IfNotPresent", "Never").contains(launcher.getImagePullPolicy()), launcher.getImagePullPolicy());
+            assertFalse(pod.getStatus().getContainerStatuses().get(0).getImageID().isEmpty(), pod.getMetadata().getName());
+        }
+        // the kubelet's own readiness probe passed on each running clone
+        for (String clone : List.of("demo-1", "demo-2", "demo-3")) {
+            Pod pod = clonePod(clone);
+            assertTrue(pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")),
+                    () -> clone + ": " + pod.getStatus().getConditions());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void kubectlLogsShowTheGuestConsole() {
+        String buildPod = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get().getStatus().podName();
+        RealCluster.Result logs = cluster.kubectl("logs", "-n", ns, buildPod);
+        assertEquals(0, logs.exitCode(), logs.output());
+        assertTrue(logs.stdout().contains("GUEST-READY"), logs.stdout());
+    }
+
+    @Test
+    @Order(3)
+    void aCloneCannotWriteTheTemplatesFiles() {
+        Pod pod = clonePod("demo-1");
+        List<VolumeMount> readOnly = pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> Boolean.TRUE.equals(m.getReadOnly())).toList();
+        assertFalse(readOnly.isEmpty(), "the clone pod mounts the template's files read-only");
+        String mounts = exec(pod, "cat", "/proc/self/mounts").stdout();
+        for (VolumeMount mount : readOnly) {
+            String line = mounts.lines().filter(l -> l.split(" ")[1].equals(mount.getMountPath())).findFirst()
+                    .orElseThrow(() -> new AssertionError(mount.getMountPath() + " not mounted:\n" + mounts));
+            assertTrue(line.split(" ")[3].startsWith("ro"), line);
+            boolean directory = exec(pod, "test", "-d", mount.getMountPath()).exitCode() == 0;
+            // creating in a directory checks the mount before permissions: EROFS, where a writable mount would say
+            // EACCES (uid 1001); a file mount (a boot file) can only be shown to refuse the write
+            RealCluster.Result write = directory ? exec(pod, "touch", mount.getMountPath() + "/written-by-a-clone")
+                    : exec(pod, "sh", "-c", ": >> " + mount.getMountPath());
+            assertNotEquals(0, write.exitCode(), mount.getMountPath());
+            if (directory) {
+                assertTrue(write.output().contains("Read-only file system"), write.output());
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theClonesMemoryLimitIsQemusCgroupLimit() throws IOException {
+        Pod pod = clonePod("demo-1");
+        Qemu qemu = Qemu.of(pod).orElseThrow(() -> new AssertionError("no QEMU in the cgroups of pod " + pod.getMetadata().getUid()));
+        Quantity limit = pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory");
+        long limitBytes = Long.parseLong(Files.readString(
+                Path.of("/sys/fs/cgroup/memory").resolve(qemu.memoryCgroup().substring(1)).resolve("memory.limit_in_bytes")).strip());
+        assertEquals(Quantity.getAmountInBytes(limit).longValueExact(), limitBytes, qemu.memoryCgroup());
+    }
+
+    @Test
+    @Order(5)
+    void aQemuThatDiesFailsTheCloneWithItsTerminationMessage() {
+        Pod pod = clonePod("demo-3");
+        Qemu qemu = Qemu.of(pod).orElseThrow();
+        ProcessHandle.of(qemu.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> clonePhase("demo-3") == ClonePhase.Failed);
+        List<Condition> conditions = client.resources(VmClone.class).inNamespace(ns).withName("demo-3").get().getStatus().conditions();
+        Condition ready = conditions.stream().filter(c -> "Crashed".equals(c.reason())).findFirst()
+                .orElseThrow(() -> new AssertionError("no condition with reason Crashed: " + conditions));
+        String terminationMessage = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get().getStatus()
+                .getContainerStatuses().get(0).getState().getTerminated().getMessage();
+        assertFalse(terminationMessage == null || terminationMessage.isBlank(), "the launcher wrote no termination message");
+        // the launcher's termination message ({"outcome":"Failed","error":...}) carries the error the status shows
+        assertFalse(ready.message().isBlank());
+        assertTrue(terminationMessage.contains(ready.message().strip()), ready.message() + " vs " + terminationMessage);
+    }
+
+    @Test
+    @Order(6)
+    void aPodTheGarbageCollectorDeletesStopsQemu() {
+        Pod pod = clonePod("demo-2");
+        Qemu qemu = Qemu.of(pod).orElseThrow();
+        assertEquals("VmClone", pod.getMetadata().getOwnerReferences().get(0).getKind());
+        // the clone has no finalizer: its pod goes only through the garbage collector's cascade
+        client.resources(VmClone.class).inNamespace(ns).withName("demo-2").delete();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> ProcessHandle.of(qemu.pid()).map(p -> !p.isAlive()).orElse(true)
+                        && client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get() == null);
+    }
+
+    private static RealCluster.Result exec(Pod pod, String... command) {
+        String[] args = Stream.concat(Stream.of("exec", "-n", ns, pod.getMetadata().getName(), "--"), Stream.of(command))
+                .toArray(String[]::new);
+        return cluster.kubectl(args);
+    }
+
+    /** A QEMU process on this machine, found in the cgroups the kubelet made for one pod. */
+    private record Qemu(long pid, String memoryCgroup) {
+        static Optional<Qemu> of(Pod pod) {
+            String podCgroup = "/pod" + pod.getMetadata().getUid() + "/";
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                return procs.filter(p -> p.getFileName().toString().matches("\\d+")).flatMap(p -> {
+                    try {
+                        if (!Files.readString(p.resolve("comm")).strip().startsWith("qemu-system")) {
+                            return Stream.empty();
+                        }
+                        return Files.readAllLines(p.resolve("cgroup")).stream()
+                                .map(line -> line.split(":", 3))
+                                .filter(f -> f[1].equals("memory") && f[2].contains(podCgroup))
+                                .map(f -> new Qemu(Long.parseLong(p.getFileName().toString()), f[2]));
+                    } catch (IOException e) {
+                        return Stream.empty(); // a process that ended meanwhile
+                    }
+                }).findFirst();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void tagTheImageAsARegistryWould() {
+        String built = RealCluster.run(List.of("sed", "-n", "s/^ *image: *//p", "deploy/deployment.yaml"), java.util.Map.of(), 10)
+                .stdout().lines().findFirst().orElseThrow();
+        String imported = cluster.ctr("images", "ls", "-q").stdout().lines().filter(n -> n.endsWith("/" + built)).findFirst()
+                .orElseThrow(() -> new AssertionError(built + " is not in containerd's k8s.io namespace"));
+        RealCluster.Result tag = cluster.ctr("images", "tag", "--force", imported, E2E_IMAGE);
+        assertEquals(0, tag.exitCode(), tag.output());
+    }
+
+    /** deploy/ copied, with the images stanza `kustomize edit set image` adds to its kustomization.yaml. */
+    private static Path copyOfDeployWithImagesSet() throws IOException {
+        Path copy = Path.of("target/e2e-kubelet-deploy").toAbsolutePath();
+        RealCluster.run(List.of("rm", "-rf", copy.toString()), java.util.Map.of(), 10);
+        RealCluster.run(List.of("cp", "-r", "deploy", copy.toString()), java.util.Map.of(), 10);
+        Path kustomization = copy.resolve("kustomization.yaml");
+        Files.writeString(kustomization, Files.readString(kustomization) + IMAGES_STANZA);
+        return copy;
+    }
+
+    private static Pod clonePod(String clone) {
+        return client.pods().inNamespace(ns).withName(client.resources(VmClone.class).inNamespace(ns).withName(clone).get()
+                .getStatus().podName()).get();
+    }
+
+    private static TemplatePhase templatePhase() {
+        VmTemplate template = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+        return template == null || template.getStatus() == null ? null : template.getStatus().phase();
+    }
+
+    private static ClonePhase clonePhase(String name) {
+        VmClone clone = client.resources(VmClone.class).inNamespace(ns).withName(name).get();
+        return clone == null || clone.getStatus() == null ? null : clone.getStatus().phase();
+    }
+}
