@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 @QuarkusMain
 public final class OperatorMain {
-    private OperatorMain() {
+    OperatorMain() { // package-private: Quarkus makes a bean of a @QuarkusMain class
     }
 
     public static void main(String... args) {

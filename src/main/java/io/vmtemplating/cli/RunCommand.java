@@ -72,8 +72,15 @@ final class RunCommand {
                     created.addAll(session.apply(objects, out, err));
                 }
                 return watch(session, objects, created, once, output, timeout, stop, out, err);
+            } catch (Exception e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                // the stop's interrupt ended a wait, however the wait reports it (fabric8 wraps it in its own exception)
+                return 130; // stopped by a signal (the JVM then exits with the signal's own code)
             } finally {
                 // this thread cleans up, the shutdown hook only waits for it (StopSignal)
+                stop.cleaningUp();
                 if (!created.isEmpty()) {
                     err.println("deleting " + created.size() + " object(s) and waiting for their pods and files to go ...");
                     session.delete(created, Duration.ofSeconds(60));

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `vmt run` in its own JVM, stopped with SIGTERM once its template is Ready (real QEMU): it says what it cleans up,
- * prints no stack trace and leaves nothing in /dev/shm (the template's memory file is 512 MiB of tmpfs).
+ * `vmt run` and `vmt demo` in their own JVM, stopped with SIGTERM while VMs run (real QEMU): each says what it
+ * cleans up, prints no stack trace, stops every process it started and leaves nothing in /dev/shm (the template's
+ * memory file is 512 MiB of tmpfs).
  */
 @Tag("qemu")
 class RunCommandSignalTest {
@@ -65,8 +66,49 @@ class RunCommandSignalTest {
         }
     }
 
+    @Test
+    void sigtermDuringTheDemoStopsItsVmsAndCleansUp() throws Exception {
+        installHome();
+        Path stdout = home.resolve("demo-stdout");
+        Path stderr = home.resolve("demo-stderr");
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
+                "-Dvmt.home=" + home, Vmt.class.getName(), "demo")
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        Path nodeState = Path.of("/dev/shm/vmt-local-" + demo.pid());
+        List<ProcessHandle> started = new java.util.ArrayList<>();
+        try {
+            // stopped while it waits for its clones: the template is frozen, the clones' QEMUs start
+            await().atMost(BUILD).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !demo.isAlive() || Files.readString(stderr).contains("template demo: Ready"));
+            assertTrue(demo.isAlive(), () -> "vmt demo ended early: " + read(stdout) + read(stderr));
+            started.addAll(demo.descendants().toList());
+            assertFalse(started.isEmpty(), "the demo's pods run as its child processes");
+
+            demo.destroy(); // SIGTERM
+            assertTrue(demo.waitFor(StopSignal.CLEANUP_LIMIT.toSeconds() + 30, TimeUnit.SECONDS), "vmt demo did not exit");
+            String err = read(stderr);
+            System.out.println("vmt demo's stderr after SIGTERM:\n" + err);
+            assertFalse(err.contains("\tat "), "no stack trace: " + err);
+            assertTrue(err.contains("vmt demo: stopping; cleaning up"), err);
+            assertTrue(err.contains("stopping the local cluster"), err);
+            List<ProcessHandle> left = started.stream().filter(ProcessHandle::isAlive).toList();
+            assertTrue(left.isEmpty(), "left running: " + left.stream().map(p -> p.info().commandLine().orElse("?")).toList());
+            assertFalse(Files.exists(nodeState), "left in /dev/shm: " + files(nodeState, ""));
+        } finally {
+            // recorded before the signal: a demo that died without cleaning up left them to init, out of reach of descendants()
+            started.forEach(ProcessHandle::destroyForcibly);
+            demo.descendants().forEach(ProcessHandle::destroyForcibly);
+            demo.destroyForcibly();
+            LocalCluster.deleteTree(nodeState);
+        }
+    }
+
     /** A vmt installation (the vmt script's options above) whose launcher is this build's classes, with the repository's samples and guest build. */
     private void installHome() throws IOException {
+        if (Files.exists(home.resolve("vmt"))) {
+            return;
+        }
         Path repo = Path.of("").toAbsolutePath();
         Files.createSymbolicLink(home.resolve("samples"), repo.resolve("samples"));
         Files.createSymbolicLink(home.resolve("hack"), repo.resolve("hack"));

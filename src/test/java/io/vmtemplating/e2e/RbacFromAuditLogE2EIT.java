@@ -40,13 +40,13 @@ class RbacFromAuditLogE2EIT {
     static final Map<String, String> CHECKED_BY_ADMISSION = Map.of(
             "vmtemplating.io/vmtemplates/finalizers update", "blockOwnerDeletion on build and cleanup pods",
             "vmtemplating.io/vmclones/finalizers update", "blockOwnerDeletion on clone pods",
-            // not admission: JOSDK's LeaderElectionManager asks whether it may (a SelfSubjectAccessReview) before it
+            // not admission: JOSDK's LeaderElectionManager asks whether it may (a SelfSubjectRulesReview) before it
             // starts; fabric8's LeaseLock then renews with patch
             "coordination.k8s.io/leases update", "checked by JOSDK before leader election starts");
 
     /** Calls every authenticated user may make (system:basic-user): no role of ours grants them. */
     static final Map<String, String> ALLOWED_TO_EVERY_USER = Map.of(
-            "authorization.k8s.io/selfsubjectaccessreviews create", "JOSDK's check of the Lease permissions");
+            "authorization.k8s.io/selfsubjectrulesreviews create", "JOSDK's check of the Lease permissions");
 
     @Test
     void theClusterRoleGrantsExactlyWhatTheOperatorUsed() throws IOException {
