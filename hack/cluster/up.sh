@@ -162,7 +162,8 @@ fi
 if [ "$with_operator" = 1 ] && [ "$with_node" != kubelet ]; then
   k apply -f "$repo/crds/" >/dev/null
   k apply -f "$repo/deploy/namespace.yaml" -f "$repo/deploy/serviceaccount.yaml" \
-    -f "$repo/deploy/clusterrole.yaml" -f "$repo/deploy/clusterrolebinding.yaml" >/dev/null
+    -f "$repo/deploy/clusterrole.yaml" -f "$repo/deploy/clusterrolebinding.yaml" \
+    -f "$repo/deploy/role.yaml" -f "$repo/deploy/rolebinding.yaml" >/dev/null
   wait_for kube-apiserver "the CRDs to be established" 60 k wait --for condition=established --timeout 5s crd/vmtemplates.vmtemplating.io crd/vmclones.vmtemplating.io
   # the operator runs as its ServiceAccount, as the Deployment would: a token from the TokenRequest API
   token=$(k -n vmtemplating-system create token vmtemplating-operator --duration 48h)

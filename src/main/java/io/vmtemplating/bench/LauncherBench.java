@@ -6,9 +6,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.launcher.PodContract;
 import io.vmtemplating.launcher.PodPaths;
+import io.vmtemplating.launcher.PortMap;
 import io.vmtemplating.local.LocalCluster;
-import io.vmtemplating.local.LocalNode;
 import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.local.LoopbackPorts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -102,8 +103,8 @@ final class LauncherBench {
     private static Sample clone(Path home, Map<String, String> env, String shared, Path dir) throws Exception {
         Process clone = start(home, "clone", env, shared, dir);
         try {
-            String ip = Files.readString(dir.resolve("pod-ip"));
-            JsonNode status = awaitRunning(clone, ip, dir);
+            String address = Files.readString(dir.resolve("pod-address"));
+            JsonNode status = awaitRunning(clone, address, dir);
             clone.destroy(); // SIGTERM: QEMU quits
             if (!clone.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IOException("the clone launcher did not exit after SIGTERM");
@@ -115,11 +116,12 @@ final class LauncherBench {
         }
     }
 
-    private static JsonNode awaitRunning(Process clone, String ip, Path dir) throws Exception {
+    /** @param address the launcher's ip:port */
+    private static JsonNode awaitRunning(Process clone, String address, Path dir) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && clone.isAlive()) {
             try {
-                HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + PodContract.HTTP_PORT
+                HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address
                         + PodContract.PATH_STATUS)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode json = JSON.readTree(status.body());
                 if (json.path("state").asText().equals("running")) {
@@ -142,28 +144,30 @@ final class LauncherBench {
         return new OverheadLine(Long.parseLong(line.group(1)), Long.parseLong(line.group(2)));
     }
 
-    /** {@code vmt launcher <mode>} with the pod's environment; stdout, stderr, the termination message and the pod IP in dir. */
+    /**
+     * {@code vmt launcher <mode>} with the pod's environment, on a free port as on the local node; stdout, stderr, the
+     * termination message and the launcher's address in dir.
+     */
     private static Process start(Path home, String mode, Map<String, String> env, String shared, Path dir) throws IOException {
         Files.createDirectories(dir);
-        String ip = freeAddress();
-        Files.writeString(dir.resolve("pod-ip"), ip);
+        String ip = nextAddress();
+        int port = LoopbackPorts.free(ip);
+        Files.writeString(dir.resolve("pod-address"), ip + ":" + port);
         ProcessBuilder builder = new ProcessBuilder(home.resolve("vmt").toString(), PodContract.ARG_LAUNCHER, mode)
                 .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
         builder.environment().putAll(env);
         builder.environment().put(PodContract.ENV_POD_IP, ip);
+        builder.environment().put(PortMap.ENV_PORT_MAP, new PortMap(Map.of(PodContract.HTTP_PORT, port)).render());
         builder.environment().put(PodPaths.ENV_PATH_MAP, shared + ":" + PodContract.RUN_DIR + "=" + dir.resolve("run") + ":"
                 + PodContract.TERMINATION_MESSAGE_PATH + "=" + dir.resolve("termination-log"));
         return builder.start();
     }
 
-    /** A new address per launcher (a stopped one's port may linger), with nothing listening on the launcher's port. */
-    private static String freeAddress() {
-        while (nextAddress < 254) {
-            String ip = "127.0.253." + nextAddress++;
-            if (LocalNode.launcherPortFree(ip)) {
-                return ip;
-            }
+    /** A new address per launcher, as the local node gives each pod its own. */
+    private static String nextAddress() {
+        if (nextAddress >= 254) {
+            throw new IllegalStateException("no loopback address left in 127.0.253.0/24");
         }
-        throw new IllegalStateException("no free loopback address left in 127.0.253.0/24");
+        return "127.0.253." + nextAddress++;
     }
 }

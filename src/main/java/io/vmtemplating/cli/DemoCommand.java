@@ -53,47 +53,64 @@ final class DemoCommand {
         }
         // a real cluster: its operator does the work, and the cold VM for comparison is left out (it boots on this
         // machine, which need not be the node)
-        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : RunCommand.clusterSession(kubeconfig, namespace)) {
-            err.println(session.describe());
-            List<HasMetadata> objects = LocalSession.read(List.of(LocalSession.home().resolve("samples/demo")));
-            List<HasMetadata> created = session.apply(objects, out, err);
-            if (created.size() < objects.size()) {
+        List<HasMetadata> created = new java.util.ArrayList<>();
+        try (StopSignal stop = StopSignal.install("vmt demo", err)) {
+            VmSession session = kubeconfig == null ? LocalSession.start(err) : RunCommand.clusterSession(kubeconfig, namespace);
+            try {
+                err.println(session.describe());
+                List<HasMetadata> objects = LocalSession.read(List.of(LocalSession.home().resolve("samples/demo")));
+                created.addAll(session.apply(objects, out, err));
+                return created.size() < objects.size() ? 1 : show(session, objects, out, err);
+            } catch (Exception e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                // the stop's interrupt ended a wait, however the wait reports it (fabric8 wraps it in its own exception)
+                return 130; // stopped by a signal (the JVM then exits with the signal's own code)
+            } finally {
+                // this thread cleans up, the shutdown hook only waits for it (StopSignal): no VM outlives the demo
+                stop.cleaningUp();
+                err.println("cleaning up: deleting clones, then the template (its files are removed from the node)");
                 session.delete(created, Duration.ofSeconds(120));
-                return 1;
+                if (session instanceof LocalSession) {
+                    err.println("stopping the local cluster ...");
+                }
+                session.close();
             }
-            VmTemplate template = awaitTemplate(session, "demo", err);
-            if (template.getStatus().phase() != TemplatePhase.Ready) {
-                err.println("template failed: " + template.getStatus().conditions().get(0).message());
-                return 1;
-            }
-            List<VmClone> clones = awaitClones(session, objects, err);
-            ColdVm cold = session instanceof LocalSession local ? coldBoot(local, template, err) : null;
-
-            out.println();
-            out.printf("| VM | start | private MiB | shared with template MiB | PSS MiB |%n|---|---|---|---|---|%n");
-            out.printf("| template demo (512 MiB guest) | boot %.1f s, freeze %d ms | | | |%n",
-                    template.getStatus().bootMillis() / 1000.0, template.getStatus().freezeMillis());
-            long clonePss = 0;
-            for (VmClone clone : clones) {
-                var memory = clone.getStatus().memory();
-                clonePss += memory == null ? 0 : memory.pssMiB();
-                out.printf("| clone %s | restore %d ms | %s | %s | %s |%n", clone.getMetadata().getName(),
-                        clone.getStatus().restoreMillis(), memory == null ? "?" : memory.privateMiB(),
-                        memory == null ? "?" : memory.sharedWithTemplateMiB(), memory == null ? "?" : memory.pssMiB());
-            }
-            if (cold != null) {
-                out.printf("| cold VM, same guest | boot %.1f s | %d | 0 | %d |%n", cold.bootMillis / 1000.0, cold.memory.privateMiB(),
-                        cold.memory.pssMiB());
-                out.printf("%n%d clones: %d MiB PSS in total, %d MiB each; %d cold VMs would take about %d MiB. "
-                        + "Clone start is %.0fx faster than a cold boot.%n", clones.size(), clonePss,
-                        clones.isEmpty() ? 0 : clonePss / clones.size(), clones.size(), cold.memory.pssMiB() * clones.size(),
-                        cold.bootMillis / (double) Math.max(1, clones.stream().mapToLong(c -> c.getStatus().restoreMillis()).max().orElse(1)));
-            }
-
-            err.println("cleaning up: deleting clones, then the template (its files are removed from the node)");
-            session.delete(created, Duration.ofSeconds(120));
-            return 0;
         }
+    }
+
+    /** Waits for the demo's template and clones and prints their figures; the exit code. */
+    private static int show(VmSession session, List<HasMetadata> objects, PrintStream out, PrintStream err) throws Exception {
+        VmTemplate template = awaitTemplate(session, "demo", err);
+        if (template.getStatus().phase() != TemplatePhase.Ready) {
+            err.println("template failed: " + template.getStatus().conditions().get(0).message());
+            return 1;
+        }
+        List<VmClone> clones = awaitClones(session, objects, err);
+        ColdVm cold = session instanceof LocalSession local ? coldBoot(local, template, err) : null;
+
+        out.println();
+        out.printf("| VM | start | private MiB | shared with template MiB | PSS MiB |%n|---|---|---|---|---|%n");
+        out.printf("| template demo (512 MiB guest) | boot %.1f s, freeze %d ms | | | |%n",
+                template.getStatus().bootMillis() / 1000.0, template.getStatus().freezeMillis());
+        long clonePss = 0;
+        for (VmClone clone : clones) {
+            var memory = clone.getStatus().memory();
+            clonePss += memory == null ? 0 : memory.pssMiB();
+            out.printf("| clone %s | restore %d ms | %s | %s | %s |%n", clone.getMetadata().getName(),
+                    clone.getStatus().restoreMillis(), memory == null ? "?" : memory.privateMiB(),
+                    memory == null ? "?" : memory.sharedWithTemplateMiB(), memory == null ? "?" : memory.pssMiB());
+        }
+        if (cold != null) {
+            out.printf("| cold VM, same guest | boot %.1f s | %d | 0 | %d |%n", cold.bootMillis / 1000.0, cold.memory.privateMiB(),
+                    cold.memory.pssMiB());
+            out.printf("%n%d clones: %d MiB PSS in total, %d MiB each; %d cold VMs would take about %d MiB. "
+                    + "Clone start is %.0fx faster than a cold boot.%n", clones.size(), clonePss,
+                    clones.isEmpty() ? 0 : clonePss / clones.size(), clones.size(), cold.memory.pssMiB() * clones.size(),
+                    cold.bootMillis / (double) Math.max(1, clones.stream().mapToLong(c -> c.getStatus().restoreMillis()).max().orElse(1)));
+        }
+        return 0;
     }
 
     private static VmTemplate awaitTemplate(VmSession session, String name, PrintStream err) throws InterruptedException {

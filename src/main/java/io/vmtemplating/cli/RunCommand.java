@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code vmt run -f FILE|DIR ... [--once] [-o yaml|json] [--timeout SECONDS] [--kubeconfig PATH [-n NAMESPACE]]}: the
@@ -64,65 +63,79 @@ final class RunCommand {
             }
         }
         List<HasMetadata> objects = LocalSession.read(files);
-        CountDownLatch interrupted = new CountDownLatch(1);
-        List<HasMetadata> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (VmSession session = kubeconfig == null ? LocalSession.start(err) : clusterSession(kubeconfig, namespace)) {
-            Thread cleanup = new Thread(() -> {
-                interrupted.countDown();
-                err.println("deleting what was created ...");
-                try {
+        List<HasMetadata> created = new ArrayList<>();
+        try (StopSignal stop = StopSignal.install("vmt run", err)) {
+            VmSession session = kubeconfig == null ? LocalSession.start(err) : clusterSession(kubeconfig, namespace);
+            try {
+                err.println(session.describe());
+                if (!stop.requested()) {
+                    created.addAll(session.apply(objects, out, err));
+                }
+                return watch(session, objects, created, once, output, timeout, stop, out, err);
+            } catch (Exception e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                // the stop's interrupt ended a wait, however the wait reports it (fabric8 wraps it in its own exception)
+                return 130; // stopped by a signal (the JVM then exits with the signal's own code)
+            } finally {
+                // this thread cleans up, the shutdown hook only waits for it (StopSignal)
+                stop.cleaningUp();
+                if (!created.isEmpty()) {
+                    err.println("deleting " + created.size() + " object(s) and waiting for their pods and files to go ...");
                     session.delete(created, Duration.ofSeconds(60));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
+                err.println(kubeconfig == null ? "stopping the local cluster ..." : "closing the connection ...");
                 session.close();
-            });
-            Runtime.getRuntime().addShutdownHook(cleanup);
-            err.println(session.describe());
-            created.addAll(session.apply(objects, out, err));
-            Map<String, String> phases = new HashMap<>();
-            Instant deadline = Instant.now().plus(timeout);
-            boolean settled = false;
-            while (interrupted.getCount() > 0 && (!once || Instant.now().isBefore(deadline))) {
-                settled = true;
-                for (HasMetadata object : created) {
-                    HasMetadata current = session.fetch(object);
-                    if (current == null) {
-                        continue;
-                    }
-                    String phase = phase(current);
-                    String key = current.getKind() + "/" + current.getMetadata().getName();
-                    if (phase != null && !phase.equals(phases.put(key, phase))) {
-                        out.println(key + " " + phase + message(current));
-                    }
-                    settled &= LocalSession.settled(current);
-                }
-                if (once && settled) {
-                    break;
-                }
-                Thread.sleep(250);
+                err.println("done");
             }
-            int exit = 0;
-            if (once) {
-                for (HasMetadata object : created) {
-                    HasMetadata current = session.fetch(object);
-                    out.println(output.equals("json") ? Serialization.asJson(current) : Serialization.asYaml(current));
-                    if (current == null || LocalSession.failed(current)) {
-                        exit = 1;
-                    }
-                }
-                if (!settled) {
-                    err.println("not settled within " + timeout.toSeconds() + " s");
-                    exit = 1;
-                }
-                if (created.size() < objects.size()) {
-                    exit = 1; // some objects were denied
-                }
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-                session.delete(created, Duration.ofSeconds(60));
-            }
-            return exit;
         }
+    }
+
+    /** Prints each phase change until Ctrl-C or, with --once, until everything settled; the exit code. */
+    private static int watch(VmSession session, List<HasMetadata> objects, List<HasMetadata> created, boolean once,
+            String output, Duration timeout, StopSignal stop, PrintStream out, PrintStream err) throws InterruptedException {
+        Map<String, String> phases = new HashMap<>();
+        Instant deadline = Instant.now().plus(timeout);
+        boolean settled = false;
+        while (!stop.requested() && (!once || Instant.now().isBefore(deadline))) {
+            settled = true;
+            for (HasMetadata object : created) {
+                HasMetadata current = session.fetch(object);
+                if (current == null) {
+                    continue;
+                }
+                String phase = phase(current);
+                String key = current.getKind() + "/" + current.getMetadata().getName();
+                if (phase != null && !phase.equals(phases.put(key, phase))) {
+                    out.println(key + " " + phase + message(current));
+                }
+                settled &= LocalSession.settled(current);
+            }
+            if (once && settled) {
+                break;
+            }
+            stop.await(Duration.ofMillis(250));
+        }
+        if (!once || stop.requested()) {
+            return 0;
+        }
+        int exit = 0;
+        for (HasMetadata object : created) {
+            HasMetadata current = session.fetch(object);
+            out.println(output.equals("json") ? Serialization.asJson(current) : Serialization.asYaml(current));
+            if (current == null || LocalSession.failed(current)) {
+                exit = 1;
+            }
+        }
+        if (!settled) {
+            err.println("not settled within " + timeout.toSeconds() + " s");
+            exit = 1;
+        }
+        if (created.size() < objects.size()) {
+            exit = 1; // some objects were denied
+        }
+        return exit;
     }
 
     /** The cluster of a kubeconfig, checked now: an unusable one is one line naming the flag and the fix. */

@@ -163,7 +163,7 @@ final class CloneRun {
     }
 
     private LauncherHttp serve() throws Exception {
-        LauncherHttp server = LauncherHttp.start(context.podIp(), PodContract.HTTP_PORT, LauncherToken.read(context.paths()));
+        LauncherHttp server = LauncherHttp.start(context.podIp(), context.httpPort(), LauncherToken.read(context.paths()));
         server.get(PodContract.PATH_HEALTHZ, () -> ready && qemu.isAlive()
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, "restoring\n"));
         server.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200, statusJson()));

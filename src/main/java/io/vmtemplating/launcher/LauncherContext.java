@@ -77,6 +77,11 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
         return ip == null || ip.isBlank() ? "127.0.0.1" : ip;
     }
 
+    /** Where the HTTP endpoint listens: {@link PodContract#HTTP_PORT}, or the port a local node gave it. */
+    int httpPort() {
+        return PortMap.parse(env.get(PortMap.ENV_PORT_MAP)).nodePort(PodContract.HTTP_PORT);
+    }
+
     String qemuBinary() {
         String binary = env.get(ENV_QEMU_BINARY);
         return binary == null || binary.isBlank() ? "qemu-system-x86_64" : binary;

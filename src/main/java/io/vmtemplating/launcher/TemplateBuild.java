@@ -132,7 +132,7 @@ final class TemplateBuild {
     }
 
     private LauncherHttp serve() throws Exception {
-        LauncherHttp http = LauncherHttp.start(context.podIp(), PodContract.HTTP_PORT, LauncherToken.read(context.paths()));
+        LauncherHttp http = LauncherHttp.start(context.podIp(), context.httpPort(), LauncherToken.read(context.paths()));
         http.get(PodContract.PATH_HEALTHZ, () -> trigger.isDone() && !trigger.isCompletedExceptionally()
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, state + "\n"));
         http.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200,

@@ -174,8 +174,9 @@ public final class LocalNode implements AutoCloseable {
             log.println("pod " + name(pod) + " rejected: " + message);
             return;
         }
-        String ip = freeAddress();
-        PodProcess process = new PodProcess(pod, podDirectory(pod), ip);
+        String ip = nextAddress();
+        PodProcess process = new PodProcess(pod, podDirectory(pod), ip,
+                LoopbackPorts.allocate(pod.getSpec().getContainers().get(0), ip));
         Map<String, Path> volumes;
         try {
             volumes = PodProcess.volumes(pod, ip, nodeRoot, podDirectory(pod), volumeSources);
@@ -226,9 +227,9 @@ public final class LocalNode implements AutoCloseable {
             readiness.remove(key(pod));
             var run = new ContainerRun.Terminated(ContainerRun.containerId(process.pid()), process.startedAt(), now,
                     exitCode, exitCode == 0 ? "Completed" : "Error", message);
-            statuses.writeEnd(key(pod), pod, p -> stopping
+            statuses.writeEnd(key(pod), pod, p -> PodStatuses.withPortMap(stopping
                     ? PodStatuses.ended(p, process.ip(), run, "Terminated", SHUTDOWN_MESSAGE, now)
-                    : PodStatuses.of(p, process.ip(), run, now));
+                    : PodStatuses.of(p, process.ip(), run, now), process.ports()));
             log.println("pod " + name(pod) + " ended (exit code " + exitCode + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -282,7 +283,7 @@ public final class LocalNode implements AutoCloseable {
             for (Pod pod : informer.getStore().list()) {
                 PodProcess process = running.get(key(pod));
                 if (process != null && process.isAlive()) {
-                    boolean ready = readinessProbe.ready(pod, process.ip());
+                    boolean ready = readinessProbe.ready(pod, process.ip(), process.ports());
                     if (!Objects.equals(readiness.put(key(pod), ready), ready)) {
                         writeRunningStatus(pod, process, ready);
                     }
@@ -297,33 +298,19 @@ public final class LocalNode implements AutoCloseable {
     }
 
     /**
-     * A loopback address for the next pod with nothing listening on the launcher's port: two local clusters on
-     * one machine (a test and a `vmt bench`) once handed out the same address, and the readiness probe and the
-     * operator's /status calls of one reached the other's launcher.
+     * A loopback address of its own for the next pod, counted from a random start. Its HTTP port is a free one
+     * ({@link LoopbackPorts}), so an address another local cluster on this machine also hands out is no clash; it
+     * once was, when every launcher took port 8080.
      */
-    private String freeAddress() {
-        while (true) {
-            int n = Math.floorMod(nextIp.getAndIncrement(), 254 * 254);
-            String ip = "127.0." + (1 + n / 254) + "." + (1 + n % 254);
-            if (launcherPortFree(ip)) {
-                return ip;
-            }
-        }
-    }
-
-    /** Nothing listens on the launcher's port at this address (a connect is refused). */
-    public static boolean launcherPortFree(String ip) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(ip, io.vmtemplating.launcher.PodContract.HTTP_PORT), 200);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
+    private String nextAddress() {
+        int n = Math.floorMod(nextIp.getAndIncrement(), 254 * 254);
+        return "127.0." + (1 + n / 254) + "." + (1 + n % 254);
     }
 
     private void writeRunningStatus(Pod pod, PodProcess process, boolean ready) {
         var run = new ContainerRun.Running(ContainerRun.containerId(process.pid()), process.startedAt(), ready);
-        statuses.writeRunning(key(pod), pod, p -> PodStatuses.of(p, process.ip(), run, Instant.now()));
+        statuses.writeRunning(key(pod), pod, p -> PodStatuses.withPortMap(PodStatuses.of(p, process.ip(), run, Instant.now()),
+                process.ports()));
     }
 
     /** Short: QEMU's unix sockets live below it and a socket path must stay under 108 bytes. */

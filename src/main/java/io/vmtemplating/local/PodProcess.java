@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.vmtemplating.launcher.PortMap;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +33,14 @@ final class PodProcess {
     private final Path log;
     private final Path terminationLog;
     private final String ip;
+    private final PortMap ports;
     private Process process;
     private Instant startedAt;
     private volatile List<ProcessHandle> children = List.of();
 
-    PodProcess(Pod pod, Path podDir, String ip) {
+    PodProcess(Pod pod, Path podDir, String ip, PortMap ports) {
         this.pod = pod;
+        this.ports = ports;
         this.podDir = podDir;
         this.log = podDir.resolve("log");
         this.terminationLog = podDir.resolve("termination-log");
@@ -46,6 +49,11 @@ final class PodProcess {
 
     String ip() {
         return ip;
+    }
+
+    /** The node ports of its container ports (no network namespace here: {@link PortMap}). */
+    PortMap ports() {
+        return ports;
     }
 
     /** The pod's directory on the node: its log, termination message and emptyDir and projected volumes. */
@@ -118,6 +126,9 @@ final class PodProcess {
             }
         }
         env.put("VMT_PATH_MAP", pathMap(container, volumes));
+        if (!ports.nodePorts().isEmpty()) {
+            env.put(PortMap.ENV_PORT_MAP, ports.render());
+        }
         Files.deleteIfExists(terminationLog);
         process = builder.start();
         startedAt = Instant.now();

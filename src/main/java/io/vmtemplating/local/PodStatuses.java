@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.vmtemplating.launcher.PortMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,24 @@ final class PodStatuses {
             status.withPodIP(podIp).withPodIPs(new PodIPBuilder().withIp(podIp).build());
         }
         return status.build();
+    }
+
+    /**
+     * The node's port map as a pod condition ({@link PortMap#CONDITION_TYPE}): how the operator finds the launcher's
+     * port on this node. Nothing for an empty map: a pod whose ports are as declared needs no condition.
+     */
+    static PodStatus withPortMap(PodStatus status, PortMap ports) {
+        if (ports.nodePorts().isEmpty()) {
+            return status;
+        }
+        List<PodCondition> conditions = new ArrayList<>(status.getConditions().stream()
+                .filter(c -> !PortMap.CONDITION_TYPE.equals(c.getType())).toList());
+        String transition = status.getConditions().stream().filter(c -> PortMap.CONDITION_TYPE.equals(c.getType()))
+                .map(PodCondition::getLastTransitionTime).findFirst().orElse(status.getStartTime());
+        conditions.add(new PodConditionBuilder().withType(PortMap.CONDITION_TYPE).withStatus("True")
+                .withReason("PortsOnNode").withMessage(ports.render()).withLastTransitionTime(transition).build());
+        status.setConditions(conditions);
+        return status;
     }
 
     /** A container that ended for a reason of the node's (its shutdown, its restart), said on the pod as kubelet does. */

@@ -1,6 +1,7 @@
 package io.vmtemplating.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.vmtemplating.launcher.PortMap;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,13 +14,14 @@ final class ReadinessProbe {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    boolean ready(Pod pod, String ip) {
+    /** @param ports where the container's ports are on this node (the probe names the container port) */
+    boolean ready(Pod pod, String ip, PortMap ports) {
         var probe = pod.getSpec().getContainers().get(0).getReadinessProbe();
         if (probe == null || probe.getHttpGet() == null) {
             return true;
         }
         try {
-            int port = probe.getHttpGet().getPort().getIntVal();
+            int port = ports.nodePort(probe.getHttpGet().getPort().getIntVal());
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
                     URI.create("http://" + ip + ":" + port + probe.getHttpGet().getPath()))
                     .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding());

@@ -9,7 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -22,10 +23,16 @@ import java.util.function.Predicate;
  * a test guest's answer) and send lines. Output written while nobody is connected is lost, so connect early.
  */
 public final class SerialConsole implements AutoCloseable {
+    /** Lines kept for error messages, the newest. */
+    static final int TRANSCRIPT_LINES = 200;
+    /** Lines read while nobody waits, the newest (older ones are dropped). */
+    static final int QUEUED_LINES = 1000;
+    /** A longer line is cut: a guest printing without newlines must not grow one line without end. */
+    static final int MAX_LINE_CHARS = 4096;
     private static final String CLOSED = "\u0000closed";
     private final SocketChannel channel;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> transcript = new ArrayList<>();
+    private final Deque<String> transcript = new ArrayDeque<>();
 
     private SerialConsole(SocketChannel channel) {
         this.channel = channel;
@@ -78,7 +85,10 @@ public final class SerialConsole implements AutoCloseable {
                     return Optional.empty();
                 }
                 synchronized (transcript) {
-                    transcript.add(line);
+                    if (transcript.size() == TRANSCRIPT_LINES) {
+                        transcript.removeFirst();
+                    }
+                    transcript.addLast(line);
                 }
                 if (matches.test(line)) {
                     return Optional.of(line);
@@ -90,7 +100,7 @@ public final class SerialConsole implements AutoCloseable {
         }
     }
 
-    /** Every line consumed so far, for error messages. */
+    /** The last {@link #TRANSCRIPT_LINES} lines consumed, for error messages. */
     public List<String> transcript() {
         synchronized (transcript) {
             return List.copyOf(transcript);
@@ -111,9 +121,9 @@ public final class SerialConsole implements AutoCloseable {
                 while (buffer.hasRemaining()) {
                     byte b = buffer.get();
                     if (b == '\n') {
-                        lines.add(line.toString(StandardCharsets.UTF_8).replace("\r", ""));
+                        queue(line.toString(StandardCharsets.UTF_8).replace("\r", ""));
                         line.reset();
-                    } else {
+                    } else if (line.size() < MAX_LINE_CHARS) {
                         line.write(b);
                     }
                 }
@@ -123,5 +133,13 @@ public final class SerialConsole implements AutoCloseable {
             // closed: waiters are told below
         }
         lines.add(CLOSED);
+    }
+
+    /** Only the reader thread adds: dropping the oldest line when full keeps the queue at its bound. */
+    private void queue(String line) {
+        while (lines.size() >= QUEUED_LINES) {
+            lines.poll();
+        }
+        lines.add(line);
     }
 }

@@ -68,11 +68,6 @@ public class LauncherClient {
     }
 
     private static Optional<URI> baseUri(Pod pod) {
-        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        if (ip == null || ip.isBlank()) {
-            return Optional.empty();
-        }
-        String host = ip.contains(":") ? "[" + ip + "]" : ip;
-        return Optional.of(URI.create("http://" + host + ":" + PodContract.HTTP_PORT));
+        return LauncherEndpoint.of(pod);
     }
 }

@@ -1,5 +1,7 @@
 package io.vmtemplating.reconciler;
 
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vmtemplating.webhook.BootFileDirs;
 import jakarta.enterprise.inject.Produces;
@@ -44,6 +46,39 @@ public class OperatorBeans {
     @Singleton
     LauncherClient launcherClient(KubernetesClient client) {
         return new LauncherClient(new LauncherTokens(client));
+    }
+
+    /**
+     * Leader election, so that deploy/ can run two replicas: one reconciles, the other waits for the Lease. QOSDK
+     * uses this bean in the profiles of {@code quarkus.operator-sdk.activate-leader-election-for-profiles} only (prod
+     * and cluster: not the Quarkus tests; local mode runs JOSDK without Quarkus). The Lease lives in the operator's
+     * namespace (POD_NAMESPACE from the downward API); the identity is the pod's name, or host and process id when the
+     * operator runs as a process (`make cluster`, the end-to-end tests start two).
+     */
+    @Produces
+    @Singleton
+    LeaderElectionConfiguration leaderElection(
+            @ConfigProperty(name = "vmt.leader-election.lease-name", defaultValue = "vmtemplating-operator") String leaseName,
+            @ConfigProperty(name = "vmt.leader-election.namespace") Optional<String> namespace,
+            @ConfigProperty(name = "vmt.leader-election.lease-duration", defaultValue = "PT15S") Duration leaseDuration,
+            @ConfigProperty(name = "vmt.leader-election.renew-deadline", defaultValue = "PT10S") Duration renewDeadline,
+            @ConfigProperty(name = "vmt.leader-election.retry-period", defaultValue = "PT2S") Duration retryPeriod) {
+        String leaseNamespace = namespace.or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
+                .filter(n -> !n.isBlank()).orElse("vmtemplating-system");
+        String identity = Optional.ofNullable(System.getenv("POD_NAME")).filter(n -> !n.isBlank())
+                .orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                .withLeaseNamespace(leaseNamespace).withIdentity(identity)
+                .withLeaseDuration(leaseDuration).withRenewDeadline(renewDeadline).withRetryPeriod(retryPeriod)
+                .build();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "operator";
+        }
     }
 
     @Produces

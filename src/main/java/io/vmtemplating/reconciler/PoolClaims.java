@@ -72,6 +72,9 @@ final class PoolClaims {
                 continue; // another claim took it first, or it is going away: the next one
             }
             boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
+            // inline, unlike every other launcher call (LauncherReports): the resume is what the claim waits for, a
+            // loopback POST of ~2 ms bounded by the client's 2 s timeout, and the asynchronous path would add a
+            // report's round trip to every claim (docs/pools.md)
             boolean resumed = running && launcher.post(adopted.get(), PodContract.PATH_RESUME);
             long millis = (System.nanoTime() - start) / 1_000_000;
             status.pod(adopted.get().getMetadata().getName(), adopted.get().getSpec().getNodeName(), t.getMetadata().getUid())

@@ -122,6 +122,18 @@ final class TemplateStatusBuilder {
                 "frozen with QEMU " + result.qemuVersion() + " on node " + node);
     }
 
+    /** Back to building from scratch: nothing of the build whose files are gone stays in the status. */
+    TemplateStatusBuilder filesMissing(String message) {
+        this.nodeName = null;
+        this.podName = null;
+        this.files = null;
+        this.qemuVersion = null;
+        this.bootMillis = null;
+        this.freezeMillis = null;
+        this.failedAttempts = 0;
+        return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
+    }
+
     TemplateStatusBuilder failedAttempt(int attempt) {
         this.failedAttempts = Math.max(failedAttempts, attempt);
         return this;

@@ -1,10 +1,10 @@
 package io.vmtemplating.reconciler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -17,6 +17,7 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
+import io.vmtemplating.api.v1alpha1.VmCloneStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
@@ -56,6 +57,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private final Clock clock;
     private final PoolClaims claims;
     private InformerEventSource<VmTemplate, VmClone> templates;
+    /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
+    private LauncherReports reports;
 
     @Inject
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
@@ -107,7 +110,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .withSecondaryToPrimaryMapper((Pod pod) -> Set.of())
                 .build();
         templates = new InformerEventSource<>(templateConfig, context);
-        return List.of(templates, new InformerEventSource<>(podConfig, context),
+        reports = new LauncherReports(launcher, 2);
+        return List.of(templates, new InformerEventSource<>(podConfig, context), reports,
                 new InformerEventSource<>(poolConfig, context), new InformerEventSource<>(memberConfig, context));
     }
 
@@ -142,6 +146,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         }
 
         UpdateControl<VmClone> control;
+        if (pod.isEmpty() || new PodView(pod.get()).finished()) {
+            reports.forget(ResourceID.fromResource(clone)); // no launcher to ask
+        }
         if (pod.isPresent()) {
             control = fromPod(clone, new PodView(pod.get()), template, status, context);
         } else if (before == ClonePhase.Succeeded || before == ClonePhase.Failed) {
@@ -170,6 +177,26 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         return control;
     }
 
+    /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */
+    @Override
+    public ErrorStatusUpdateControl<VmClone> updateErrorStatus(VmClone clone, Context<VmClone> context, Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        VmCloneStatus s = Optional.ofNullable(clone.getStatus())
+                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null));
+        List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
+                error.onto(s.conditions(), clone.getMetadata().getGeneration(), clock);
+        if (conditions.equals(s.conditions())) {
+            return ErrorStatusUpdateControl.noStatusUpdate(); // the same error again: said already
+        }
+        new EventRecorder(context.getClient(), clock).warning(clone, error.reason(), error.message());
+        VmClone fresh = new VmClone();
+        fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(clone.getMetadata().getName()).withNamespace(clone.getMetadata().getNamespace()).build());
+        fresh.setStatus(new VmCloneStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
+                s.templateUid(), s.restoreMillis(), s.memory(), s.claim()));
+        return ErrorStatusUpdateControl.patchStatus(fresh);
+    }
+
     private UpdateControl<VmClone> startWhenTemplateReady(VmClone clone, Optional<VmTemplate> template,
             CloneStatusBuilder status, Context<VmClone> context) {
         String templateName = clone.getSpec().templateRef().name();
@@ -184,7 +211,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         if (templatePhase != TemplatePhase.Ready || t.getMetadata().getDeletionTimestamp() != null) {
             String why = t.getMetadata().getDeletionTimestamp() != null ? "is being deleted" : "is " + templatePhase;
             if (foundFilesMissing(clone)) {
-                status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "waiting for VmTemplate " + templateName
+                // the template took the report (or is gone): the report is withdrawn, the clone waits for the rebuild
+                status.waitingForTemplate(Conditions.REASON_TEMPLATE_REBUILDING, "waiting for VmTemplate " + templateName
                         + " to be rebuilt (its files were missing on its node); it " + why);
             } else {
                 status.waitingForTemplate(Conditions.REASON_TEMPLATE_NOT_READY, "VmTemplate " + templateName + " " + why);
@@ -192,8 +220,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             return status.patchIfChanged(clone);
         }
         if (waitsForRebuild(clone, t)) {
-            status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING,
-                    "waiting for VmTemplate " + templateName + " to be rebuilt: its files were missing on its node");
+            // the report stays as written: the template reconciler quotes it (the node and the launcher's words)
+            status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, FilesMissingReport.filesMissing(clone).get().message());
             return status.patchIfChanged(clone);
         }
         Pod desired = pods.clonePod(clone, t);
@@ -217,9 +245,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                     .map(r -> LauncherResult.TEMPLATE_FILES_MISSING.equals(r.outcome())).orElse(false);
             if (filesMissing && template.isPresent() && templateUid != null
                     && templateUid.equals(template.get().getMetadata().getUid())) {
-                // the template's files are gone (node reboot): rebuild it, and start again once it is Ready
-                TemplateRebuild.request(context.getClient(), template.get(), clone.getMetadata().getName(),
-                        pod.failureMessage(), clock);
+                // the template's files are gone (node reboot): this clone says so in its own status, the template
+                // reconciler (watching clones) rebuilds the template, and the clone starts again once it is Ready
                 context.getClient().resource(pod.pod()).delete();
                 status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, "the template's files were missing on node "
                         + pod.nodeName().orElse("?") + " (" + pod.failureMessage() + "); waiting for the template to be rebuilt");
@@ -234,95 +261,53 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                     : wasRunning ? Conditions.REASON_CRASHED : Conditions.REASON_RESTORE_FAILED, pod.failureMessage());
             return status.patchIfChanged(clone);
         }
+        ResourceID id = ResourceID.fromResource(clone);
         if (!pod.running()) {
+            reports.forget(id);
             status.restoring(pod.pendingMessage());
             return status.patchIfChanged(clone);
         }
-        Optional<JsonNode> reported;
-        if (pod.ready()) {
-            reported = launcher.status(pod.pod());
-        } else {
-            // a kubelet probes readiness once a second at most, so Ready trails a ~0.2 s restore by up to a second:
-            // in the first seconds of the launcher, ask it directly, a few times a second
-            boolean justStarted = pod.containerStartedAt().map(started -> started.plus(EARLY_STATUS_WINDOW).isAfter(Instant.now(clock)))
-                    .orElse(false);
-            reported = justStarted ? launcher.status(pod.pod()) : Optional.empty();
-            if (reported.isEmpty() || !CloneMemoryReport.restored(reported.get())) {
-                status.restoring("restoring the template's state in pod " + pod.name());
-                UpdateControl<VmClone> control = status.patchIfChanged(clone);
-                return justStarted ? control.rescheduleAfter(EARLY_STATUS_POLL) : control;
-            }
+        // the launcher is asked on the reports' threads; this reconcile reads their last answer
+        Optional<LauncherReport> reported = context.getSecondaryResource(LauncherReport.class);
+        boolean restored = reported.map(LauncherReport::restored).orElse(false);
+        // a kubelet probes readiness once a second at most, so Ready trails a ~0.2 s restore by up to a second:
+        // in the first seconds of the launcher, it is asked directly, a few times a second, until it restored
+        Duration leftOfWindow = pod.containerStartedAt()
+                .map(started -> Duration.between(Instant.now(clock), started.plus(EARLY_STATUS_WINDOW))).orElse(Duration.ZERO);
+        boolean justStarted = leftOfWindow.compareTo(Duration.ZERO) > 0;
+        reports.poll(id, pod.pod(), justStarted && !restored && !pod.ready() ? EARLY_STATUS_POLL : settings.statusRefresh());
+        if (!pod.ready() && !restored) {
+            status.restoring("restoring the template's state in pod " + pod.name());
+            // no report marks the window's end: look again then, to slow the questions down
+            return justStarted ? status.patchIfChanged(clone).rescheduleAfter(leftOfWindow) : status.patchIfChanged(clone);
         }
         boolean wantRunning = !Boolean.FALSE.equals(clone.getSpec().running());
-        if (reported.isPresent() && isPaused(reported.get()) == wantRunning) {
-            launcher.post(pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
-            reported = launcher.status(pod.pod());
+        if (reported.isPresent() && reported.get().paused() == wantRunning) {
+            reports.send(id, pod.pod(), wantRunning ? PodContract.PATH_RESUME : PodContract.PATH_PAUSE);
         }
-        boolean paused = reported.map(CloneMemoryReport::paused).orElse(!wantRunning);
-        status.running(paused, reported.flatMap(CloneMemoryReport::restoreMillis).orElse(null),
-                reported.map(r -> CloneMemoryReport.figures(r, Instant.now(clock).truncatedTo(ChronoUnit.SECONDS))).orElse(null));
-        return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
+        boolean paused = reported.map(LauncherReport::paused).orElse(!wantRunning);
+        CloneMemoryFigures memory = MemoryInStatus.next(clone.getStatus() == null ? null : clone.getStatus().memory(),
+                reported.map(LauncherReport::memory).orElse(null), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+        status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null), memory);
+        return status.patchIfChanged(clone);
+    }
+
+    /** The clone reported its template's files missing, or waits for the rebuild that report started. */
+    private static boolean foundFilesMissing(VmClone clone) {
+        return FilesMissingReport.filesMissing(clone).isPresent() || clone.getStatus() != null
+                && clone.getStatus().conditions() != null && clone.getStatus().conditions().stream()
+                        .anyMatch(c -> Conditions.TEMPLATE_READY.equals(c.type()) && Conditions.REASON_TEMPLATE_REBUILDING.equals(c.reason()));
     }
 
     /**
-     * A clone that found the template's files missing waits until the template became Ready again after that
-     * (the cache may still show the old Ready status for a moment).
+     * A Ready template with this clone's report standing: the template reconciler has not taken it yet (the cache
+     * may also still show the old Ready status for a moment). Once the clone saw the template rebuilding, its report
+     * is withdrawn and the template's next Ready is the rebuilt one.
      */
-    private static boolean foundFilesMissing(VmClone clone) {
-        return filesMissingCondition(clone).isPresent();
-    }
-
-    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> filesMissingCondition(VmClone clone) {
-        return condition(clone.getStatus() == null ? null : clone.getStatus().conditions(), Conditions.TEMPLATE_READY)
-                .filter(c -> Conditions.REASON_TEMPLATE_FILES_MISSING.equals(c.reason()));
-    }
-
     private static boolean waitsForRebuild(VmClone clone, VmTemplate template) {
-        Optional<io.vmtemplating.api.v1alpha1.types.Condition> missing = filesMissingCondition(clone);
-        if (missing.isEmpty()) {
-            return false;
-        }
-        Optional<String> readySince = condition(template.getStatus().conditions(), Conditions.READY)
-                .map(io.vmtemplating.api.v1alpha1.types.Condition::lastTransitionTime);
-        // conditions carry whole seconds: a rebuild within the same second counts as after
-        return readySince.isEmpty() || Instant.parse(readySince.get()).isBefore(Instant.parse(missing.get().lastTransitionTime()));
+        return FilesMissingReport.filesMissing(clone)
+                .map(missing -> FilesMissingReport.current(FilesMissingReport.readySince(template), Instant.parse(missing.lastTransitionTime())))
+                .orElse(false);
     }
 
-    private static Optional<io.vmtemplating.api.v1alpha1.types.Condition> condition(
-            List<io.vmtemplating.api.v1alpha1.types.Condition> conditions, String type) {
-        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
-    }
-
-    private static boolean isPaused(JsonNode report) {
-        return CloneMemoryReport.paused(report);
-    }
-
-    /** Reads the launcher's /status document. */
-    static final class CloneMemoryReport {
-        private CloneMemoryReport() {
-        }
-
-        static boolean paused(JsonNode report) {
-            return "paused".equals(report.path("state").asText());
-        }
-
-        /** The launcher has restored the guest (running or paused), whatever the pod's readiness says yet. */
-        static boolean restored(JsonNode report) {
-            String state = report.path("state").asText();
-            return state.equals("running") || state.equals("paused");
-        }
-
-        static Optional<Long> restoreMillis(JsonNode report) {
-            return report.hasNonNull("restoreMillis") ? Optional.of(report.get("restoreMillis").asLong()) : Optional.empty();
-        }
-
-        static CloneMemoryFigures figures(JsonNode report, Instant now) {
-            JsonNode memory = report.path("memory");
-            if (memory.isMissingNode()) {
-                return null;
-            }
-            return new CloneMemoryFigures(memory.path("rssMiB").asLong(), memory.path("pssMiB").asLong(),
-                    memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong(), now.toString());
-        }
-    }
 }

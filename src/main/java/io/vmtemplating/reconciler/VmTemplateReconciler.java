@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -19,6 +20,7 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
@@ -30,10 +32,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * VmTemplate → a launcher pod per build attempt (boot, freeze, exit) → status from the pod. Deletion is held
@@ -41,13 +43,15 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = "vmtemplate")
 public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmTemplate> {
-    private static final Logger LOG = Logger.getLogger(VmTemplateReconciler.class);
     private static final Duration CLONES_RECHECK = Duration.ofSeconds(5);
     private static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
 
     private final OperatorSettings settings;
     private final LauncherPods pods;
+    /** Only for the namespace's token Secret (an API server call); launcher calls go through {@link #actions}. */
     private final LauncherClient launcher;
+    /** The manual freeze request goes to the launcher off the reconcile thread. */
+    private final LauncherActions actions;
     private final Clock clock;
 
     @Inject
@@ -55,6 +59,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         this.settings = settings;
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
+        this.actions = new LauncherActions(launcher, 1);
         this.clock = clock;
     }
 
@@ -73,8 +78,22 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 // a claim restores from its pool's template: it holds that template's deletion like any clone
                 .withSecondaryToPrimaryMapper((VmClone clone) -> VmResources.templateOf(clone)
                         .map(name -> Set.of(new ResourceID(name, clone.getMetadata().getNamespace()))).orElse(Set.of()))
+                // a running clone's status changes with its phase and pod: none of that is the template's business
+                .withOnUpdateFilter(VmTemplateReconciler::cloneChangeMattersToTemplate)
                 .build();
         return List.of(new InformerEventSource<>(podConfig, context), new InformerEventSource<>(cloneConfig, context));
+    }
+
+    /**
+     * What a template reads from its clones: which template they name (the count changes by create and delete, which
+     * always pass), their deletion (the cleanup waits for it), and a report that the template's files are missing.
+     */
+    static boolean cloneChangeMattersToTemplate(VmClone old, VmClone updated) {
+        return !Objects.equals(old.getMetadata().getGeneration(), updated.getMetadata().getGeneration())
+                || !Objects.equals(old.getMetadata().getDeletionTimestamp(), updated.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(old.getStatus() == null ? null : old.getStatus().templateUid(),
+                        updated.getStatus() == null ? null : updated.getStatus().templateUid())
+                || !FilesMissingReport.filesMissing(old).equals(FilesMissingReport.filesMissing(updated));
     }
 
     @Override
@@ -87,6 +106,26 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return control.getScheduleDelay().isPresent() ? control : control.rescheduleAfter(settings.statusRefresh());
     }
 
+    /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */
+    @Override
+    public ErrorStatusUpdateControl<VmTemplate> updateErrorStatus(VmTemplate template, Context<VmTemplate> context, Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        VmTemplateStatus s = Optional.ofNullable(template.getStatus())
+                .orElse(new VmTemplateStatus(TemplatePhase.Pending, null, null, null, null, null, null, null, null, null, null));
+        List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
+                error.onto(s.conditions(), template.getMetadata().getGeneration(), clock);
+        if (conditions.equals(s.conditions())) {
+            return ErrorStatusUpdateControl.noStatusUpdate(); // the same error again: said already
+        }
+        new EventRecorder(context.getClient(), clock).warning(template, error.reason(), error.message());
+        VmTemplate fresh = new VmTemplate();
+        fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(template.getMetadata().getName()).withNamespace(template.getMetadata().getNamespace()).build());
+        fresh.setStatus(new VmTemplateStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
+                s.files(), s.qemuVersion(), s.bootMillis(), s.freezeMillis(), s.clones(), s.failedAttempts()));
+        return ErrorStatusUpdateControl.patchStatus(fresh);
+    }
+
     private UpdateControl<VmTemplate> reconcileTemplate(VmTemplate template, Context<VmTemplate> context) {
         TemplateStatusBuilder status = new TemplateStatusBuilder(template, clock)
                 .clones(cloneNames(context).size());
@@ -95,7 +134,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
-        if (phase == TemplatePhase.Ready || (phase == TemplatePhase.Failed && status.failedForGood())) {
+        if (phase == TemplatePhase.Ready) {
+            Optional<FilesMissingReport> missing = FilesMissingReport.of(template, context.getSecondaryResources(VmClone.class));
+            return missing.isPresent() ? rebuild(template, status, missing.get(), context, events) : status.patchIfChanged(template);
+        }
+        if (phase == TemplatePhase.Failed && status.failedForGood()) {
             return status.patchIfChanged(template);
         }
         if (invalid.isPresent()) {
@@ -168,6 +211,21 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return status.patchIfChanged(template);
     }
 
+    /**
+     * A clone found this Ready template's files gone from its node (a reboot wipes tmpfs): the old build pods go and
+     * the template is Pending again, so the next reconcile starts a fresh build; the clones waiting for it start once it
+     * is Ready again.
+     */
+    private UpdateControl<VmTemplate> rebuild(VmTemplate template, TemplateStatusBuilder status, FilesMissingReport report,
+            Context<VmTemplate> context, EventRecorder events) {
+        // one by one: RBAC grants delete on pods, not deletecollection
+        podsWithRole(context, VmResources.ROLE_TEMPLATE).forEach(p -> context.getClient().resource(p).delete());
+        String message = "clone " + report.cloneName() + " found the template's files missing: " + report.message();
+        status.filesMissing(message);
+        events.warning(template, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
+        return status.patchIfChanged(template);
+    }
+
     private UpdateControl<VmTemplate> buildFailed(VmTemplate template, TemplateStatusBuilder status, EventRecorder events,
             int attempt, String message, boolean invalidSpec) {
         status.failedAttempt(attempt);
@@ -186,12 +244,15 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return status.patchIfChanged(template);
     }
 
-    /** The Manual trigger: the annotation vmtemplating.io/freeze=now is passed on to the launcher. */
+    /**
+     * The Manual trigger: the annotation vmtemplating.io/freeze=now is passed on to the launcher. Sent again at each
+     * reconcile while the pod runs (the launcher takes it once); the pod's end says it froze.
+     */
     private void triggerManualFreeze(VmTemplate template, PodView pod) {
         String annotation = template.getMetadata().getAnnotations() == null ? null
                 : template.getMetadata().getAnnotations().get(VmResources.ANNOTATION_FREEZE);
-        if ("now".equals(annotation) && !launcher.post(pod.pod(), PodContract.PATH_FREEZE)) {
-            LOG.infof("template %s: launcher did not take the freeze request yet", VmResources.key(template));
+        if ("now".equals(annotation)) {
+            actions.send("template " + VmResources.key(template), pod.pod(), PodContract.PATH_FREEZE, () -> { });
         }
     }
 

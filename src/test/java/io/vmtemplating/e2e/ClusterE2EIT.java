@@ -151,9 +151,14 @@ class ClusterE2EIT {
         assertNotNull(client.secrets().inNamespace(ns).withName("vmtemplating-launcher-token").get(),
                 "the operator made the namespace's launcher token");
         io.fabric8.kubernetes.api.model.Pod pod = client.pods().inNamespace(ns).withName("demo-1-vm").get();
+        // the local node gives the launcher's 8080 a free port and says which on the pod (docs/launcher.md)
+        int port = pod.getStatus().getConditions().stream()
+                .filter(c -> io.vmtemplating.launcher.PortMap.CONDITION_TYPE.equals(c.getType())).findFirst()
+                .map(c -> io.vmtemplating.launcher.PortMap.parse(c.getMessage())).orElse(io.vmtemplating.launcher.PortMap.IDENTITY)
+                .nodePort(io.vmtemplating.launcher.PodContract.HTTP_PORT);
         try {
             var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://" + pod.getStatus().getPodIP() + ":8080/pause"))
+                    java.net.URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/pause"))
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(401, response.statusCode(), response.body());
         } catch (java.io.IOException | InterruptedException e) {

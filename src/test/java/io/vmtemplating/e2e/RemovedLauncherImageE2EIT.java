@@ -114,7 +114,8 @@ class RemovedLauncherImageE2EIT {
 
     private static boolean established(String name) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
-        return crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        // right after an update the status may have no conditions yet
+        return crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
     }
 }

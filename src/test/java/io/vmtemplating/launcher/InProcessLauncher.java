@@ -68,7 +68,9 @@ final class InProcessLauncher {
         if (cloneJson != null) {
             env.put(PodContract.ENV_CLONE_SPEC, cloneJson);
         }
-        env.put(PodContract.ENV_POD_IP, LauncherProcess.nextPodIp());
+        String podIp = LauncherProcess.nextPodIp();
+        env.put(PodContract.ENV_POD_IP, podIp);
+        env.put(PortMap.ENV_PORT_MAP, PodContract.HTTP_PORT + "=" + io.vmtemplating.local.LoopbackPorts.free(podIp));
         env.put(LauncherContext.ENV_ACCEL, "tcg");
         env.put(LauncherContext.ENV_QEMU_BINARY, qemu.toString());
         env.put(PodPaths.ENV_PATH_MAP, String.join(":", PodContract.MEMORY_DIR + "=" + node.memoryDir(),

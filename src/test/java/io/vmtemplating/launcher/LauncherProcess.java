@@ -24,17 +24,20 @@ final class LauncherProcess implements AutoCloseable {
     final Process process;
     final Path dir;
     final String podIp;
+    /** Where its HTTP endpoint listens: a free port, as the local node gives it (8080 may be anyone's). */
+    final int httpPort;
 
-    private LauncherProcess(Process process, Path dir, String podIp) {
+    private LauncherProcess(Process process, Path dir, String podIp, int httpPort) {
         this.process = process;
         this.dir = dir;
         this.podIp = podIp;
+        this.httpPort = httpPort;
     }
 
     /** The token every test launcher gets in its Secret volume. */
     static final String TOKEN = "test-token-" + java.util.UUID.randomUUID();
 
-    /** A distinct 127.0.0.x per process, so that every launcher can bind port 8080. */
+    /** A distinct 127.0.0.x per process, as the local node gives each pod. */
     static String nextPodIp() {
         return "127.0.0." + (NEXT_IP.getAndIncrement() % 200 + 20);
     }
@@ -57,12 +60,14 @@ final class LauncherProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("VMT_") || k.equals("POD_IP"));
         builder.environment().putAll(env);
         builder.environment().put("POD_IP", podIp);
+        int httpPort = io.vmtemplating.local.LoopbackPorts.free(podIp);
+        builder.environment().put(PortMap.ENV_PORT_MAP, PodContract.HTTP_PORT + "=" + httpPort);
         // the namespace's launcher token, as the operator's Secret volume would hold it
         Path tokenDir = Files.createDirectories(dir.resolve("launcher-token"));
         Files.writeString(tokenDir.resolve("token"), TOKEN + "\n");
         builder.environment().put("VMT_PATH_MAP", pathMap + ":/dev/termination-log=" + dir.resolve("termination-log")
                 + ":/vmt/launcher-token=" + tokenDir);
-        return new LauncherProcess(builder.start(), dir, podIp);
+        return new LauncherProcess(builder.start(), dir, podIp, httpPort);
     }
 
     int waitForExit(Duration timeout) throws InterruptedException {
@@ -98,7 +103,7 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -109,7 +114,7 @@ final class LauncherProcess implements AutoCloseable {
 
     /** @param authorization the Authorization header, or null for none */
     HttpResponse<String> post(String path, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":8080" + path)).timeout(Duration.ofSeconds(5))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(Duration.ofSeconds(5))
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);

@@ -178,4 +178,41 @@ class LocalNodeTest {
         assertEquals("False", client.nodes().withName(NODE).get().getStatus().getConditions().stream()
                 .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getStatus());
     }
+
+    /**
+     * The pods of this node share the machine's network: a launcher's port 8080 may be a developer's web server on
+     * 0.0.0.0:8080. The container (a Python server that, like the launcher, listens on its VMT_PORT_MAP port for 8080,
+     * else on 8080) gets a free port, the probe finds it there and the pod says where it is.
+     */
+    @Test
+    void aPodsHttpPortIsAFreeOneWhen8080IsTaken() throws Exception {
+        try (BusyPorts busy = BusyPorts.hold(8080, 8081)) {
+            startNode();
+            String server = "import os, http.server as h\n"
+                    + "ports = dict(e.split('=') for e in os.environ.get('VMT_PORT_MAP', '').split(',') if e)\n"
+                    + "h.HTTPServer((os.environ['POD_IP'], int(ports.get('8080', '8080'))), h.SimpleHTTPRequestHandler).serve_forever()\n";
+            client.resource(new PodBuilder()
+                    .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                    .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(2L)
+                        .addNewContainer().withName("main").withImage("none").withCommand("python3", "-c", server)
+                            .addNewPort().withName("http").withContainerPort(8080).endPort()
+                            .addNewEnv().withName("POD_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
+                                .endFieldRef().endValueFrom().endEnv()
+                            .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort(8080).endHttpGet().endReadinessProbe()
+                        .endContainer()
+                    .endSpec().build()).create();
+            await().atMost(WAIT).until(() -> pod("web").getStatus() != null
+                    && pod("web").getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+            Pod web = pod("web");
+            var portMap = web.getStatus().getConditions().stream()
+                    .filter(c -> c.getType().equals(io.vmtemplating.launcher.PortMap.CONDITION_TYPE)).findFirst().orElseThrow();
+            int port = io.vmtemplating.launcher.PortMap.parse(portMap.getMessage()).nodePort(8080);
+            System.out.println("pod web at " + web.getStatus().getPodIP() + ", port map " + portMap.getMessage());
+            assertTrue(port != 8080 && port != 8081, portMap.getMessage());
+            var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + web.getStatus().getPodIP() + ":" + port + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, answer.statusCode());
+        }
+    }
 }

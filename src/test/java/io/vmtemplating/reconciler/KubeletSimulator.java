@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vmtemplating.launcher.PortMap;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,9 +20,20 @@ final class KubeletSimulator {
     }
 
     void running(Pod pod, boolean ready, String podIp) {
+        running(pod, ready, podIp, PortMap.IDENTITY);
+    }
+
+    /** Running on a node that gave the pod's ports node ports of their own, as the local node does. */
+    void running(Pod pod, boolean ready, String podIp, PortMap ports) {
+        List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new java.util.ArrayList<>();
+        conditions.add(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build());
+        if (!ports.nodePorts().isEmpty()) {
+            conditions.add(new PodConditionBuilder().withType(PortMap.CONDITION_TYPE).withStatus("True")
+                    .withMessage(ports.render()).build());
+        }
         setStatus(pod, new PodStatusBuilder()
                 .withPhase("Running").withPodIP(podIp)
-                .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build())
+                .withConditions(conditions)
                 .withContainerStatuses(new ContainerStatusBuilder().withName(VmResources.CONTAINER_NAME).withReady(ready)
                         .withState(new ContainerStateBuilder().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().build())
                         .build())

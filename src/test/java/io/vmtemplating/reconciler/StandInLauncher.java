@@ -1,6 +1,8 @@
 package io.vmtemplating.reconciler;
 
 import com.sun.net.httpserver.HttpServer;
+import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.launcher.PortMap;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,12 +20,20 @@ final class StandInLauncher implements AutoCloseable {
     /** The Authorization header of each action, in order. */
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile String state = "running";
+    private final java.util.concurrent.atomic.AtomicLong privateMiB = new java.util.concurrent.atomic.AtomicLong(30);
+    private volatile long privateGrowthPerStatus;
+    final java.util.concurrent.atomic.AtomicInteger statusRequests = new java.util.concurrent.atomic.AtomicInteger();
 
-    StandInLauncher(String ip, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(ip, port), 0);
-        server.createContext("/status", exchange -> reply(exchange.getResponseBody(), exchange, """
-                {"state":"%s","restoreMillis":187,"memory":{"rssMiB":60,"pssMiB":40,"privateMiB":30,"sharedWithTemplateMiB":25}}"""
-                .formatted(state)));
+    /** Listens on a free port of ip, as a launcher on the local node does (8080 may be anyone's). */
+    StandInLauncher(String ip) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(ip, 0), 0);
+        server.createContext("/status", exchange -> {
+            statusRequests.incrementAndGet();
+            long privateNow = privateMiB.getAndAdd(privateGrowthPerStatus);
+            reply(exchange.getResponseBody(), exchange, """
+                {"state":"%s","restoreMillis":187,"memory":{"rssMiB":%d,"pssMiB":%d,"privateMiB":%d,"sharedWithTemplateMiB":25}}"""
+                .formatted(state, privateNow + 30, privateNow + 10, privateNow));
+        });
         server.createContext("/pause", exchange -> {
             actions.add("pause");
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
@@ -37,6 +47,17 @@ final class StandInLauncher implements AutoCloseable {
             reply(exchange.getResponseBody(), exchange, "{}");
         });
         server.start();
+    }
+
+    /** What the node records on the pod: the launcher's contract port is this stand-in's port. */
+    PortMap portMap() {
+        return new PortMap(java.util.Map.of(PodContract.HTTP_PORT, server.getAddress().getPort()));
+    }
+
+    /** From now on /status reports private memory from {@code startMiB}, growing by {@code perStatusMiB} each time asked. */
+    void privateMemory(long startMiB, long perStatusMiB) {
+        privateMiB.set(startMiB);
+        privateGrowthPerStatus = perStatusMiB;
     }
 
     /** What /status reports as the launcher's state from now on ("restoring", "running", "paused"). */

@@ -15,6 +15,11 @@ public final class Conditions {
      * kpt then report Failed instead of waiting for Ready until their timeout). Same reason and message as Ready.
      */
     public static final String STALLED = "Stalled";
+    /**
+     * False while reconciling the object fails (an API server refusal, a bug): reason and message say how; gone
+     * with the next reconcile that succeeds.
+     */
+    public static final String RECONCILED = "Reconciled";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
@@ -29,6 +34,8 @@ public final class Conditions {
     public static final String REASON_TEMPLATE_NOT_READY = "TemplateNotReady";
     public static final String REASON_TEMPLATE_NOT_FOUND = "TemplateNotFound";
     public static final String REASON_TEMPLATE_FILES_MISSING = "TemplateFilesMissing";
+    /** A clone whose report of missing files the template acted on: it waits for the rebuild to end. */
+    public static final String REASON_TEMPLATE_REBUILDING = "TemplateRebuilding";
     public static final String REASON_RESTORING = "Restoring";
     public static final String REASON_RUNNING = "Running";
     public static final String REASON_PAUSED = "Paused";

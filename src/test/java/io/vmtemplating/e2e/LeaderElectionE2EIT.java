@@ -1,0 +1,128 @@
+package io.vmtemplating.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two operator replicas with leader election on the real control plane: the leader (the operator up.sh started) is
+ * killed with SIGKILL while a template boots; the standby takes the Lease and finishes the build from the pod it finds,
+ * creating no second one. Runs just before the RBAC check (its Lease calls are in the audit log); the standby stays
+ * as the cluster's operator, registered with down.sh like any part.
+ */
+@Tag("qemu")
+@Order(Integer.MAX_VALUE - 1)
+class LeaderElectionE2EIT {
+    private static final String LEASE_NAMESPACE = "vmtemplating-system";
+    private static final String LEASE = "vmtemplating-operator";
+    private static final Duration LONG = Duration.ofMinutes(5);
+
+    private static Optional<String> holder(KubernetesClient client) {
+        Lease lease = client.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).get();
+        return Optional.ofNullable(lease).map(l -> l.getSpec().getHolderIdentity());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void theStandbyTakesOverWhenTheLeaderDiesDuringABuildAndCreatesNoSecondPod() throws Exception {
+        KubernetesClient client = RealCluster.client();
+        Path dir = RealCluster.dir();
+        Path leaderPidFile = dir.resolve("pids/operator.pid");
+        long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
+        String leader = await().atMost(LONG).until(() -> holder(client).orElse(null), h -> h != null);
+        assertEquals(true, leader.endsWith("-" + leaderPid), "the operator up.sh started holds the Lease: " + leader);
+
+        // the standby: same ServiceAccount, own ports; a part of the cluster for down.sh from now on
+        int httpPort = freePort();
+        int httpsPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder("setsid", Path.of("vmt").toAbsolutePath().toString(), "operator")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/operator-2.log").toFile());
+        builder.environment().putAll(Map.of("KUBECONFIG", dir.resolve("operator.kubeconfig").toString(),
+                "QUARKUS_PROFILE", "cluster", "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_HTTP_PORT", Integer.toString(httpPort), "QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort),
+                "QUARKUS_HTTP_SSL_CERTIFICATE_FILES", dir.resolve("pki/webhook.crt").toString(),
+                "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", dir.resolve("pki/webhook.key").toString()));
+        Process standby = builder.start();
+        Files.writeString(dir.resolve("pids/operator-2.pid"), standby.pid() + "\n");
+        Files.writeString(dir.resolve("pids/order"), "operator-2\n", StandardOpenOption.APPEND);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(LONG).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
+        assertEquals(Optional.of(leader), holder(client), "the standby waits");
+
+        String ns = RealCluster.namespace("leader");
+        RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
+        assertEquals(0, apply.exitCode(), apply.output());
+        await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Booting;
+        });
+        List<String> buildPods = buildPods(client, ns);
+        assertEquals(1, buildPods.size(), buildPods.toString());
+
+        // the leader crashes mid-build: no Lease release, the standby waits for it to expire
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(leaderPid).ifPresent(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
+        Files.deleteIfExists(leaderPidFile); // its pid may be reused: down.sh must not signal it
+        // the webhook runs in every replica: point the API server at the standby's
+        String webhook = RealCluster.run(List.of("python3", "hack/cluster/webhook_config.py", "deploy/webhook.yaml",
+                "https://127.0.0.1:" + httpsPort, dir.resolve("pki/ca.crt").toString()),
+                Map.of("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"), "KUBECONFIG", RealCluster.kubeconfig().toString()), 60).stdout();
+        Path webhookFile = dir.resolve("webhook-standby.json");
+        Files.writeString(webhookFile, webhook, StandardCharsets.UTF_8);
+        RealCluster.Result registered = RealCluster.kubectl("apply", "-f", webhookFile.toString());
+        assertEquals(0, registered.exitCode(), registered.output());
+
+        String taker = await().atMost(LONG).pollInterval(Duration.ofMillis(200))
+                .until(() -> holder(client).orElse(""), h -> !h.equals(leader));
+        long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        assertEquals(true, taker.endsWith("-" + standby.pid()), "the standby holds the Lease: " + taker);
+
+        await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+        });
+        long readyMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("leader killed while the template booted: the standby held the Lease after %d ms, the template"
+                + " was Ready %d ms after the kill; build pods: %s%n", takeoverMillis, readyMillis, buildPods(client, ns));
+        assertEquals(buildPods, buildPods(client, ns), "the new leader created another build pod");
+        assertNotEquals(TemplatePhase.Failed, client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get().getStatus().phase());
+    }
+
+    /** name/uid of every build pod of the namespace: the same list before and after means no pod was replaced. */
+    private static List<String> buildPods(KubernetesClient client, String ns) {
+        return client.pods().inNamespace(ns).withLabel("vmtemplating.io/role", "template").list().getItems().stream()
+                .map(Pod::getMetadata).map(m -> m.getName() + "/" + m.getUid()).sorted().toList();
+    }
+}
