@@ -1,11 +1,11 @@
 # vm-templating-operator — kubebuilder-style targets.
-.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries image
+.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries kstatus image
 
 MVN ?= mvn -B
 
 ## test: install what is missing (QEMU >= 8.2, guest build tools), build Kubernetes' servers (cached), then the
 ## whole suite with real QEMU; its end-to-end part starts its own control plane (hack/cluster/up.sh) and stops it
-test: deps cluster-binaries
+test: deps cluster-binaries kstatus
 	$(MVN) verify
 
 ## demo: the whole path on this machine — a template and 3 clones with real QEMU, no cluster
@@ -27,6 +27,10 @@ cluster: deps
 cluster-down:
 	bash hack/cluster/down.sh
 
+## kstatus: Flux's status reader (sigs.k8s.io/cli-utils kstatus) as a small Go tool for the tests, cached outside the repo
+kstatus:
+	bash hack/kstatus/build.sh >/dev/null
+
 ## cluster-binaries: Kubernetes v1.34 servers and etcd from Go modules, cached outside the repo (cold: ~30 min)
 cluster-binaries:
 	bash hack/cluster/build.sh >/dev/null
@@ -45,7 +49,8 @@ image: deps build
 
 ## manifests: regenerate crds/ from the API classes
 manifests: build
-	cp target/kubernetes/vmtemplates.vmtemplating.io-v1.yml target/kubernetes/vmclones.vmtemplating.io-v1.yml crds/
+	cp target/kubernetes/vmtemplates.vmtemplating.io-v1.yml target/kubernetes/vmclones.vmtemplating.io-v1.yml \
+		target/kubernetes/vmclonepools.vmtemplating.io-v1.yml crds/
 
 ## install: the CRDs into the current kube context
 install:

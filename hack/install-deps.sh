@@ -21,9 +21,12 @@ node_ok() {
     && [ -x /usr/lib/cni/bridge ] && command -v debootstrap >/dev/null && command -v iptables >/dev/null \
     && command -v conntrack >/dev/null
 }
+# Argo CD's health checks (deploy/argocd) are Lua 5.1, run by their tests with Debian's interpreter and cjson
+health_packages="lua5.1 lua-cjson"
+health_ok() { command -v lua5.1 >/dev/null && lua5.1 -e 'require "cjson"' 2>/dev/null; }
 tools_ok() { command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ]; command -v cpio >/dev/null && command -v dpkg-deb >/dev/null; }
 
-if qemu_ok && [ -x /bin/busybox ] && command -v cpio >/dev/null && node_ok; then
+if qemu_ok && [ -x /bin/busybox ] && command -v cpio >/dev/null && node_ok && health_ok; then
   exit 0
 fi
 
@@ -33,7 +36,7 @@ Missing test dependencies. On Debian 12, as root:
   enable bookworm-backports, then
   apt-get install -t bookworm-backports qemu-system-x86 qemu-utils
   apt-get install busybox-static cpio
-  apt-get install $node_packages
+  apt-get install $node_packages $health_packages
 (QEMU >= 8.2 is required: templating clones need memory-backend-file rom=off and file: migration.)
 MSG
   exit 1
@@ -53,7 +56,8 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils >/dev/null
 apt-get install -y -qq --no-install-recommends busybox-static cpio >/dev/null
 # no systemd needed: hack/image/build.sh and hack/node/up.sh start the daemons themselves
-apt-get install -y -qq --no-install-recommends $node_packages >/dev/null
+apt-get install -y -qq --no-install-recommends $node_packages $health_packages >/dev/null
+health_ok || { echo "lua5.1 with cjson ($health_packages) still missing after install" >&2; exit 1; }
 node_ok || { echo "the real node's packages ($node_packages) still missing after install" >&2; exit 1; }
 qemu_ok || { echo "QEMU >= 8.2 still missing after install" >&2; exit 1; }
 qemu-system-x86_64 --version | head -1

@@ -70,7 +70,7 @@ public final class BenchChild {
         } else {
             // the webhook's own lookup: a watch-fed cache, the API server only on a miss
             InformedTemplates templates = InformedTemplates.start(client);
-            AdmissionHandler handler = new AdmissionHandler(templates, BootFileDirs.DEFAULT);
+            AdmissionHandler handler = new AdmissionHandler(templates, io.vmtemplating.webhook.PoolLookup.NONE, BootFileDirs.DEFAULT);
             // headers and body go out in two writes: with Nagle on, the client's delayed ACK adds ~40 ms to each
             // answer (Quarkus' vert.x server sets TCP_NODELAY too)
             System.setProperty("sun.net.httpserver.nodelay", "true");

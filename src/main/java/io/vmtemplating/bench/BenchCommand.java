@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
+ * {@code vmt bench [--only launcher,vm,pool,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
  * the launcher's overhead, clone start and memory against cold boot, operator scale and webhook latency in one run;
  * prints the markdown table and writes target/bench/results.json. The operator and webhook parts run against fabric8's
  * embedded API server, or against the real one {@code --kubeconfig} names ({@link ClusterBench}).
  */
 public final class BenchCommand {
     static final String USAGE = """
-            usage: vmt bench [--only launcher,vm,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+            usage: vmt bench [--only launcher,vm,pool,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
               --kubeconfig PATH  run the operator and webhook parts against the real API server of this admin kubeconfig
                                  (default: fabric8's embedded mock). Only this flag picks it, never $KUBECONFIG: the bench
                                  installs crds/ and the operator's RBAC there and creates a namespace of 1000 clones.
@@ -28,6 +28,8 @@ public final class BenchCommand {
     /** Three rounds of one clone (the start figures are their medians), then 4 and 8 at once. */
     private static final List<Integer> ROUNDS = List.of(1, 1, 1, 4, 8);
     private static final int COLD_VMS = 8;
+    /** Members of the pool part, and claims per round (issue 16 names 20). */
+    private static final int POOL_SIZE = 20;
     /** Clone launchers started one after another for the launcher part. */
     private static final int LAUNCHER_CLONES = 10;
     /**
@@ -91,6 +93,9 @@ public final class BenchCommand {
             results.figure("clone_alone_to_cold_ratio", "clone start alone / cold boot",
                     results.value("clone_start_alone_ms") / (results.value("cold_boot_s") * 1000), 1.0 / 25, "≤ 1/25 (0.04)");
         }
+        if (parts.contains("pool")) {
+            pool(PoolBench.run(POOL_SIZE, err), results);
+        }
         if (cluster != null && (parts.contains("operator") || parts.contains("webhook"))) {
             ClusterBench.run(cluster, parts, clones, webhookSeconds, OPERATOR_JAVA_OPTIONS, dir, results, err);
         } else {
@@ -153,6 +158,29 @@ public final class BenchCommand {
                         Percentiles.median(allOverheads));
         results.detail("template_boot_ms", vm.templateBootMillis()).detail("template_cr_to_ready_ms", vm.templateCrToReadyMillis())
                 .detail("clone_rounds", vm.rounds()).detail("cold_vms", vm.cold());
+    }
+
+    /** Issue 16's figures; with the vm part, a paused member's memory against a cold VM's. */
+    static void pool(PoolBench.Result pool, BenchResults results) {
+        List<Long> claims = pool.claimMillis();
+        long[] sorted = Percentiles.sorted(claims.stream().mapToLong(Long::longValue).toArray());
+        results.figure("pool_claim_ms_p50", "claim on a settled pool, VmClone created → Running via the watch, p50 of " + claims.size() + " in a row",
+                        Percentiles.median(claims), 20, "≤ 20")
+                .figure("pool_claim_ms_p99", "claim, p99 of " + claims.size() + " in a row", Percentiles.of(sorted, 0.99),
+                        60, "≤ 60")
+                .figure("pool_claim_burst_max_ms", "claim, slowest of " + pool.burstMillis().size() + " created at once",
+                        Percentiles.max(pool.burstMillis()), 500, "≤ 500")
+                .figure("pool_refill_s", pool.size() + " members back to Ready after a burst took them all (s)", pool.refillMillis() / 1000.0)
+                .figure("pool_empty_fallback_ms", "claim on an empty pool (cold path), created → Running", pool.fallbackMillis())
+                .figure("pool_member_pss_mb", "a paused member's QEMU PSS (MiB, mean of " + pool.memberPssMiB().size() + ")",
+                        pool.memberPssMiB().stream().mapToLong(Long::longValue).average().orElse(Double.NaN));
+        if (!Double.isNaN(results.value("memory_per_cold_vm_mb"))) {
+            results.figure("pool_member_to_cold_ratio", "paused member / cold VM memory (PSS)",
+                    results.value("pool_member_pss_mb") / results.value("memory_per_cold_vm_mb"), 1.0 / 6, "≤ 1/6 (0.167)");
+        }
+        results.detail("pool", Map.of("size", pool.size(), "fill_ms", pool.fillMillis(), "claim_ms", claims, "burst_ms", pool.burstMillis(),
+                "paths", pool.paths(), "operator_claim_ms", pool.operatorClaimMillis(), "member_pss_mib", pool.memberPssMiB(),
+                "api_server", "embedded (fabric8 mock with the webhook's rules), operator in process, local node: QEMU needs this machine"));
     }
 
     static void launcher(LauncherBench.Result launcher, BenchResults results) {

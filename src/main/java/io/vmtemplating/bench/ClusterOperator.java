@@ -7,6 +7,7 @@ import io.vmtemplating.reconciler.LauncherClient;
 import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
+import io.vmtemplating.reconciler.VmClonePoolReconciler;
 import io.vmtemplating.reconciler.VmTemplateReconciler;
 import java.time.Clock;
 
@@ -27,6 +28,7 @@ final class ClusterOperator {
         LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
         operator.register(new VmCloneReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
+        operator.register(new VmClonePoolReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
         operator.start();
         return operator;
     }

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.crd.CustomResourceCreate;
 import io.vmtemplating.crd.Verdict;
 import io.vmtemplating.webhook.ResourceReader;
 import io.vmtemplating.webhook.Violation;
 import io.vmtemplating.webhook.VmCloneValidator;
+import io.vmtemplating.webhook.VmClonePoolValidator;
 import io.vmtemplating.webhook.VmTemplateValidator;
 
 import java.io.PrintStream;
@@ -38,7 +40,7 @@ public final class ValidateCommand {
     private ValidateCommand() {
     }
 
-    /** One VmTemplate or VmClone found in a file, and what the rules said about it. */
+    /** One VmTemplate, VmClonePool or VmClone found in a file, and what the rules said about it. */
     record Checked(Path file, String kind, String namespace, String name, List<Violation> violations) {
     }
 
@@ -108,6 +110,8 @@ public final class ValidateCommand {
         CustomResourceCreate server = ServerChecks.instance();
         Map<String, VmTemplate> templates = new HashMap<>();
         List<Checked> results = new ArrayList<>();
+        Map<String, VmClonePool> pools = new HashMap<>();
+        List<Runnable> poolChecks = new ArrayList<>();
         List<Runnable> clones = new ArrayList<>();
         for (ManifestFiles.Document document : documents) {
             JsonNode tree = document.tree();
@@ -128,14 +132,30 @@ public final class ValidateCommand {
                     templates.put(namespace + "/" + name, ResourceReader.read(admitted.object(), VmTemplate.class).resource());
                 }
                 results.add(new Checked(document.file(), kind, namespace, name, violations));
+            } else if (kind.equals("VmClonePool")) {
+                int slot = results.size();
+                results.add(null);
+                // pools after every template, claims after every pool, wherever they sit in the files
+                poolChecks.add(() -> {
+                    ResourceReader.Result<VmClonePool> read = ResourceReader.read(admitted.object(), VmClonePool.class);
+                    List<Violation> violations = read.error() != null ? List.of(read.error())
+                            : VmClonePoolValidator.validate(read.resource(), read.resource().getSpec() == null
+                                    || read.resource().getSpec().templateRef() == null ? Optional.empty()
+                                    : Optional.ofNullable(templates.get(namespace + "/" + read.resource().getSpec().templateRef().name())));
+                    if (violations.isEmpty()) {
+                        pools.put(namespace + "/" + name, read.resource());
+                    }
+                    results.set(slot, new Checked(document.file(), kind, namespace, name, violations));
+                });
             } else {
                 int slot = results.size();
                 results.add(null);
                 // clones run after every template is known, wherever the template sits in the files
                 clones.add(() -> results.set(slot, new Checked(document.file(), kind, namespace, name,
-                        cloneViolations(admitted.object(), namespace, templates))));
+                        cloneViolations(admitted.object(), namespace, templates, pools))));
             }
         }
+        poolChecks.forEach(Runnable::run);
         clones.forEach(Runnable::run);
         return results;
     }
@@ -150,10 +170,18 @@ public final class ValidateCommand {
         return read.error() != null ? List.of(read.error()) : VmTemplateValidator.validate(read.resource());
     }
 
-    private static List<Violation> cloneViolations(JsonNode object, String namespace, Map<String, VmTemplate> templates) {
+    private static List<Violation> cloneViolations(JsonNode object, String namespace, Map<String, VmTemplate> templates,
+            Map<String, VmClonePool> pools) {
         ResourceReader.Result<VmClone> read = ResourceReader.read(object, VmClone.class);
-        return read.error() != null ? List.of(read.error())
-                : VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
+        if (read.error() != null) {
+            return List.of(read.error());
+        }
+        if (VmCloneValidator.isClaim(read.resource())) {
+            // as the webhook: a claim's pool must exist, here among the files given
+            return VmCloneValidator.validateClaim(read.resource(),
+                    Optional.ofNullable(pools.get(namespace + "/" + read.resource().getSpec().poolRef().name())));
+        }
+        return VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
     }
 
     private static Optional<VmTemplate> templateOf(VmClone clone, String namespace, Map<String, VmTemplate> templates) {

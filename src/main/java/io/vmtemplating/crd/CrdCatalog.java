@@ -16,7 +16,8 @@ import java.util.Optional;
 public final class CrdCatalog {
 
     /** The CRD files under /crds on the class path; crds/ holds exactly these (CrdSyncTest regenerates them). */
-    public static final List<String> FILES = List.of("vmtemplates.vmtemplating.io-v1.yml", "vmclones.vmtemplating.io-v1.yml");
+    public static final List<String> FILES = List.of("vmtemplates.vmtemplating.io-v1.yml", "vmclones.vmtemplating.io-v1.yml",
+            "vmclonepools.vmtemplating.io-v1.yml");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.crd.CrdCatalog;
 import io.vmtemplating.crd.CustomResourceCreate;
@@ -37,10 +38,10 @@ import java.util.regex.Pattern;
  */
 final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern OBJECT_PATH = Pattern.compile(
-            "^/apis/vmtemplating\\.io/v1alpha1/namespaces/([^/]+)/(vmtemplates|vmclones)(?:/([^/?]+))?(/status)?(?:\\?(.*))?$");
+            "^/apis/vmtemplating\\.io/v1alpha1/namespaces/([^/]+)/(vmtemplates|vmclones|vmclonepools)(?:/([^/?]+))?(/status)?(?:\\?(.*))?$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Class<? extends HasMetadata>> KINDS =
-            Map.of("vmtemplates", VmTemplate.class, "vmclones", VmClone.class);
+            Map.of("vmtemplates", VmTemplate.class, "vmclones", VmClone.class, "vmclonepools", VmClonePool.class);
 
     private final AdmissionCheck check;
     private final CustomResourceCreate server;
@@ -170,7 +171,7 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     }
 
     private Optional<HasMetadata> lookup(String kind, String namespace, String name) {
-        String plural = kind.equals("VmTemplate") ? "vmtemplates" : "vmclones";
+        String plural = kind.equals("VmTemplate") ? "vmtemplates" : kind.equals("VmClonePool") ? "vmclonepools" : "vmclones";
         return stored(plural, namespace, name);
     }
 
@@ -212,7 +213,8 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     private static MockResponse deny(Class<? extends HasMetadata> type, HasMetadata object, List<String> violations) {
         String name = object == null || object.getMetadata() == null ? "" : " " + object.getMetadata().getName();
-        String webhook = type == VmTemplate.class ? "vmtemplates.vmtemplating.io" : "vmclones.vmtemplating.io";
+        String webhook = type == VmTemplate.class ? "vmtemplates.vmtemplating.io"
+                : type == VmClonePool.class ? "vmclonepools.vmtemplating.io" : "vmclones.vmtemplating.io";
         String message = "admission webhook \"" + webhook + "\" denied the request:" + name + "\n" + String.join("\n", violations);
         return new MockResponse().setResponseCode(400).setBody(Serialization.asJson(new StatusBuilder()
                 .withStatus("Failure").withReason("BadRequest").withCode(400).withMessage(message).build()));

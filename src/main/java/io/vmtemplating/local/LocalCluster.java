@@ -12,6 +12,7 @@ import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.NodeLayout;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
+import io.vmtemplating.reconciler.VmClonePoolReconciler;
 import io.vmtemplating.reconciler.VmTemplateReconciler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,6 +125,7 @@ public final class LocalCluster implements AutoCloseable {
         LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
         operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
+        operator.register(new VmClonePoolReconciler(settings, launcher, Clock.systemUTC()));
         operator.start();
         return operator;
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,6 +109,7 @@ public final class LocalSession implements VmSession {
                         Class<? extends HasMetadata> type = switch (document.path("kind").asText()) {
                             case "VmTemplate" -> VmTemplate.class;
                             case "VmClone" -> VmClone.class;
+                            case "VmClonePool" -> VmClonePool.class;
                             default -> io.fabric8.kubernetes.api.model.GenericKubernetesResource.class;
                         };
                         objects.add(Serialization.unmarshal(document.toString(), type));
@@ -159,14 +161,16 @@ public final class LocalSession implements VmSession {
                 || (object instanceof VmClone c && c.getStatus() != null && c.getStatus().phase() == ClonePhase.Failed);
     }
 
-    /** Deletes clones first, then templates, and waits until all are gone (template files removed). */
+    /** Deletes pools and clones first, then templates, and waits until all are gone (template files removed). */
     public void deleteAll(Duration timeout) throws InterruptedException {
         var client = cluster.client();
+        client.resources(VmClonePool.class).inAnyNamespace().list().getItems().forEach(p -> client.resource(p).delete());
         client.resources(VmClone.class).inAnyNamespace().list().getItems().forEach(c -> client.resource(c).delete());
         client.resources(VmTemplate.class).inAnyNamespace().list().getItems().forEach(t -> client.resource(t).delete());
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)
                 && !(client.resources(VmClone.class).inAnyNamespace().list().getItems().isEmpty()
+                        && client.resources(VmClonePool.class).inAnyNamespace().list().getItems().isEmpty()
                         && client.resources(VmTemplate.class).inAnyNamespace().list().getItems().isEmpty())) {
             Thread.sleep(200);
         }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import java.util.List;
 
@@ -28,6 +29,7 @@ final class OrphanCollector {
         Class<? extends HasMetadata> type = switch (owner.getKind()) {
             case "VmTemplate" -> VmTemplate.class;
             case "VmClone" -> VmClone.class;
+            case "VmClonePool" -> VmClonePool.class;
             default -> null;
         };
         if (type == null) {

@@ -2,9 +2,11 @@ package io.vmtemplating.local;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.webhook.Violation;
 import io.vmtemplating.webhook.VmCloneValidator;
+import io.vmtemplating.webhook.VmClonePoolValidator;
 import io.vmtemplating.webhook.VmTemplateValidator;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,16 @@ public final class WebhookRules implements AdmissionCheck {
             violations = old.isPresent()
                     ? VmTemplateValidator.validateUpdate((VmTemplate) old.get(), template)
                     : VmTemplateValidator.validate(template);
+        } else if (object instanceof VmClone clone && VmCloneValidator.isClaim(clone) && old.isEmpty()) {
+            violations = VmCloneValidator.validateClaim(clone, clone.getSpec().poolRef().name() == null ? Optional.empty()
+                    : lookup.get("VmClonePool", clone.getMetadata().getNamespace(), clone.getSpec().poolRef().name())
+                            .map(VmClonePool.class::cast));
+        } else if (object instanceof VmClonePool pool) {
+            Optional<VmTemplate> template = pool.getSpec() == null || pool.getSpec().templateRef() == null
+                    ? Optional.empty()
+                    : lookup.get("VmTemplate", pool.getMetadata().getNamespace(), pool.getSpec().templateRef().name())
+                            .map(VmTemplate.class::cast);
+            violations = VmClonePoolValidator.validate(pool, template);
         } else if (object instanceof VmClone clone) {
             Optional<VmTemplate> template = clone.getSpec() == null || clone.getSpec().templateRef() == null
                     ? Optional.empty()

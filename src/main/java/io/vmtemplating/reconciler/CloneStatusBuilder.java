@@ -6,6 +6,7 @@ import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
+import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import java.time.Clock;
 import java.util.Objects;
@@ -29,10 +30,11 @@ final class CloneStatusBuilder {
     private String templateUid;
     private Long restoreMillis;
     private CloneMemoryFigures memory;
+    private ClaimStatus claim;
 
     CloneStatusBuilder(VmClone clone, Clock clock) {
         this.previous = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null));
         this.generation = clone.getMetadata().getGeneration();
         this.clock = clock;
         this.phase = Optional.ofNullable(previous.phase()).orElse(ClonePhase.Pending);
@@ -41,6 +43,7 @@ final class CloneStatusBuilder {
         this.templateUid = previous.templateUid();
         this.restoreMillis = previous.restoreMillis();
         this.memory = previous.memory();
+        this.claim = previous.claim();
         this.readyStatus = Conditions.FALSE;
         this.readyReason = Conditions.REASON_TEMPLATE_NOT_READY;
         this.readyMessage = "waiting for the template";
@@ -62,6 +65,17 @@ final class CloneStatusBuilder {
         this.nodeName = nodeName;
         this.templateUid = templateUid;
         return this;
+    }
+
+    /** A claim's pool, the path it took and the template its VM restores from. */
+    CloneStatusBuilder claim(ClaimStatus claim) {
+        this.claim = claim;
+        return this;
+    }
+
+    /** A claim waits for its pool (missing, or its template not Ready). */
+    CloneStatusBuilder waitingForPool(String reason, String message) {
+        return phase(ClonePhase.Pending, Conditions.FALSE, reason, message);
     }
 
     CloneStatusBuilder restoring(String message) {
@@ -96,8 +110,11 @@ final class CloneStatusBuilder {
         ConditionSet conditions = new ConditionSet(previous.conditions(), generation, clock)
                 .set(Conditions.READY, readyStatus, readyReason, readyMessage)
                 .set(Conditions.TEMPLATE_READY, templateStatus, templateReason, templateMessage);
+        if (phase == ClonePhase.Failed) {
+            conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+        }
         return new VmCloneStatus(phase, conditions.toList(), generation, nodeName, podName, templateUid,
-                restoreMillis, memory);
+                restoreMillis, memory, claim);
     }
 
     UpdateControl<VmClone> patchIfChanged(VmClone clone) {

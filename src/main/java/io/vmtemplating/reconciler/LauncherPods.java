@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
+import io.vmtemplating.api.v1alpha1.VmCloneSpec;
+import io.vmtemplating.webhook.PoolMemberSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.api.v1alpha1.types.HugePageSize;
@@ -84,6 +87,27 @@ public final class LauncherPods {
 
     /** The pod that restores one clone, pinned to the template's node with the template's files read-only. */
     public Pod clonePod(VmClone clone, VmTemplate template) {
+        return restorePod(VmResources.clonePodName(clone), VmResources.clonePodLabels(clone, template), ownerReference(clone),
+                clone.getSpec(), template);
+    }
+
+    /**
+     * A pool's warm member: a clone of the pool's template with the pool's settings, restored paused and owned by the
+     * pool until a claim adopts it.
+     */
+    public Pod poolMemberPod(VmClonePool pool, VmTemplate template, String podName) {
+        return restorePod(podName, VmResources.poolMemberLabels(pool, template), ownerReference(pool),
+                PoolMemberSpec.of(pool.getSpec(), false), template);
+    }
+
+    /** A claim's cold path: the pod a warm member would have been (the pool's settings), made for the claim. */
+    public Pod coldClaimPod(VmClone claim, VmClonePool pool, VmTemplate template) {
+        return restorePod(VmResources.clonePodName(claim), VmResources.clonePodLabels(claim, template), ownerReference(claim),
+                PoolMemberSpec.of(pool.getSpec(), claim.getSpec().running()), template);
+    }
+
+    private Pod restorePod(String podName, Map<String, String> labels, io.fabric8.kubernetes.api.model.OwnerReference owner,
+            VmCloneSpec cloneSpec, VmTemplate template) {
         VmTemplateSpec spec = template.getSpec();
         String uid = template.getMetadata().getUid();
         BootVolumes boot = new BootVolumes(spec.boot(), settings.bootFileDirs());
@@ -101,20 +125,20 @@ public final class LauncherPods {
 
         List<ContainerPort> ports = new ArrayList<>();
         ports.add(httpPort());
-        Optional.ofNullable(clone.getSpec().portForwards()).orElse(List.of()).forEach(f -> ports.add(forwardedPort(f)));
+        Optional.ofNullable(cloneSpec.portForwards()).orElse(List.of()).forEach(f -> ports.add(forwardedPort(f)));
 
-        Container container = launcherContainer(PodContract.MODE_CLONE, mounts, cloneResources(clone, spec), ports);
+        Container container = launcherContainer(PodContract.MODE_CLONE, mounts, cloneResources(cloneSpec, spec), ports);
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(spec)));
-        container.getEnv().add(env(PodContract.ENV_CLONE_SPEC, Serialization.asJson(clone.getSpec())));
+        container.getEnv().add(env(PodContract.ENV_CLONE_SPEC, Serialization.asJson(cloneSpec)));
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_UID, uid));
 
         PlacementSpec placement = Optional.ofNullable(spec.placement()).orElse(new PlacementSpec(null, null, null));
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(VmResources.clonePodName(clone))
-                    .withNamespace(clone.getMetadata().getNamespace())
-                    .withLabels(VmResources.clonePodLabels(clone, template))
-                    .withOwnerReferences(ownerReference(clone))
+                    .withName(podName)
+                    .withNamespace(template.getMetadata().getNamespace())
+                    .withLabels(labels)
+                    .withOwnerReferences(owner)
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
@@ -222,12 +246,12 @@ public final class LauncherPods {
      * Clone pods request what they are expected to write (shared template pages are charged to the template);
      * the limit covers the whole guest, so a clone that writes everything is still bounded.
      */
-    private ResourceRequirements cloneResources(VmClone clone, VmTemplateSpec spec) {
+    private ResourceRequirements cloneResources(VmCloneSpec clone, VmTemplateSpec spec) {
         long guest = MemorySizes.guestMiB(spec);
-        long expectedPrivate = Optional.ofNullable(clone.getSpec().memory())
+        long expectedPrivate = Optional.ofNullable(clone.memory())
                 .map(m -> m.expectedPrivate()).map(MemorySizes::mebibytes)
                 .orElse(settings.defaultExpectedPrivateMiB());
-        long hotplug = Optional.ofNullable(clone.getSpec().virtioMem())
+        long hotplug = Optional.ofNullable(clone.virtioMem())
                 .map(v -> MemorySizes.mebibytes(v.requestedSize())).orElse(0L);
         Optional<HugePageSize> pageSize = MemorySizes.hugePageSize(spec);
         long overhead = settings.cloneOverheadMiB();

@@ -162,6 +162,9 @@ final class TemplateStatusBuilder {
         if (deletionMessage != null) {
             conditions.set(Conditions.DELETION_BLOCKED, Conditions.TRUE, Conditions.REASON_CLONES_REMAIN, deletionMessage);
         }
+        if (phase == TemplatePhase.Failed) {
+            conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+        }
         return new VmTemplateStatus(phase, conditions.toList(), generation, nodeName, podName, files, qemuVersion,
                 bootMillis, freezeMillis, clones, failedAttempts);
     }

@@ -17,6 +17,7 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
@@ -43,6 +44,8 @@ import java.util.stream.Collectors;
 public class VmCloneReconciler implements Reconciler<VmClone> {
     /** Clones by "namespace/templateName": template events reach exactly the clones that name it. */
     static final String CLONES_BY_TEMPLATE = "clonesByTemplate";
+    /** Claims not served yet, by "namespace/poolName": a pool that appears serves the claims waiting for it. */
+    static final String WAITING_CLAIMS_BY_POOL = "waitingClaimsByPool";
 
     /** How long after its launcher started a clone's own /status is asked, before its pod is Ready. */
     static final Duration EARLY_STATUS_WINDOW = Duration.ofSeconds(15);
@@ -54,6 +57,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private final Clock clock;
     /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
     private LauncherReports reports;
+    private final PoolClaims claims;
+    private InformerEventSource<VmTemplate, VmClone> templates;
 
     @Inject
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
@@ -61,21 +66,24 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.clock = clock;
+        this.claims = new PoolClaims(pods, launcher);
     }
 
     @Override
     public List<EventSource<?, VmClone>> prepareEventSources(EventSourceContext<VmClone> context) {
-        context.getPrimaryCache().addIndexer(CLONES_BY_TEMPLATE, clone -> clone.getSpec() == null || clone.getSpec().templateRef() == null
-                ? List.of()
-                : List.of(clone.getMetadata().getNamespace() + "/" + clone.getSpec().templateRef().name()));
+        context.getPrimaryCache().addIndexer(CLONES_BY_TEMPLATE, clone -> VmResources.templateOf(clone)
+                .map(name -> List.of(clone.getMetadata().getNamespace() + "/" + name)).orElse(List.of()));
+        context.getPrimaryCache().addIndexer(WAITING_CLAIMS_BY_POOL, clone -> VmCloneValidator.isClaim(clone)
+                && (clone.getStatus() == null || clone.getStatus().podName() == null)
+                ? List.of(clone.getMetadata().getNamespace() + "/" + clone.getSpec().poolRef().name())
+                : List.of());
         var templateConfig = InformerEventSourceConfiguration.from(VmTemplate.class, VmClone.class)
                 .withName("clone-templates")
                 .withSecondaryToPrimaryMapper((VmTemplate template) -> context.getPrimaryCache()
                         .byIndex(CLONES_BY_TEMPLATE, template.getMetadata().getNamespace() + "/" + template.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((VmClone clone) -> clone.getSpec() == null || clone.getSpec().templateRef() == null
-                        ? Set.of()
-                        : Set.of(new ResourceID(clone.getSpec().templateRef().name(), clone.getMetadata().getNamespace())))
+                .withPrimaryToSecondaryMapper((VmClone clone) -> VmResources.templateOf(clone)
+                        .map(name -> Set.of(new ResourceID(name, clone.getMetadata().getNamespace()))).orElse(Set.of()))
                 // the template's clone count changes with every clone: without this filter, N clones cost N² reconciles
                 .withOnUpdateFilter(VmCloneReconciler::templateChangeMattersToClones)
                 .build();
@@ -84,8 +92,27 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .withLabelSelector(VmResources.podSelector(VmResources.ROLE_CLONE))
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VmClone.class))
                 .build();
+        var poolConfig = InformerEventSourceConfiguration.from(VmClonePool.class, VmClone.class)
+                .withName("claim-pools")
+                .withSecondaryToPrimaryMapper((VmClonePool pool) -> context.getPrimaryCache()
+                        .byIndex(WAITING_CLAIMS_BY_POOL, pool.getMetadata().getNamespace() + "/" + pool.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((VmClone clone) -> VmCloneValidator.isClaim(clone)
+                        ? Set.of(new ResourceID(clone.getSpec().poolRef().name(), clone.getMetadata().getNamespace()))
+                        : Set.of())
+                // only a pool's appearance and its template matter to waiting claims, not its member counts
+                .withOnUpdateFilter((before, after) -> !Objects.equals(before.getSpec(), after.getSpec()))
+                .build();
+        // a cache of warm members to pick from, mapped to no clone: a member is no clone's until adopted
+        var memberConfig = InformerEventSourceConfiguration.from(Pod.class, VmClone.class)
+                .withName(PoolClaims.MEMBER_CACHE)
+                .withLabelSelector(VmResources.podSelector(VmResources.ROLE_POOL_MEMBER))
+                .withSecondaryToPrimaryMapper((Pod pod) -> Set.of())
+                .build();
+        templates = new InformerEventSource<>(templateConfig, context);
         reports = new LauncherReports(launcher, 2);
-        return List.of(new InformerEventSource<>(templateConfig, context), new InformerEventSource<>(podConfig, context), reports);
+        return List.of(templates, new InformerEventSource<>(podConfig, context),
+                new InformerEventSource<>(poolConfig, context), new InformerEventSource<>(memberConfig, context), reports);
     }
 
     /** What a clone reads from its template: spec, uid, deletion, and phase, node and files from the status. */
@@ -108,6 +135,15 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         EventRecorder events = new EventRecorder(context.getClient(), clock);
         Optional<VmTemplate> template = context.getSecondaryResource(VmTemplate.class);
         Optional<Pod> pod = context.getSecondaryResources(Pod.class).stream().findFirst();
+        if (pod.isEmpty() && clone.getStatus() != null && clone.getStatus().podName() != null
+                && before != ClonePhase.Succeeded && before != ClonePhase.Failed) {
+            // the pod cache can trail our own write (a claim's adopted member, a pod just created): ask the server
+            // before calling the pod lost, or serving a claim twice
+            pod = Optional.ofNullable(context.getClient().pods().inNamespace(clone.getMetadata().getNamespace())
+                            .withName(clone.getStatus().podName()).get())
+                    .filter(p -> p.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(o -> clone.getMetadata().getUid().equals(o.getUid())));
+        }
 
         UpdateControl<VmClone> control;
         if (pod.isEmpty() || new PodView(pod.get()).finished()) {
@@ -125,6 +161,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             if (invalid.isPresent()) {
                 status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
                 control = status.patchIfChanged(clone);
+            } else if (VmCloneValidator.isClaim(clone)) {
+                control = claims.serve(clone, status, context, events, templates);
             } else {
                 control = startWhenTemplateReady(clone, template, status, context);
             }
@@ -144,7 +182,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     public ErrorStatusUpdateControl<VmClone> updateErrorStatus(VmClone clone, Context<VmClone> context, Exception e) {
         ReconcileError error = ReconcileError.of(e);
         VmCloneStatus s = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null));
         List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
                 error.onto(s.conditions(), clone.getMetadata().getGeneration(), clock);
         if (conditions.equals(s.conditions())) {
@@ -155,7 +193,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(clone.getMetadata().getName()).withNamespace(clone.getMetadata().getNamespace()).build());
         fresh.setStatus(new VmCloneStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
-                s.templateUid(), s.restoreMillis(), s.memory()));
+                s.templateUid(), s.restoreMillis(), s.memory(), s.claim()));
         return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 

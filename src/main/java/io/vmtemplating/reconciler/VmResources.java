@@ -3,6 +3,7 @@ package io.vmtemplating.reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vmtemplating.api.v1alpha1.ApiGroup;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,6 +23,9 @@ public final class VmResources {
     public static final String ROLE_TEMPLATE = "template";
     public static final String ROLE_CLONE = "clone";
     public static final String ROLE_CLEANUP = "cleanup";
+    /** A pool's warm member: restored and paused, owned by its pool until a claim adopts it (then ROLE_CLONE). */
+    public static final String ROLE_POOL_MEMBER = "pool-member";
+    public static final String LABEL_POOL = ApiGroup.GROUP + "/pool";
 
     /** The user asks a Manual-trigger template to freeze by setting this annotation to "now". */
     public static final String ANNOTATION_FREEZE = ApiGroup.GROUP + "/freeze";
@@ -64,6 +68,35 @@ public final class VmResources {
                 LABEL_TEMPLATE_UID, template.getMetadata().getUid());
     }
 
+    /** A member's name: the pool's, with a random suffix (members come and go; a claim keeps the name it adopted). */
+    public static String poolMemberPodName(VmClonePool pool) {
+        String suffix = "-" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+        return boundedName(pool.getMetadata().getName(), suffix);
+    }
+
+    public static Map<String, String> poolMemberLabels(VmClonePool pool, VmTemplate template) {
+        return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_ROLE, ROLE_POOL_MEMBER,
+                LABEL_POOL, labelValue(pool.getMetadata().getName()),
+                LABEL_TEMPLATE, labelValue(template.getMetadata().getName()),
+                LABEL_TEMPLATE_UID, template.getMetadata().getUid());
+    }
+
+    /** The selector of a pool's members: its status.selector, for the scale subresource. */
+    public static String poolMemberSelector(VmClonePool pool) {
+        return podSelector(ROLE_POOL_MEMBER) + "," + LABEL_POOL + "=" + labelValue(pool.getMetadata().getName());
+    }
+
+    /**
+     * The template a clone restores from: its templateRef, or for a claim the template its pool had when the claim
+     * was served (status.claim.template); empty for a claim not served yet.
+     */
+    public static java.util.Optional<String> templateOf(VmClone clone) {
+        if (clone.getSpec() != null && clone.getSpec().templateRef() != null) {
+            return java.util.Optional.ofNullable(clone.getSpec().templateRef().name());
+        }
+        return java.util.Optional.ofNullable(clone.getStatus()).map(s -> s.claim()).map(c -> c.template());
+    }
+
     /** Label selector of the pods one controller watches. */
     public static String podSelector(String role) {
         return LABEL_MANAGED_BY + "=" + MANAGED_BY + "," + LABEL_ROLE + "=" + role;
@@ -79,7 +112,7 @@ public final class VmResources {
     }
 
     /** Label values are limited to 63 characters too. */
-    private static String labelValue(String name) {
+    static String labelValue(String name) {
         return boundedName(name, "");
     }
 

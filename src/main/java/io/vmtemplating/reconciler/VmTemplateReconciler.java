@@ -75,9 +75,9 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         // clones point at templates by name: JOSDK keeps the reverse index from this mapper
         var cloneConfig = InformerEventSourceConfiguration.from(VmClone.class, VmTemplate.class)
                 .withName("template-clones")
-                .withSecondaryToPrimaryMapper((VmClone clone) -> clone.getSpec() == null || clone.getSpec().templateRef() == null
-                        ? Set.of()
-                        : Set.of(new ResourceID(clone.getSpec().templateRef().name(), clone.getMetadata().getNamespace())))
+                // a claim restores from its pool's template: it holds that template's deletion like any clone
+                .withSecondaryToPrimaryMapper((VmClone clone) -> VmResources.templateOf(clone)
+                        .map(name -> Set.of(new ResourceID(name, clone.getMetadata().getNamespace()))).orElse(Set.of()))
                 // a running clone's status changes with its phase and pod: none of that is the template's business
                 .withOnUpdateFilter(VmTemplateReconciler::cloneChangeMattersToTemplate)
                 .build();

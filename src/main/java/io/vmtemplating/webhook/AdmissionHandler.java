@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 
 import java.util.List;
@@ -28,10 +29,12 @@ public final class AdmissionHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TemplateLookup templates;
+    private final PoolLookup pools;
     private final BootFileDirs bootFileDirs;
 
-    public AdmissionHandler(TemplateLookup templates, BootFileDirs bootFileDirs) {
+    public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs) {
         this.templates = templates;
+        this.pools = pools;
         this.bootFileDirs = bootFileDirs;
     }
 
@@ -41,6 +44,10 @@ public final class AdmissionHandler {
 
     public AdmissionReply reviewClone(String body) {
         return review(body, "VmClone", this::cloneViolations);
+    }
+
+    public AdmissionReply reviewPool(String body) {
+        return review(body, "VmClonePool", this::poolViolations);
     }
 
     /** The rules of one kind: (operation, object, oldObject, namespace) to violations. */
@@ -105,6 +112,10 @@ public final class AdmissionHandler {
             return List.of(current.error());
         }
         VmClone clone = current.resource();
+        if (VmCloneValidator.isClaim(clone) && operation.equals("CREATE")) {
+            String pool = clone.getSpec().poolRef().name();
+            return VmCloneValidator.validateClaim(clone, pool == null || namespace.isEmpty() ? Optional.empty() : pools.find(namespace, pool));
+        }
         Optional<VmTemplate> template = clone.getSpec() == null || clone.getSpec().templateRef() == null
                 || clone.getSpec().templateRef().name() == null || namespace.isEmpty()
                 ? Optional.empty()
@@ -115,6 +126,19 @@ public final class AdmissionHandler {
                     : VmCloneValidator.validateUpdate(old.resource(), clone, template);
         }
         return VmCloneValidator.validate(clone, template);
+    }
+
+    private List<Violation> poolViolations(String operation, JsonNode object, JsonNode oldObject, String namespace) {
+        ResourceReader.Result<VmClonePool> current = ResourceReader.read(object, VmClonePool.class);
+        if (current.error() != null) {
+            return List.of(current.error());
+        }
+        VmClonePool pool = current.resource();
+        Optional<VmTemplate> template = pool.getSpec() == null || pool.getSpec().templateRef() == null
+                || pool.getSpec().templateRef().name() == null || namespace.isEmpty()
+                ? Optional.empty()
+                : templates.find(namespace, pool.getSpec().templateRef().name());
+        return VmClonePoolValidator.validate(pool, template);
     }
 
     private static String quoteKind(JsonNode object) {

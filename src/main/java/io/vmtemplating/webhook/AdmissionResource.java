@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The webhook's HTTP face: POST /validate/vmtemplates and /validate/vmclones. Thin on purpose: the body is
+ * The webhook's HTTP face: POST /validate/vmtemplates, /validate/vmclones and /validate/vmclonepools. Thin on purpose: the body is
  * taken as text so that malformed JSON reaches {@link AdmissionHandler} (which answers 400) instead of the
  * framework's error page, and the handler turns every failure into an answer.
  */
@@ -15,8 +15,8 @@ public class AdmissionResource {
 
     private final AdmissionHandler handler;
 
-    public AdmissionResource(InformedTemplates templates, BootFileDirs bootFileDirs) {
-        this.handler = new AdmissionHandler(templates, bootFileDirs);
+    public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs) {
+        this.handler = new AdmissionHandler(templates, pools, bootFileDirs);
     }
 
     @POST
@@ -29,6 +29,12 @@ public class AdmissionResource {
     @Path("/vmclones")
     public Response vmClones(String body) {
         return toResponse(handler.reviewClone(body));
+    }
+
+    @POST
+    @Path("/vmclonepools")
+    public Response vmClonePools(String body) {
+        return toResponse(handler.reviewPool(body));
     }
 
     private static Response toResponse(AdmissionReply reply) {

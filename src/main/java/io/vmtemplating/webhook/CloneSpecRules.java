@@ -62,6 +62,10 @@ public final class CloneSpecRules {
             out.add("spec", "is required; set templateRef.name");
             return out.list();
         }
+        if (spec.poolRef() != null) {
+            claim(spec, out);
+            return out.list();
+        }
         if (spec.templateRef() == null || spec.templateRef().name() == null || spec.templateRef().name().isBlank()) {
             out.add("spec.templateRef.name", "is required; name a VmTemplate in the same namespace");
         } else if (!isTemplateName(spec.templateRef().name())) {
@@ -93,6 +97,50 @@ public final class CloneSpecRules {
                     : template.devices().virtioMem(), templateName, out);
         }
         return out.list();
+    }
+
+    /**
+     * A claim names its pool and nothing of the VM: the member it gets was restored with the pool's settings, and a
+     * cold fallback uses the same ones, so a claim's VM is the same whichever path it takes.
+     */
+    private static void claim(VmCloneSpec spec, Violations out) {
+        if (spec.poolRef().name() == null || spec.poolRef().name().isBlank()) {
+            out.add("spec.poolRef.name", "is required; name a VmClonePool in the same namespace");
+        } else if (!isTemplateName(spec.poolRef().name())) {
+            out.add("spec.poolRef.name", "'" + abbreviate(spec.poolRef().name()) + "' is not a VmClonePool name;"
+                    + " name a VmClonePool of this namespace (references to other namespaces are not allowed)");
+        }
+        if (spec.templateRef() != null) {
+            out.add("spec.templateRef", "set exactly one of templateRef (restore from a template) or poolRef (claim a warm"
+                    + " member of a pool); a claim restores from its pool's template");
+        }
+        String poolSetting = "a claim gets its pool's settings; set it on the VmClonePool, or remove it here";
+        if (spec.cpus() != null) {
+            out.add("spec.cpus", poolSetting);
+        }
+        if (spec.machine() != null) {
+            out.add("spec.machine", poolSetting);
+        }
+        if (spec.memory() != null) {
+            out.add("spec.memory", poolSetting);
+        }
+        if (spec.virtioMem() != null) {
+            out.add("spec.virtioMem", poolSetting);
+        }
+        if (spec.portForwards() != null) {
+            out.add("spec.portForwards", poolSetting);
+        }
+        if (spec.migration() != null) {
+            out.add("spec.migration", poolSetting);
+        }
+    }
+
+    /** A pool's member settings: those of a clone of its template (port forwards, memory request). */
+    static void poolMembers(List<PortForward> forwards, String expectedPrivate, Violations out) {
+        if (expectedPrivate != null) {
+            MemoryRules.size(expectedPrivate, "spec.memory.expectedPrivate", out);
+        }
+        portForwards(forwards, out);
     }
 
     private static OptionalLong optionalSize(String quantity, String path, Violations out) {

@@ -136,7 +136,8 @@ public final class SchemaLimits {
             new Range("spec.portForwards[].podPort", 1024, 65535),
             new Range("spec.portForwards[].guestPort", 1, 65535),
             new OneOf("spec.portForwards[].protocol", List.of("tcp", "udp")),
-            new Range("spec.migration.restoreTimeoutSeconds", 1, 3600));
+            new Range("spec.migration.restoreTimeoutSeconds", 1, 3600),
+            new Matches("spec.poolRef.name", TEMPLATE_NAME_PATTERN, "name a VmClonePool of this namespace (lower-case letters, digits, '-' and '.')"));
 
     /** Compiled on first use: a launcher meets only the few patterns of the fields its spec sets. */
     private static final Map<String, java.util.regex.Pattern> COMPILED = new ConcurrentHashMap<>();

@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The webhook's template cache: one watch for the process, closed with it. */
+/** The webhook's template and pool caches: one watch each for the process, closed with it. */
 public class WebhookBeans {
 
     @Produces
@@ -16,5 +16,15 @@ public class WebhookBeans {
 
     void close(@Disposes InformedTemplates templates) {
         templates.close();
+    }
+
+    @Produces
+    @Singleton
+    InformedPools informedPools(KubernetesClient client) {
+        return InformedPools.start(client);
+    }
+
+    void close(@Disposes InformedPools pools) {
+        pools.close();
     }
 }

@@ -140,7 +140,7 @@ class ValidateCommandTest {
     void aMisspeltKindNamesTheServedKinds(@TempDir Path dir) throws Exception {
         assertEquals(1, run("-f", file(dir, TEMPLATE.formatted("vmtemplating.io/v1alpha1", "").replace("kind: VmTemplate", "kind: VMTemplate"))));
         assertEquals(dir.resolve("t.yaml") + ": VMTemplate/t: apiVersion: no matches for kind \"VMTemplate\" in version"
-                + " \"vmtemplating.io/v1alpha1\"; kind must be one of VmTemplate, VmClone; check its spelling\n", stdout());
+                + " \"vmtemplating.io/v1alpha1\"; kind must be one of VmTemplate, VmClone, VmClonePool; check its spelling\n", stdout());
     }
 
     @Test

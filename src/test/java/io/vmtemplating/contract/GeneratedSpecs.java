@@ -93,6 +93,7 @@ public final class GeneratedSpecs {
             validClones.add(new Base(clone, needs));
             add(specs, "valid", Expect.ADMITTED, withTemplate ? "valid clone of a template" : "valid clone before its template", needs, clone);
         }
+        pools(specs, bases, valid, random);
         SchemaMutations mutations = new SchemaMutations(random);
         for (SchemaMutations.Mutation m : mutations.of(templateSchema, validTemplates)) {
             add(specs, m.keyword(), Expect.REFUSED, m.path(), m.base().templates(), m.object());
@@ -132,6 +133,28 @@ public final class GeneratedSpecs {
             }
         }
         return List.copyOf(specs);
+    }
+
+    /**
+     * Pools, with and without their template, and a claim on each (the pool is what the claim needs to exist); a
+     * claim on a pool that does not exist is refused.
+     */
+    private static void pools(List<Spec> specs, List<ObjectNode> bases, ValidSpecs valid, Random random) {
+        for (int i = 0; i < 6; i++) {
+            boolean withTemplate = i % 3 != 0;
+            ObjectNode template = withTemplate ? bases.get(random.nextInt(bases.size())) : null;
+            ObjectNode pool = valid.pool("p", template, withTemplate ? template.path("metadata").path("name").asText() : "absent-template");
+            add(specs, "valid", Expect.ADMITTED, withTemplate ? "valid pool of a template" : "valid pool before its template",
+                    withTemplate ? List.of(template) : List.of(), pool);
+            // the pool a claim needs is created for real (ValidateDifferentialIT): with no members, whatever the cluster runs
+            ObjectNode needed = specs.get(specs.size() - 1).object().deepCopy();
+            needed.withObject("/spec").put("replicas", 0);
+            // a name of its own: a checker that creates what it is given already holds the pool spec above
+            needed.withObject("/metadata").put("name", "pool-for-" + id(specs.size()));
+            add(specs, "valid", Expect.ADMITTED, "valid claim on a pool", List.of(needed),
+                    valid.claim("c", needed.path("metadata").path("name").asText()));
+        }
+        add(specs, "webhook", Expect.REFUSED, "claim on a pool that does not exist", List.of(), valid.claim("c", "absent-pool"));
     }
 
     /** Clone rules that depend on what the template lacks: a user network, a virtio-mem device. */

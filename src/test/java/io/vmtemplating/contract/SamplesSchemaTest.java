@@ -41,7 +41,11 @@ class SamplesSchemaTest {
             List<String> errors = SCHEMAS.errors(document);
             assertTrue(expected.containsAll(errors), ProjectFiles.relative(sample) + " "
                     + document.path("metadata").path("name").asText() + ": " + errors);
-            Class<?> type = "VmTemplate".equals(document.path("kind").asText()) ? VmTemplate.class : VmClone.class;
+            Class<?> type = switch (document.path("kind").asText()) {
+                case "VmTemplate" -> VmTemplate.class;
+                case "VmClonePool" -> io.vmtemplating.api.v1alpha1.VmClonePool.class;
+                default -> VmClone.class;
+            };
             // and the operator's own classes read it
             assertTrue(type.isInstance(Serialization.unmarshal(document.toString(), type)));
         }
@@ -65,8 +69,8 @@ class SamplesSchemaTest {
                         apiVersion: vmtemplating.io/v1alpha1
                         kind: VmClone
                         metadata: {name: c}
-                        spec: {running: "yes"}
-                        """, "spec.templateRef: Required value"),
+                        spec: {running: true}
+                        """, "spec: Invalid value: \"object\": set exactly one of templateRef (restore from a template) or poolRef"),
                 Arguments.of("""
                         apiVersion: vmtemplating.io/v1alpha1
                         kind: VmClone

@@ -235,4 +235,33 @@ final class ValidSpecs {
         }
         return clone;
     }
+
+    /** A pool with every optional part left out or set at random; its port forwards only when the template has a network. */
+    ObjectNode pool(String name, ObjectNode template, String templateName) {
+        ObjectNode pool = SpecTrees.object("VmClonePool", name);
+        ObjectNode spec = pool.putObject("spec");
+        spec.putObject("templateRef").put("name", templateName);
+        if (random.nextBoolean()) {
+            spec.put("replicas", pick(random, 0, 100, random.nextInt(101)));
+        }
+        if (random.nextBoolean()) {
+            spec.putObject("memory").put("expectedPrivate", size(pick(random, 1L, 64L, 2048L), random));
+        }
+        boolean userNetwork = template == null || template.path("spec").path("devices").path("network").path("mode").asText().equals("user");
+        if (userNetwork && random.nextBoolean()) {
+            spec.putArray("portForwards").addObject().put("podPort", pick(random, 1024, 2222, 65535)).put("guestPort", 22);
+        }
+        return pool;
+    }
+
+    /** A claim on the named pool, running or not. */
+    ObjectNode claim(String name, String poolName) {
+        ObjectNode claim = SpecTrees.object("VmClone", name);
+        ObjectNode spec = claim.putObject("spec");
+        spec.putObject("poolRef").put("name", poolName);
+        if (random.nextBoolean()) {
+            spec.put("running", random.nextBoolean());
+        }
+        return claim;
+    }
 }

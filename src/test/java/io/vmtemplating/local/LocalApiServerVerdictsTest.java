@@ -32,8 +32,9 @@ class LocalApiServerVerdictsTest {
             Set<String> templates = new HashSet<>();
             for (GeneratedSpecs.Spec spec : GeneratedSpecs.all()) {
                 for (JsonNode template : spec.templates()) {
-                    if (templates.add(template.path("metadata").path("name").asText()) && post(client, template).code() != 201) {
-                        wrong.add(spec.id() + ": its template could not be created");
+                    HttpResponse<String> created;
+                    if (templates.add(template.path("metadata").path("name").asText()) && (created = post(client, template)).code() != 201) {
+                        wrong.add(spec.id() + ": its template could not be created: " + created.code() + " " + created.body());
                     }
                 }
                 HttpResponse<String> answer = post(client, spec.object());
@@ -49,7 +50,8 @@ class LocalApiServerVerdictsTest {
 
     /** A create at the resource the kind names (the body may name another version or kind: the server refuses that). */
     private static HttpResponse<String> post(KubernetesClient client, JsonNode object) throws Exception {
-        String plural = object.path("kind").asText().toLowerCase().startsWith("vmclone") ? "vmclones" : "vmtemplates";
+        String kind = object.path("kind").asText().toLowerCase();
+        String plural = kind.equals("vmclonepool") ? "vmclonepools" : kind.startsWith("vmclone") ? "vmclones" : "vmtemplates";
         String url = client.getMasterUrl().toString().replaceAll("/$", "")
                 + "/apis/vmtemplating.io/v1alpha1/namespaces/default/" + plural + "?fieldValidation=Strict";
         HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)

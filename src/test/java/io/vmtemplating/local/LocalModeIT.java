@@ -102,7 +102,10 @@ class LocalModeIT {
             // a restored guest continues where the template stopped: no kernel boot, no second ready marker
             assertFalse(console.contains("Linux version"), console);
             assertFalse(console.contains("GUEST-READY"), console);
+            assertEquals(new io.vmtemplating.gitops.ArgoHealth.Health("Healthy", "Running: the guest is running"),
+                    io.vmtemplating.gitops.ArgoHealth.of(clone));
         }
+        assertEquals("Healthy", io.vmtemplating.gitops.ArgoHealth.of(session.template("demo")).status());
         await().atMost(LONG).untilAsserted(() -> assertNotNull(session.clone("demo-1").getStatus().memory()));
         var memory = session.clone("demo-1").getStatus().memory();
         assertTrue(memory.privateMiB() < 256, "private memory of a clone of a 512 MiB guest: " + memory);
@@ -124,7 +127,7 @@ class LocalModeIT {
             VmClone copy = c;
             var spec = c.getSpec();
             copy.setSpec(new io.vmtemplating.api.v1alpha1.VmCloneSpec(spec.templateRef(), running, spec.cpus(),
-                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration()));
+                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration(), spec.poolRef()));
             return copy;
         });
     }

@@ -302,6 +302,11 @@ class ReconcilerIT {
         Condition ready = condition(getClone(ns, "c").getStatus().conditions(), Conditions.READY);
         assertEquals(Conditions.REASON_INVALID_SPEC, ready.reason());
         assertEquals("spec.portForwards[0].podPort: 80 is below 1024", ready.message());
+        assertEquals(new io.vmtemplating.gitops.ArgoHealth.Health("Degraded", "InvalidSpec: spec.portForwards[0].podPort: 80 is below 1024"),
+                io.vmtemplating.gitops.ArgoHealth.of(getClone(ns, "c")));
+        // Flux fails fast on it instead of waiting for Ready until its timeout
+        assertEquals(new io.vmtemplating.gitops.Kstatus.Result("Failed", "spec.portForwards[0].podPort: 80 is below 1024"),
+                io.vmtemplating.gitops.Kstatus.of(getClone(ns, "c")));
     }
 
     @Test

@@ -80,6 +80,38 @@ public final class Fixtures {
         }).deepCopy();
     }
 
+    public static final String POOL = """
+            apiVersion: vmtemplating.io/v1alpha1
+            kind: VmClonePool
+            metadata:
+              name: warm
+              namespace: default
+            spec:
+              templateRef:
+                name: busybox
+              replicas: 3
+              memory:
+                expectedPrivate: 64Mi
+              portForwards:
+                - podPort: 2222
+                  guestPort: 22
+            """;
+
+    public static final String CLAIM = """
+            apiVersion: vmtemplating.io/v1alpha1
+            kind: VmClone
+            metadata:
+              name: claim-1
+              namespace: default
+            spec:
+              poolRef:
+                name: warm
+            """;
+
+    public static io.vmtemplating.api.v1alpha1.VmClonePool pool(JsonNode tree) {
+        return read(tree, io.vmtemplating.api.v1alpha1.VmClonePool.class);
+    }
+
     public static VmTemplate template(JsonNode tree) {
         return read(tree, VmTemplate.class);
     }

@@ -71,7 +71,7 @@ class GeneratedInputTest {
 
     private static void assertAdmissionAgrees(ObjectNode template, ObjectNode clone) {
         ResourceReader.Result<VmTemplate> parsed = ResourceReader.read(template, VmTemplate.class);
-        AdmissionHandler handler = new AdmissionHandler((ns, name) -> Optional.ofNullable(parsed.resource()), BootFileDirs.DEFAULT);
+        AdmissionHandler handler = new AdmissionHandler((ns, name) -> Optional.ofNullable(parsed.resource()), PoolLookup.NONE, BootFileDirs.DEFAULT);
         AdmissionReply templateReply = handler.reviewTemplate(AdmissionReviews.review("CREATE", template, null));
         AdmissionReply cloneReply = handler.reviewClone(AdmissionReviews.review("UPDATE", clone, randomlyOld(clone)));
         for (AdmissionReply reply : List.of(templateReply, cloneReply)) {

@@ -15,6 +15,12 @@ public final class Conditions {
      * with the next reconcile that succeeds.
      */
     public static final String RECONCILED = "Reconciled";
+
+    /**
+     * True while the object failed in a way no retry mends (kstatus' "abnormal-true" condition: Flux, kubectl wait and
+     * kpt then report Failed instead of waiting for Ready until their timeout). Same reason and message as Ready.
+     */
+    public static final String STALLED = "Stalled";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 

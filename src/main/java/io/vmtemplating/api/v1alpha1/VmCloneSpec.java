@@ -6,11 +6,12 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Size;
 import io.vmtemplating.api.v1alpha1.types.CloneMemorySpec;
 import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
 import io.vmtemplating.api.v1alpha1.types.MigrationSpec;
+import io.vmtemplating.api.v1alpha1.types.PoolRef;
 import io.vmtemplating.api.v1alpha1.types.PortForward;
 import io.vmtemplating.api.v1alpha1.types.TemplateRef;
 import java.util.List;
@@ -20,9 +21,10 @@ import java.util.List;
  * again (then they must match), and only what is legal after a restore can be added.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.templateRef) != has(self.poolRef)",
+        message = "set exactly one of templateRef (restore from a template) or poolRef (claim a warm member of a pool)")
 public record VmCloneSpec(
-        @Required
-        @JsonPropertyDescription("The VmTemplate to restore from, in the same namespace.")
+        @JsonPropertyDescription("The VmTemplate to restore from, in the same namespace. Exactly one of templateRef and poolRef.")
         TemplateRef templateRef,
         @Default("true")
         @JsonPropertyDescription("false pauses the guest (QMP stop), true resumes it.")
@@ -41,5 +43,7 @@ public record VmCloneSpec(
         @JsonPropertyDescription("Pod ports forwarded into the guest (needs the template's devices.network.mode user).")
         List<PortForward> portForwards,
         @JsonPropertyDescription("Restore settings.")
-        MigrationSpec migration) {
+        MigrationSpec migration,
+        @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running: the pool's settings apply.")
+        PoolRef poolRef) {
 }

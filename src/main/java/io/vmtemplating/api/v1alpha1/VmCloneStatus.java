@@ -2,6 +2,7 @@ package io.vmtemplating.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.api.v1alpha1.types.Condition;
 import java.util.List;
@@ -24,5 +25,7 @@ public record VmCloneStatus(
         @JsonPropertyDescription("Launcher start to guest running, in milliseconds.")
         Long restoreMillis,
         @JsonPropertyDescription("Memory of the clone's QEMU process, refreshed at least every 30 s.")
-        CloneMemoryFigures memory) {
+        CloneMemoryFigures memory,
+        @JsonPropertyDescription("For a claim (spec.poolRef): the pool, the path taken (Warm or Cold) and the template.")
+        ClaimStatus claim) {
 }

@@ -1,0 +1,210 @@
+package io.vmtemplating.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
+import io.vmtemplating.api.v1alpha1.VmClonePoolSpec;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
+import io.vmtemplating.api.v1alpha1.types.PoolTemplateRef;
+import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.reconciler.LauncherClient;
+import io.vmtemplating.reconciler.LauncherTokens;
+import io.vmtemplating.reconciler.VmResources;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Warm pools with real QEMU through the local cluster (issue 16): a pool of {@code size} members of the demo template,
+ * claims one after another and then all at once, each timed from the VmClone's create to Running as the API server's
+ * watch delivers it, the refill, the cold fallback of an empty pool, and what a paused member costs.
+ */
+final class PoolBench {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final String POOL = "bench-pool";
+
+    /**
+     * @param claimMillis   sequential claims, VmClone created → Running (watch)
+     * @param burstMillis   claims created at once, each created → Running
+     * @param paths         how each claim was served (Warm or Cold), sequential then burst
+     * @param memberPssMiB  QEMU PSS of each paused member
+     */
+    record Result(int size, long fillMillis, List<Long> claimMillis, List<Long> burstMillis, List<String> paths, long refillMillis,
+            long fallbackMillis, List<Long> memberPssMiB, List<Long> operatorClaimMillis) {
+    }
+
+    private PoolBench() {
+    }
+
+    static Result run(int size, PrintStream err) throws Exception {
+        try (LocalSession session = LocalSession.start(err)) {
+            KubernetesClient client = session.cluster().client();
+            String ns = LocalSession.NAMESPACE;
+            VmTemplate template = (VmTemplate) LocalSession.read(List.of(session.samples().resolve("demo/template.yaml"))).get(0);
+            template.getMetadata().setNamespace(ns);
+            client.resource(template).create();
+            await("template Ready", () -> {
+                VmTemplate t = session.template("demo");
+                return t != null && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+            });
+
+            Map<String, Long> runningAt = new ConcurrentHashMap<>();
+            SharedIndexInformer<VmClone> watch = client.resources(VmClone.class).inNamespace(ns).inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(VmClone clone) {
+                    seen(clone);
+                }
+
+                @Override
+                public void onUpdate(VmClone before, VmClone clone) {
+                    seen(clone);
+                }
+
+                @Override
+                public void onDelete(VmClone clone, boolean unknown) {
+                }
+
+                private void seen(VmClone clone) {
+                    if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
+                        runningAt.putIfAbsent(clone.getMetadata().getName(), System.nanoTime());
+                    }
+                }
+            });
+            try {
+                long fillStart = System.nanoTime();
+                client.resource(pool(ns, size)).create();
+                awaitReady(client, ns, size);
+                long fill = millisSince(fillStart);
+                err.printf("pool: %d members Ready in %d ms%n", size, fill);
+                List<Long> memberPss = memberPss(client, ns);
+
+                List<Long> sequential = new ArrayList<>();
+                List<String> paths = new ArrayList<>();
+                List<Long> operatorSide = new ArrayList<>();
+                // one after another on a settled pool: each claim's VM is deleted and the pool back at full strength
+                // before the next, so every claim meets the same machine (no refill or claimed guests running)
+                for (int i = 1; i <= size; i++) {
+                    String name = "seq-" + i;
+                    long created = System.nanoTime();
+                    client.resource(claim(ns, name)).create();
+                    await(name + " Running", () -> runningAt.containsKey(name));
+                    sequential.add((runningAt.get(name) - created) / 1_000_000);
+                    ClaimStatus claim = session.clone(name).getStatus().claim();
+                    paths.add(claim.path());
+                    operatorSide.add(claim.claimMillis());
+                    deleteClaims(session, client, ns);
+                    awaitReady(client, ns, size);
+                    Thread.sleep(500); // the new member's launcher settles (JIT, GC) before the next claim
+                }
+                err.printf("pool: %d claims one after another, created → Running %s ms (operator side %s ms; %s)%n", size,
+                        sequential, operatorSide, paths);
+
+                List<String> burstNames = new ArrayList<>();
+                Map<String, Long> burstCreated = new ConcurrentHashMap<>();
+                for (int i = 1; i <= size; i++) {
+                    String name = "burst-" + i;
+                    burstNames.add(name);
+                    burstCreated.put(name, System.nanoTime());
+                    client.resource(claim(ns, name)).create();
+                }
+                long burstStart = System.nanoTime();
+                await("the burst Running", () -> burstNames.stream().allMatch(runningAt::containsKey));
+                List<Long> burst = burstNames.stream().map(n -> (runningAt.get(n) - burstCreated.get(n)) / 1_000_000).toList();
+                burstNames.forEach(n -> paths.add(session.clone(n).getStatus().claim().path()));
+                err.printf("pool: %d claims at once, created → Running %s ms%n", size, burst);
+                // the burst took every member: the pool refills while the claimed VMs run
+                awaitReady(client, ns, size);
+                long refill = millisSince(burstStart);
+                err.printf("pool: refilled to %d Ready %d ms after the burst began%n", size, refill);
+                deleteClaims(session, client, ns);
+
+                client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).edit(p -> {
+                    p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
+                    return p;
+                });
+                await("pool emptied", () -> client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, POOL).list().getItems().isEmpty());
+                long fallbackStart = System.nanoTime();
+                client.resource(claim(ns, "fallback")).create();
+                await("fallback Running", () -> runningAt.containsKey("fallback"));
+                long fallback = (runningAt.get("fallback") - fallbackStart) / 1_000_000;
+                err.printf("pool: empty pool, cold claim created → Running %d ms (%s)%n", fallback,
+                        session.clone("fallback").getStatus().claim().path());
+                session.deleteAll(Duration.ofSeconds(120));
+                return new Result(size, fill, sequential, burst, paths, refill, fallback, memberPss, operatorSide);
+            } finally {
+                watch.close();
+            }
+        }
+    }
+
+    private static VmClonePool pool(String ns, int size) {
+        VmClonePool pool = Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClonePool
+                metadata: {name: %s, namespace: %s}
+                spec: {templateRef: {name: demo}}
+                """.formatted(POOL, ns), VmClonePool.class);
+        pool.setSpec(new VmClonePoolSpec(new PoolTemplateRef("demo"), size, null, null));
+        return pool;
+    }
+
+    private static VmClone claim(String ns, String name) {
+        return Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: %s, namespace: %s}
+                spec: {poolRef: {name: %s}}
+                """.formatted(name, ns, POOL), VmClone.class);
+    }
+
+    private static void awaitReady(KubernetesClient client, String ns, int size) throws InterruptedException {
+        await("pool " + size + " Ready", () -> {
+            VmClonePool pool = client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).get();
+            return pool.getStatus() != null && pool.getStatus().readyReplicas() != null && pool.getStatus().readyReplicas() >= size
+                    && pool.getStatus().outdatedReplicas() == 0;
+        });
+    }
+
+    /** A paused member's QEMU PSS, from each member launcher's /status. */
+    private static List<Long> memberPss(KubernetesClient client, String ns) {
+        LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
+        List<Long> pss = new ArrayList<>();
+        for (Pod member : client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, POOL).list().getItems()) {
+            JsonNode status = launcher.status(member).orElseThrow(() -> new IllegalStateException("member " + member.getMetadata().getName()
+                    + " does not answer"));
+            pss.add(status.path("memory").path("pssMiB").asLong());
+        }
+        return pss;
+    }
+
+    private static void deleteClaims(LocalSession session, KubernetesClient client, String ns) throws InterruptedException {
+        client.resources(VmClone.class).inNamespace(ns).list().getItems().forEach(c -> client.resource(c).delete());
+        await("claims deleted", () -> client.resources(VmClone.class).inNamespace(ns).list().getItems().isEmpty()
+                && client.pods().inNamespace(ns).withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).list().getItems().isEmpty());
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not within " + TIMEOUT.toMinutes() + " min");
+            }
+            Thread.sleep(5);
+        }
+    }
+}

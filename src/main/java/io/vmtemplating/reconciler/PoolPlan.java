@@ -1,0 +1,54 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Pure: what a pool reconcile does with its members. Members of the current template are topped up to
+ * {@code replicas} or trimmed (not-ready ones first); members of an earlier template stay until enough current ones
+ * are Ready (surge, then drain), or go at once when there is no current template to replace them with. A failed
+ * member is replaced.
+ *
+ * @param create   members of the current template to create
+ * @param delete   pods to delete: failed, surplus and drained outdated members
+ * @param current  live members of the current template (restoring or Ready), after this plan
+ * @param ready    of those, restored and paused: claimable
+ * @param outdated members of another template left running (until the new ones are Ready)
+ */
+record PoolPlan(int create, List<Pod> delete, int current, int ready, int outdated) {
+
+    /**
+     * @param members     the pool's member pods, not terminating
+     * @param templateUid the current template's UID; null when the template is gone, not Ready or being deleted
+     */
+    static PoolPlan of(List<Pod> members, String templateUid, int replicas) {
+        List<Pod> delete = new ArrayList<>();
+        List<Pod> current = new ArrayList<>();
+        List<Pod> outdated = new ArrayList<>();
+        for (Pod pod : members) {
+            PodView view = new PodView(pod);
+            if (view.failed() || view.succeeded()) {
+                delete.add(pod);
+            } else if (templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID))) {
+                current.add(pod);
+            } else {
+                outdated.add(pod);
+            }
+        }
+        // trim: the ones not Ready yet go first, then the youngest
+        current.sort(Comparator.comparing((Pod p) -> new PodView(p).ready()).reversed()
+                .thenComparing(p -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp()));
+        while (current.size() > replicas) {
+            delete.add(current.remove(current.size() - 1));
+        }
+        int ready = (int) current.stream().filter(p -> new PodView(p).ready()).count();
+        int create = templateUid == null ? 0 : replicas - current.size();
+        if (templateUid == null || ready >= replicas) {
+            delete.addAll(outdated);
+            outdated.clear();
+        }
+        return new PoolPlan(create, delete, current.size(), ready, outdated.size());
+    }
+}

@@ -1,0 +1,159 @@
+package io.vmtemplating.reconciler;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClonePool;
+import io.vmtemplating.api.v1alpha1.VmClonePoolStatus;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.webhook.VmClonePoolValidator;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * VmClonePool → warm members: clone pods of the pool's template, restored paused, kept at spec.replicas. A claim
+ * (VmCloneReconciler, {@link PoolClaims}) relabels a Ready member as its own, and the member count here drops: the
+ * pool refills. A new templateRef rolls the members over: new ones first, the old ones deleted once enough new ones
+ * are Ready. Members of a template being deleted are removed.
+ */
+@ControllerConfiguration(name = "vmclonepool")
+public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
+    /** Pools by "namespace/templateName": template events reach exactly the pools that name it. */
+    static final String POOLS_BY_TEMPLATE = "poolsByTemplate";
+
+    private final LauncherPods pods;
+    private final LauncherClient launcher;
+    private final Clock clock;
+
+    @Inject
+    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this.pods = new LauncherPods(settings);
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, VmClonePool>> prepareEventSources(EventSourceContext<VmClonePool> context) {
+        context.getPrimaryCache().addIndexer(POOLS_BY_TEMPLATE, pool -> pool.getSpec() == null || pool.getSpec().templateRef() == null
+                ? List.of()
+                : List.of(pool.getMetadata().getNamespace() + "/" + pool.getSpec().templateRef().name()));
+        var templateConfig = InformerEventSourceConfiguration.from(VmTemplate.class, VmClonePool.class)
+                .withName("pool-templates")
+                .withSecondaryToPrimaryMapper((VmTemplate template) -> context.getPrimaryCache()
+                        .byIndex(POOLS_BY_TEMPLATE, template.getMetadata().getNamespace() + "/" + template.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((VmClonePool pool) -> pool.getSpec() == null || pool.getSpec().templateRef() == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(pool.getSpec().templateRef().name(), pool.getMetadata().getNamespace())))
+                .withOnUpdateFilter(VmCloneReconciler::templateChangeMattersToClones)
+                .build();
+        var memberConfig = InformerEventSourceConfiguration.from(Pod.class, VmClonePool.class)
+                .withName("pool-members")
+                .withLabelSelector(VmResources.podSelector(VmResources.ROLE_POOL_MEMBER))
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VmClonePool.class))
+                .build();
+        return List.of(new InformerEventSource<>(templateConfig, context), new InformerEventSource<>(memberConfig, context));
+    }
+
+    @Override
+    public UpdateControl<VmClonePool> reconcile(VmClonePool pool, Context<VmClonePool> context) {
+        EventRecorder events = new EventRecorder(context.getClient(), clock);
+        Optional<VmTemplate> template = context.getSecondaryResource(VmTemplate.class);
+        List<Pod> members = context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                // a claimed member is relabelled; until the cache sees that, it is no longer ours
+                .filter(p -> VmResources.ROLE_POOL_MEMBER.equals(p.getMetadata().getLabels().get(VmResources.LABEL_ROLE)))
+                .toList();
+        int replicas = Optional.ofNullable(pool.getSpec().replicas()).orElse(1);
+        String templateName = pool.getSpec().templateRef().name();
+
+        String invalid = VmTemplateReconciler.render(VmClonePoolValidator.validate(pool, template)).orElse(null);
+        String usableUid = null;
+        String readyReason;
+        String readyMessage;
+        if (invalid != null) {
+            readyReason = Conditions.REASON_INVALID_SPEC;
+            readyMessage = invalid;
+        } else if (template.isEmpty()) {
+            readyReason = Conditions.REASON_TEMPLATE_NOT_FOUND;
+            readyMessage = "VmTemplate " + templateName + " does not exist in namespace " + pool.getMetadata().getNamespace()
+                    + "; members are made once it is Ready (claims meanwhile take the cold path and wait for it)";
+        } else if (template.get().getMetadata().getDeletionTimestamp() != null) {
+            readyReason = Conditions.REASON_TEMPLATE_NOT_READY;
+            readyMessage = "VmTemplate " + templateName + " is being deleted; its members are removed";
+        } else if (phase(template.get()) != TemplatePhase.Ready) {
+            readyReason = Conditions.REASON_TEMPLATE_NOT_READY;
+            readyMessage = "VmTemplate " + templateName + " is " + phase(template.get()) + "; members are made once it is Ready";
+        } else {
+            usableUid = template.get().getMetadata().getUid();
+            readyReason = null;
+            readyMessage = null;
+        }
+
+        String currentUid = usableUid;
+        PoolPlan plan = PoolPlan.of(members, currentUid, replicas);
+        for (Pod pod : plan.delete()) {
+            context.getClient().resource(pod).delete();
+        }
+        long drained = plan.delete().stream().filter(p -> currentUid == null
+                || !currentUid.equals(p.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID))).count();
+        if (drained > 0) {
+            events.normal(pool, "Rollout", "removed " + drained + " member(s) of an earlier or deleted template"
+                    + (currentUid == null ? "" : "; " + plan.ready() + " of VmTemplate " + templateName + " are Ready"));
+        }
+        if (plan.create() > 0) {
+            launcher.prepareNamespace(pool.getMetadata().getNamespace());
+            for (int i = 0; i < plan.create(); i++) {
+                VmTemplateReconciler.createIgnoringConflict(context.getClient(),
+                        pods.poolMemberPod(pool, template.get(), VmResources.poolMemberPodName(pool)));
+            }
+            events.normal(pool, "Refill", "creating " + plan.create() + " member(s) of VmTemplate " + templateName
+                    + " (" + plan.current() + " of " + replicas + " exist)");
+        }
+
+        ConditionSet conditions = new ConditionSet(pool.getStatus() == null ? null : pool.getStatus().conditions(),
+                pool.getMetadata().getGeneration(), clock);
+        if (readyReason != null) {
+            conditions.set(Conditions.READY, Conditions.FALSE, readyReason, readyMessage);
+            if (invalid != null) {
+                conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+            }
+        } else if (plan.ready() >= replicas) {
+            conditions.set(Conditions.READY, Conditions.TRUE, "MembersReady",
+                    plan.ready() + " of " + replicas + " members restored and paused, ready to be claimed");
+        } else {
+            conditions.set(Conditions.READY, Conditions.FALSE, "Refilling", plan.ready() + " of " + replicas
+                    + " members Ready; claims take the cold path while none is");
+        }
+        VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + plan.create(), plan.ready(), plan.outdated(),
+                VmResources.poolMemberSelector(pool), usableUid, conditions.toList(), pool.getMetadata().getGeneration());
+        if (Objects.equals(next, pool.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        VmClonePool fresh = new VmClonePool();
+        fresh.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
+                .withNamespace(pool.getMetadata().getNamespace()).build());
+        fresh.setStatus(next);
+        return UpdateControl.patchStatus(fresh);
+    }
+
+    private static TemplatePhase phase(VmTemplate template) {
+        return template.getStatus() == null || template.getStatus().phase() == null ? TemplatePhase.Pending : template.getStatus().phase();
+    }
+}

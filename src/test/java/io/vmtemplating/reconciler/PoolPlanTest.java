@@ -1,0 +1,77 @@
+package io.vmtemplating.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a pool reconcile does with its members: refill, trim, surge then drain, replace the failed. */
+class PoolPlanTest {
+    private static final String OLD = "uid-old";
+    private static final String NEW = "uid-new";
+
+    private static Pod member(String name, String templateUid, String state, String created) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(created)
+                .withLabels(Map.of(VmResources.LABEL_TEMPLATE_UID, templateUid)).endMetadata();
+        switch (state) {
+            case "ready" -> pod.withNewStatus().withPhase("Running")
+                    .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus();
+            case "restoring" -> pod.withNewStatus().withPhase("Running")
+                    .addNewCondition().withType("Ready").withStatus("False").endCondition().endStatus();
+            case "failed" -> pod.withNewStatus().withPhase("Failed").endStatus();
+            default -> throw new IllegalArgumentException(state);
+        }
+        return pod.build();
+    }
+
+    private static List<String> names(List<Pod> pods) {
+        return pods.stream().map(p -> p.getMetadata().getName()).toList();
+    }
+
+    @Test
+    void anEmptyPoolIsFilledAndAFullOneLeftAlone() {
+        assertEquals(new PoolPlan(3, List.of(), 0, 0, 0), PoolPlan.of(List.of(), NEW, 3));
+        PoolPlan full = PoolPlan.of(List.of(member("a", NEW, "ready", "1"), member("b", NEW, "restoring", "2")), NEW, 2);
+        assertEquals(List.of(0, 0, 2, 1, 0), List.of(full.create(), full.delete().size(), full.current(), full.ready(), full.outdated()));
+    }
+
+    @Test
+    void scalingDownRemovesMembersNotReadyYetFirstThenTheYoungest() {
+        PoolPlan plan = PoolPlan.of(List.of(member("old-ready", NEW, "ready", "1"), member("restoring", NEW, "restoring", "2"),
+                member("young-ready", NEW, "ready", "3")), NEW, 1);
+        assertEquals(List.of("restoring", "young-ready"), names(plan.delete()));
+        assertEquals(1, plan.ready());
+    }
+
+    @Test
+    void aFailedMemberIsReplaced() {
+        PoolPlan plan = PoolPlan.of(List.of(member("dead", NEW, "failed", "1"), member("ok", NEW, "ready", "2")), NEW, 2);
+        assertEquals(List.of("dead"), names(plan.delete()));
+        assertEquals(1, plan.create());
+    }
+
+    @Test
+    void aRolloutSurgesThenDrains() {
+        List<Pod> oldOnes = List.of(member("o1", OLD, "ready", "1"), member("o2", OLD, "ready", "2"));
+        PoolPlan started = PoolPlan.of(oldOnes, NEW, 2);
+        assertEquals(List.of(2, 0, 2), List.of(started.create(), started.delete().size(), started.outdated()),
+                "new members first; the old ones keep the pool warm meanwhile");
+        PoolPlan halfway = PoolPlan.of(List.of(oldOnes.get(0), oldOnes.get(1), member("n1", NEW, "ready", "3"),
+                member("n2", NEW, "restoring", "4")), NEW, 2);
+        assertEquals(List.of(0, 0, 2), List.of(halfway.create(), halfway.delete().size(), halfway.outdated()));
+        PoolPlan done = PoolPlan.of(List.of(oldOnes.get(0), oldOnes.get(1), member("n1", NEW, "ready", "3"),
+                member("n2", NEW, "ready", "4")), NEW, 2);
+        assertEquals(List.of("o1", "o2"), names(done.delete()));
+        assertEquals(0, done.outdated());
+    }
+
+    @Test
+    void withoutAUsableTemplateEveryMemberGoesAndNoneIsMade() {
+        PoolPlan plan = PoolPlan.of(List.of(member("o1", OLD, "ready", "1"), member("n1", NEW, "restoring", "2")), null, 2);
+        assertEquals(List.of("o1", "n1"), names(plan.delete()));
+        assertEquals(List.of(0, 0, 0, 0), List.of(plan.create(), plan.current(), plan.ready(), plan.outdated()));
+    }
+}
