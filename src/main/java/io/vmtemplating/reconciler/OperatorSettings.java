@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * The operator's own settings (application.properties keys under {@code vmt.}, see README "Operator settings").
+ * The operator's own settings (application.properties keys under {@code vmt.}, see README "Install on a cluster" and docs/operations.md).
  *
  * @param launcherImage            image of every template, clone and cleanup pod: the cluster admin's choice only
  * @param templateOverheadMiB      pod memory above the guest for QEMU and the launcher JVM while building

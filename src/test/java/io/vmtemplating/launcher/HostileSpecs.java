@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * Specs that admission refuses, for the launcher to refuse on its own: every file of samples/rejected/ (one webhook
  * rule each, with its exact message), every value limit and required field of crds/ broken just outside the limit,
- * and the webhook's other rules (README "Also checked", the CRD's CEL rules, each refused extra QEMU option). Each
+ * and the webhook's other rules (docs/admission-rules.md "Also checked", the CRD's CEL rules, each refused extra QEMU option). Each
  * breaks one thing in specs that admission accepts ({@link #templateBases()}, {@link #cloneBase()}), and names the
  * field a refusal must name.
  */
