@@ -13,6 +13,11 @@ import java.util.List;
 
 /** Sets pod status the way a kubelet would: these tests run against the mock API server, with no node. */
 final class KubeletSimulator {
+    /** The termination message of a template launcher that froze its guest, as tests of the reconcilers feed it. */
+    static final String FROZEN_RESULT = """
+            {"outcome":"Frozen","qemuVersion":"10.0.2","bootMillis":6100,"freezeMillis":14,
+             "memoryFiles":["/vmt/memory/pc.ram"],"stateFile":"/vmt/state/state","metadataFile":"/vmt/state/metadata.json","stateBytes":293000}""";
+
     private final KubernetesClient client;
 
     KubeletSimulator(KubernetesClient client) {

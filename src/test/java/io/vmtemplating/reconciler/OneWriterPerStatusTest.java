@@ -34,9 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class OneWriterPerStatusTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String FROZEN = """
-            {"outcome":"Frozen","qemuVersion":"10.0.2","bootMillis":6100,"freezeMillis":14,
-             "memoryFiles":["/vmt/memory/pc.ram"],"stateFile":"/vmt/state/state","metadataFile":"/vmt/state/metadata.json","stateBytes":293000}""";
+    private static final String FROZEN = KubeletSimulator.FROZEN_RESULT;
 
     private LocalCluster cluster;
     private KubernetesClient client;
