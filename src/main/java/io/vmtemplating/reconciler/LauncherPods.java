@@ -43,8 +43,17 @@ public final class LauncherPods {
         this.settings = settings;
     }
 
-    /** The pod that boots and freezes a template (one per build attempt). */
+    /** The pod that boots and freezes a template with one copy (one per build attempt). */
     public Pod templatePod(VmTemplate template, int attempt) {
+        return templatePod(template, 0, attempt, java.util.Set.of());
+    }
+
+    /**
+     * The pod that boots and freezes one copy of a template (one per build attempt), on a node the template's placement
+     * allows and that holds no other copy: {@code otherCopies} are excluded, and builds of the same template repel
+     * each other while none has a node yet (docs/placement.md).
+     */
+    public Pod templatePod(VmTemplate template, int copy, int attempt, java.util.Set<String> otherCopies) {
         VmTemplateSpec spec = template.getSpec();
         String uid = template.getMetadata().getUid();
         MemoryBackend backend = MemorySizes.backend(spec);
@@ -66,9 +75,9 @@ public final class LauncherPods {
         PlacementSpec placement = Optional.ofNullable(spec.placement()).orElse(new PlacementSpec(null, null, null));
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(VmResources.templatePodName(template, attempt))
+                    .withName(VmResources.templatePodName(template, copy, attempt))
                     .withNamespace(template.getMetadata().getNamespace())
-                    .withLabels(VmResources.templatePodLabels(template, attempt))
+                    .withLabels(VmResources.templatePodLabels(template, copy, attempt))
                     .withOwnerReferences(ownerReference(template))
                 .endMetadata()
                 .withNewSpec()
@@ -78,7 +87,7 @@ public final class LauncherPods {
                     .withSecurityContext(LauncherSecurity.writingPod())
                     .withNodeSelector(placement.nodeSelector())
                     .withTolerations(placement.tolerations())
-                    .withAffinity(placement.affinity())
+                    .withAffinity(PlacementAffinity.forCopy(placement, uid, otherCopies))
                     .withContainers(container)
                     .withVolumes(volumes)
                 .endSpec()
@@ -133,6 +142,8 @@ public final class LauncherPods {
         container.getEnv().add(env(PodContract.ENV_TEMPLATE_UID, uid));
 
         PlacementSpec placement = Optional.ofNullable(spec.placement()).orElse(new PlacementSpec(null, null, null));
+        boolean pinned = PlacementSpec.copiesOf(placement) == 1
+                && (cloneSpec.nodeSelector() == null || cloneSpec.nodeSelector().isEmpty());
         return new PodBuilder()
                 .withNewMetadata()
                     .withName(podName)
@@ -145,13 +156,28 @@ public final class LauncherPods {
                     // launcher and cleanup never call the API server: no token in the pod for anyone to take
                     .withAutomountServiceAccountToken(false)
                     .withSecurityContext(LauncherSecurity.clonePod())
-                    // the template's files exist on exactly one node
-                    .withNodeName(template.getStatus().nodeName())
+                    // one copy and no wish of the clone's: its node is known, no scheduling needed (the measured path)
+                    .withNodeName(pinned ? template.getStatus().nodeName() : null)
+                    // else the scheduler picks among the nodes with a Ready copy, spreading the template's clones
+                    .withNodeSelector(cloneSpec.nodeSelector())
+                    .withAffinity(pinned ? null : PlacementAffinity.onReadyCopies(readyNodes(template)))
+                    .withTopologySpreadConstraints(pinned ? List.of() : List.of(PlacementAffinity.spreadClones(uid)))
                     .withTolerations(placement.tolerations())
                     .withContainers(container)
                     .withVolumes(volumes)
                 .endSpec()
                 .build();
+    }
+
+    /** Nodes with a Ready copy of the template: each copy's, or the one node of a status from before copies. */
+    static List<String> readyNodes(VmTemplate template) {
+        var status = template.getStatus();
+        if (status.copies() == null || status.copies().isEmpty()) {
+            return status.nodeName() == null ? List.of() : List.of(status.nodeName());
+        }
+        return status.copies().stream()
+                .filter(c -> c.phase() == io.vmtemplating.api.v1alpha1.TemplatePhase.Ready && c.nodeName() != null)
+                .map(io.vmtemplating.api.v1alpha1.types.TemplateCopy::nodeName).distinct().toList();
     }
 
     /**
@@ -160,6 +186,11 @@ public final class LauncherPods {
      * directories stay (docs/security.md).
      */
     public Pod cleanupPod(VmTemplate template, String nodeName) {
+        return cleanupPod(template, nodeName, 0);
+    }
+
+    /** The cleanup pod of the {@code index}-th node holding the template's files. */
+    public Pod cleanupPod(VmTemplate template, String nodeName, int index) {
         String uid = template.getMetadata().getUid();
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(template.getSpec())));
         volumes.add(LauncherSecurity.tmpVolume());
@@ -182,7 +213,7 @@ public final class LauncherPods {
         PlacementSpec placement = Optional.ofNullable(template.getSpec().placement()).orElse(new PlacementSpec(null, null, null));
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(VmResources.cleanupPodName(template))
+                    .withName(VmResources.cleanupPodName(template, index))
                     .withNamespace(template.getMetadata().getNamespace())
                     .withLabels(VmResources.cleanupPodLabels(template))
                     .withOwnerReferences(ownerReference(template))

@@ -93,7 +93,7 @@ final class PoolClaims {
         launcher.prepareNamespace(namespace);
         VmTemplateReconciler.createIgnoringConflict(context.getClient(), cold);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        status.pod(cold.getMetadata().getName(), t.getStatus().nodeName(), t.getMetadata().getUid())
+        status.pod(cold.getMetadata().getName(), cold.getSpec().getNodeName(), t.getMetadata().getUid())
                 .claim(new ClaimStatus(poolName, ClaimStatus.COLD, templateName, millis))
                 .restoring("VmClonePool " + poolName + " had no Ready member: restoring cold in pod " + cold.getMetadata().getName());
         events.normal(claim, "Claimed", "VmClonePool " + poolName + " had no Ready member of VmTemplate " + templateName

@@ -8,65 +8,83 @@ import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.Condition;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
+import io.vmtemplating.api.v1alpha1.types.PlacementSpec;
+import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The next status of a template, starting from its current one: each method states one fact of the
- * reconcile (phase, Ready condition and the fields that go with it); {@link #patchIfChanged} patches only
- * when something differs.
+ * The next status of a template, starting from its current one: one {@link CopyState} per node's copy, each stating
+ * the facts of its build, and the template's own facts (clone count, files, deletion). The top-level phase, Ready
+ * condition and node are those of the first Ready copy (else the first one still building, else copy 0), so a
+ * template with one copy reads as it always did; {@link #patchIfChanged} patches only when something differs.
  */
 final class TemplateStatusBuilder {
     private final VmTemplateStatus previous;
     private final Long generation;
     private final Clock clock;
+    private final List<CopyState> copies = new ArrayList<>();
 
-    private TemplatePhase phase;
-    private String readyStatus;
-    private String readyReason;
-    private String readyMessage;
     private String deletionMessage;
-    private String nodeName;
-    private String podName;
     private TemplateFiles files;
-    private String qemuVersion;
-    private Long bootMillis;
-    private Long freezeMillis;
     private Integer clones;
-    private int failedAttempts;
+    private int wanted;
 
     TemplateStatusBuilder(VmTemplate template, Clock clock) {
         this.previous = Optional.ofNullable(template.getStatus())
                 .orElse(new VmTemplateStatus(null, null, null, null, null, null, null, null, null, null, null));
         this.generation = template.getMetadata().getGeneration();
         this.clock = clock;
-        this.phase = Optional.ofNullable(previous.phase()).orElse(TemplatePhase.Pending);
-        Optional<Condition> ready = condition(Conditions.READY);
-        this.readyStatus = ready.map(Condition::status).orElse(Conditions.FALSE);
-        this.readyReason = ready.map(Condition::reason).orElse(Conditions.REASON_POD_PENDING);
-        this.readyMessage = ready.map(Condition::message).orElse("waiting for the launcher pod");
-        this.nodeName = previous.nodeName();
-        this.podName = previous.podName();
         this.files = previous.files();
-        this.qemuVersion = previous.qemuVersion();
-        this.bootMillis = previous.bootMillis();
-        this.freezeMillis = previous.freezeMillis();
         this.clones = previous.clones();
-        this.failedAttempts = Optional.ofNullable(previous.failedAttempts()).orElse(0);
+        this.wanted = PlacementSpec.copiesOf(template.getSpec() == null ? null : template.getSpec().placement());
+        if (previous.copies() != null && !previous.copies().isEmpty()) {
+            previous.copies().forEach(c -> copies.add(new CopyState(c)));
+        } else if (previous.phase() != null) {
+            // a status from before copies existed: its top-level fields are copy 0
+            Optional<Condition> ready = condition(Conditions.READY);
+            TemplatePhase phase = previous.phase() == TemplatePhase.Deleting
+                    ? (ready.map(c -> Conditions.TRUE.equals(c.status())).orElse(false) ? TemplatePhase.Ready : TemplatePhase.Pending)
+                    : previous.phase();
+            copies.add(new CopyState(new TemplateCopy(0, previous.nodeName(), phase, ready.map(Condition::reason).orElse(null),
+                    ready.map(Condition::message).orElse(null), previous.podName(), previous.qemuVersion(),
+                    previous.bootMillis(), previous.freezeMillis(), previous.failedAttempts())));
+        }
+        copies.removeIf(c -> c.copy >= wanted);
+        for (int i = 0; i < wanted; i++) {
+            int index = i;
+            if (copies.stream().noneMatch(c -> c.copy == index)) {
+                copies.add(CopyState.fresh(i));
+            }
+        }
+        copies.sort(Comparator.comparingInt(c -> c.copy));
+    }
+
+    /** The copies the placement asks for, copy 0 first. */
+    List<CopyState> copies() {
+        return copies;
+    }
+
+    CopyState copy(int index) {
+        return copies.get(index);
     }
 
     TemplatePhase phase() {
-        return phase;
-    }
-
-    int failedAttempts() {
-        return failedAttempts;
+        return deletionMessage != null ? TemplatePhase.Deleting : representative().phase();
     }
 
     String readyReason() {
-        return readyReason;
+        return representative().reason();
+    }
+
+    /** Nodes whose copy is Ready: where clones can run. */
+    List<String> readyNodes() {
+        return copies.stream().filter(CopyState::ready).map(CopyState::nodeName).filter(Objects::nonNull).toList();
     }
 
     /** When the template's files were found missing, if it is being rebuilt for that reason. */
@@ -76,10 +94,9 @@ final class TemplateStatusBuilder {
                 .map(c -> java.time.Instant.parse(c.lastTransitionTime()));
     }
 
-    /** Failed for a reason no rebuild can fix: nothing more to do until the template is recreated. */
+    /** Every copy failed for a reason no rebuild can fix: nothing more to do until the template is recreated. */
     boolean failedForGood() {
-        return Conditions.REASON_BACKOFF_LIMIT_EXCEEDED.equals(readyReason)
-                || Conditions.REASON_INVALID_SPEC.equals(readyReason);
+        return copies.stream().allMatch(CopyState::failedForGood);
     }
 
     TemplateStatusBuilder clones(int count) {
@@ -87,86 +104,64 @@ final class TemplateStatusBuilder {
         return this;
     }
 
-    TemplateStatusBuilder podName(String name) {
-        this.podName = name;
-        return this;
-    }
-
-    TemplateStatusBuilder pending(String message) {
-        return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_POD_PENDING, message);
-    }
-
-    TemplateStatusBuilder retrying(String message) {
-        return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_BUILD_FAILED, message);
-    }
-
-    TemplateStatusBuilder booting(String pod, String node) {
-        this.nodeName = node;
-        return phase(TemplatePhase.Booting, Conditions.FALSE, Conditions.REASON_BOOTING,
-                "QEMU is booting the guest in pod " + pod + "; waiting for the freeze trigger");
-    }
-
-    TemplateStatusBuilder freezing(String pod, String node) {
-        this.nodeName = node;
-        return phase(TemplatePhase.Freezing, Conditions.FALSE, Conditions.REASON_FREEZING,
-                "the freeze trigger fired; saving device state in pod " + pod);
-    }
-
-    TemplateStatusBuilder ready(String node, LauncherResult result) {
-        this.nodeName = node;
+    TemplateStatusBuilder frozenFiles(LauncherResult result) {
         this.files = VmTemplateReconciler.files(result);
-        this.qemuVersion = result.qemuVersion();
-        this.bootMillis = result.bootMillis();
-        this.freezeMillis = result.freezeMillis();
-        return phase(TemplatePhase.Ready, Conditions.TRUE, Conditions.REASON_FROZEN,
-                "frozen with QEMU " + result.qemuVersion() + " on node " + node);
-    }
-
-    /** Back to building from scratch: nothing of the build whose files are gone stays in the status. */
-    TemplateStatusBuilder filesMissing(String message) {
-        this.nodeName = null;
-        this.podName = null;
-        this.files = null;
-        this.qemuVersion = null;
-        this.bootMillis = null;
-        this.freezeMillis = null;
-        this.failedAttempts = 0;
-        return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
-    }
-
-    TemplateStatusBuilder failedAttempt(int attempt) {
-        this.failedAttempts = Math.max(failedAttempts, attempt);
         return this;
     }
 
+    /** Every copy back to building from scratch: nothing of the builds whose files are gone stays in the status. */
+    TemplateStatusBuilder filesMissing(String message) {
+        this.files = null;
+        copies.forEach(c -> c.filesMissing(message));
+        return this;
+    }
+
+    /** A failure of the template itself (its spec): every copy ends with it. */
     TemplateStatusBuilder failed(String reason, String message) {
-        return phase(TemplatePhase.Failed, Conditions.FALSE, reason, message);
+        copies.forEach(c -> c.failed(reason, message));
+        return this;
     }
 
     TemplateStatusBuilder deleting(String message) {
         this.deletionMessage = message;
-        return phase(TemplatePhase.Deleting, readyStatus, readyReason, readyMessage);
-    }
-
-    private TemplateStatusBuilder phase(TemplatePhase phase, String status, String reason, String message) {
-        this.phase = phase;
-        this.readyStatus = status;
-        this.readyReason = reason;
-        this.readyMessage = message;
         return this;
     }
 
+    /** The copy the top-level fields describe: the first Ready, else the first still building, else copy 0. */
+    private CopyState representative() {
+        return copies.stream().filter(CopyState::ready).findFirst()
+                .or(() -> copies.stream().filter(c -> c.phase() != TemplatePhase.Failed).findFirst())
+                .orElse(copies.get(0));
+    }
+
     VmTemplateStatus build() {
+        CopyState shown = representative();
+        boolean ready = shown.ready();
         ConditionSet conditions = new ConditionSet(previous.conditions(), generation, clock)
-                .set(Conditions.READY, readyStatus, readyReason, readyMessage);
+                .set(Conditions.READY, ready ? Conditions.TRUE : Conditions.FALSE, shown.reason(), shown.message());
+        if (wanted > 1) {
+            List<CopyState> notReady = copies.stream().filter(c -> !c.ready()).toList();
+            conditions.set(Conditions.ALL_NODES_READY, notReady.isEmpty() ? Conditions.TRUE : Conditions.FALSE,
+                    notReady.isEmpty() ? Conditions.REASON_ALL_COPIES_READY : Conditions.REASON_COPIES_NOT_READY,
+                    notReady.isEmpty() ? "all " + wanted + " copies are Ready on nodes " + String.join(", ", readyNodes())
+                            : (wanted - notReady.size()) + " of " + wanted + " copies Ready; "
+                                    + notReady.stream().map(TemplateStatusBuilder::describe).collect(Collectors.joining("; ")));
+        }
         if (deletionMessage != null) {
             conditions.set(Conditions.DELETION_BLOCKED, Conditions.TRUE, Conditions.REASON_CLONES_REMAIN, deletionMessage);
         }
-        if (phase == TemplatePhase.Failed) {
-            conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
+        if (shown.phase() == TemplatePhase.Failed && deletionMessage == null) {
+            conditions.set(Conditions.STALLED, Conditions.TRUE, shown.reason(), shown.message());
         }
-        return new VmTemplateStatus(phase, conditions.toList(), generation, nodeName, podName, files, qemuVersion,
-                bootMillis, freezeMillis, clones, failedAttempts);
+        TemplateCopy top = shown.build();
+        return new VmTemplateStatus(phase(), conditions.toList(), generation, top.nodeName(), top.podName(), files,
+                top.qemuVersion(), top.bootMillis(), top.freezeMillis(), clones, top.failedAttempts(),
+                copies.stream().map(CopyState::build).toList(), readyNodes().size());
+    }
+
+    private static String describe(CopyState copy) {
+        return "copy " + copy.copy + (copy.nodeName() == null ? "" : " on node " + copy.nodeName()) + " is "
+                + copy.phase() + " (" + copy.reason() + "): " + copy.message();
     }
 
     boolean changed(VmTemplate template) {

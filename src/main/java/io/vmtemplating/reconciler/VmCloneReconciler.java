@@ -227,8 +227,10 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         Pod desired = pods.clonePod(clone, t);
         launcher.prepareNamespace(clone.getMetadata().getNamespace());
         VmTemplateReconciler.createIgnoringConflict(context.getClient(), desired);
-        status.pod(desired.getMetadata().getName(), t.getStatus().nodeName(), t.getMetadata().getUid())
-                .restoring("launcher pod " + desired.getMetadata().getName() + " created on node " + t.getStatus().nodeName());
+        String node = desired.getSpec().getNodeName();
+        status.pod(desired.getMetadata().getName(), node, t.getMetadata().getUid())
+                .restoring("launcher pod " + desired.getMetadata().getName() + " created "
+                        + (node != null ? "on node " + node : "for a node with a Ready copy: " + String.join(", ", LauncherPods.readyNodes(t))));
         return status.patchIfChanged(clone);
     }
 

@@ -20,6 +20,8 @@ public final class VmResources {
     public static final String LABEL_TEMPLATE_UID = ApiGroup.GROUP + "/template-uid";
     public static final String LABEL_CLONE = ApiGroup.GROUP + "/clone";
     public static final String LABEL_ATTEMPT = ApiGroup.GROUP + "/attempt";
+    /** Which of a template's copies a build or cleanup pod is for (absent: copy 0, as pods from before copies). */
+    public static final String LABEL_COPY = ApiGroup.GROUP + "/copy";
     public static final String ROLE_TEMPLATE = "template";
     public static final String ROLE_CLONE = "clone";
     public static final String ROLE_CLEANUP = "cleanup";
@@ -38,7 +40,22 @@ public final class VmResources {
     }
 
     public static String templatePodName(VmTemplate template, int attempt) {
-        return boundedName(template.getMetadata().getName(), "-build-" + attempt);
+        return templatePodName(template, 0, attempt);
+    }
+
+    /** Copy 0 keeps the name pods had before copies existed, so an upgraded operator finds its builds. */
+    public static String templatePodName(VmTemplate template, int copy, int attempt) {
+        return boundedName(template.getMetadata().getName(), (copy == 0 ? "" : "-copy" + copy) + "-build-" + attempt);
+    }
+
+    /** The copy a build pod is for. */
+    public static int copyOf(io.fabric8.kubernetes.api.model.Pod pod) {
+        String label = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(LABEL_COPY);
+        try {
+            return label == null ? 0 : Integer.parseInt(label);
+        } catch (NumberFormatException e) {
+            return -1; // no copy of ours
+        }
     }
 
     public static String clonePodName(VmClone clone) {
@@ -46,13 +63,23 @@ public final class VmResources {
     }
 
     public static String cleanupPodName(VmTemplate template) {
-        return boundedName(template.getMetadata().getName(), "-cleanup");
+        return cleanupPodName(template, 0);
+    }
+
+    /** One cleanup pod per node holding files; the first keeps the name it had before copies existed. */
+    public static String cleanupPodName(VmTemplate template, int index) {
+        return boundedName(template.getMetadata().getName(), "-cleanup" + (index == 0 ? "" : "-" + index));
     }
 
     public static Map<String, String> templatePodLabels(VmTemplate template, int attempt) {
+        return templatePodLabels(template, 0, attempt);
+    }
+
+    public static Map<String, String> templatePodLabels(VmTemplate template, int copy, int attempt) {
         return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_ROLE, ROLE_TEMPLATE,
                 LABEL_TEMPLATE, labelValue(template.getMetadata().getName()),
-                LABEL_TEMPLATE_UID, template.getMetadata().getUid(), LABEL_ATTEMPT, Integer.toString(attempt));
+                LABEL_TEMPLATE_UID, template.getMetadata().getUid(), LABEL_ATTEMPT, Integer.toString(attempt),
+                LABEL_COPY, Integer.toString(copy));
     }
 
     public static Map<String, String> cleanupPodLabels(VmTemplate template) {

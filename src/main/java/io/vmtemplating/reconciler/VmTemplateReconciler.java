@@ -122,7 +122,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(template.getMetadata().getName()).withNamespace(template.getMetadata().getNamespace()).build());
         fresh.setStatus(new VmTemplateStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
-                s.files(), s.qemuVersion(), s.bootMillis(), s.freezeMillis(), s.clones(), s.failedAttempts()));
+                s.files(), s.qemuVersion(), s.bootMillis(), s.freezeMillis(), s.clones(), s.failedAttempts(), s.copies(),
+                s.readyNodes()));
         return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 
@@ -136,9 +137,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
 
         if (phase == TemplatePhase.Ready) {
             Optional<FilesMissingReport> missing = FilesMissingReport.of(template, context.getSecondaryResources(VmClone.class));
-            return missing.isPresent() ? rebuild(template, status, missing.get(), context, events) : status.patchIfChanged(template);
+            if (missing.isPresent()) {
+                return rebuild(template, status, missing.get(), context, events);
+            }
         }
-        if (phase == TemplatePhase.Failed && status.failedForGood()) {
+        if (status.failedForGood()) {
             return status.patchIfChanged(template);
         }
         if (invalid.isPresent()) {
@@ -147,74 +150,109 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             return status.patchIfChanged(template);
         }
 
-        int attempt = status.failedAttempts() + 1;
         List<Pod> buildPods = podsWithRole(context, VmResources.ROLE_TEMPLATE);
+        boolean several = status.copies().size() > 1;
+        Optional<Duration> recheck = Optional.empty();
+        for (CopyState copy : status.copies()) {
+            List<Pod> ownPods = buildPods.stream().filter(p -> VmResources.copyOf(p) == copy.copy).toList();
+            Optional<Duration> wait = reconcileCopy(template, status, copy, ownPods, several, context, events);
+            if (wait.isPresent() && (recheck.isEmpty() || wait.get().compareTo(recheck.get()) < 0)) {
+                recheck = wait;
+            }
+        }
+        // the pods' progress; Frozen, BuildFailed and the rest have their own events above
+        if (status.phase() != phase && !several
+                && (status.phase() == TemplatePhase.Booting || status.phase() == TemplatePhase.Freezing)) {
+            events.normal(template, status.phase().name(), "template is " + status.phase());
+        }
+        UpdateControl<VmTemplate> control = status.patchIfChanged(template);
+        return recheck.map(control::rescheduleAfter).orElse(control);
+    }
+
+    /**
+     * One node's copy: a build pod per attempt (boot, freeze, exit), its end read from the pod. Returns when to look
+     * again, if the copy waits for time rather than for an event (a retry's backoff).
+     */
+    private Optional<Duration> reconcileCopy(VmTemplate template, TemplateStatusBuilder status, CopyState copy,
+            List<Pod> buildPods, boolean several, Context<VmTemplate> context, EventRecorder events) {
+        if (copy.ready() || copy.failedForGood()) {
+            return Optional.empty();
+        }
+        TemplatePhase before = copy.phase();
+        String which = several ? "copy " + copy.copy + ": " : "";
+        int attempt = copy.failedAttempts() + 1;
         Optional<PodView> current = attemptPod(buildPods, attempt).map(PodView::new);
 
         if (current.isEmpty()) {
             Optional<PodView> previous = attemptPod(buildPods, attempt - 1).map(PodView::new);
             if (previous.isPresent()) {
                 Instant retryAt = previous.get().finishedAt().orElse(Instant.now(clock))
-                        .plus(settings.backoffAfter(status.failedAttempts()));
+                        .plus(settings.backoffAfter(copy.failedAttempts()));
                 Duration wait = Duration.between(Instant.now(clock), retryAt);
                 if (!wait.isNegative() && !wait.isZero()) {
-                    return status.patchIfChanged(template).rescheduleAfter(wait);
+                    return Optional.of(wait);
                 }
                 // its logs were kept for the backoff; the next attempt replaces it
                 context.getClient().resource(previous.get().pod()).delete();
             }
             launcher.prepareNamespace(template.getMetadata().getNamespace());
-            createIgnoringConflict(context.getClient(), pods.templatePod(template, attempt));
-            status.pending("launcher pod " + VmResources.templatePodName(template, attempt) + " created (attempt " + attempt + ")");
-            if (phase != TemplatePhase.Pending) {
-                events.normal(template, "BuildStarted", "build attempt " + attempt + " started");
+            // a copy goes to a node without one: the nodes of the other copies are excluded
+            Set<String> otherNodes = status.copies().stream().filter(c -> c != copy).map(CopyState::nodeName)
+                    .filter(Objects::nonNull).collect(Collectors.toCollection(java.util.TreeSet::new));
+            createIgnoringConflict(context.getClient(), pods.templatePod(template, copy.copy, attempt, otherNodes));
+            copy.pending("launcher pod " + VmResources.templatePodName(template, copy.copy, attempt)
+                    + " created (attempt " + attempt + ")");
+            if (before != TemplatePhase.Pending) {
+                events.normal(template, "BuildStarted", which + "build attempt " + attempt + " started");
             }
-            return status.patchIfChanged(template);
+            return Optional.empty();
         }
 
         PodView pod = current.get();
         if (status.rebuildingSince().isPresent() && pod.created().map(c -> c.isBefore(status.rebuildingSince().get())).orElse(false)) {
             // a build pod from before the files went missing, still in the cache: it is being deleted
             context.getClient().resource(pod.pod()).delete();
-            return status.patchIfChanged(template).rescheduleAfter(Duration.ofSeconds(1));
+            return Optional.of(Duration.ofSeconds(1));
         }
-        status.podName(pod.name());
+        copy.podName(pod.name());
         if (pod.succeeded()) {
             Optional<LauncherResult> result = pod.result();
             if (result.isPresent() && LauncherResult.FROZEN.equals(result.get().outcome())) {
                 LauncherResult frozen = result.get();
-                status.ready(pod.nodeName().orElse(null), frozen);
+                copy.ready(pod.nodeName().orElse(null), frozen);
+                status.frozenFiles(frozen);
                 events.normal(template, Conditions.REASON_FROZEN, "frozen on node " + pod.nodeName().orElse("?")
                         + " in " + frozen.freezeMillis() + " ms after a " + frozen.bootMillis() + " ms boot");
-                return status.patchIfChanged(template);
+                return Optional.empty();
             }
-            return buildFailed(template, status, events, attempt,
-                    "launcher ended without a frozen template: " + pod.failureMessage(), false);
+            return buildFailed(template, copy, events, attempt,
+                    "launcher ended without a frozen template: " + pod.failureMessage(), false, which);
         }
         if (pod.failed()) {
             boolean invalidSpec = pod.result().map(r -> LauncherResult.INVALID_SPEC.equals(r.outcome())).orElse(false);
-            return buildFailed(template, status, events, attempt, pod.failureMessage(), invalidSpec);
+            return buildFailed(template, copy, events, attempt, pod.failureMessage(), invalidSpec, which);
         }
         if (pod.running()) {
             if (pod.ready()) {
-                status.freezing(pod.name(), pod.nodeName().orElse(null));
+                copy.freezing(pod.name(), pod.nodeName().orElse(null));
             } else {
-                status.booting(pod.name(), pod.nodeName().orElse(null));
+                copy.booting(pod.name(), pod.nodeName().orElse(null));
             }
             triggerManualFreeze(template, pod);
         } else {
-            status.pending(pod.pendingMessage());
+            copy.pending(pod.pendingMessage());
         }
-        if (status.phase() != phase) {
-            events.normal(template, status.phase().name(), "template is " + status.phase());
+        if (several && copy.phase() != before) {
+            events.normal(template, copy.phase().name(), which + "is " + copy.phase()
+                    + (copy.nodeName() == null ? "" : " on node " + copy.nodeName()));
         }
-        return status.patchIfChanged(template);
+        return Optional.empty();
     }
 
     /**
      * A clone found this Ready template's files gone from its node (a reboot wipes tmpfs): the old build pods go and
      * the template is Pending again, so the next reconcile starts a fresh build; the clones waiting for it start once it
-     * is Ready again.
+     * is Ready again. Every copy is rebuilt: the clones' protocol (FilesMissingReport) is about the template as a whole.
      */
     private UpdateControl<VmTemplate> rebuild(VmTemplate template, TemplateStatusBuilder status, FilesMissingReport report,
             Context<VmTemplate> context, EventRecorder events) {
@@ -226,22 +264,22 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return status.patchIfChanged(template);
     }
 
-    private UpdateControl<VmTemplate> buildFailed(VmTemplate template, TemplateStatusBuilder status, EventRecorder events,
-            int attempt, String message, boolean invalidSpec) {
-        status.failedAttempt(attempt);
+    private Optional<Duration> buildFailed(VmTemplate template, CopyState copy, EventRecorder events,
+            int attempt, String message, boolean invalidSpec, String which) {
+        copy.failedAttempt(attempt);
         if (invalidSpec) {
-            status.failed(Conditions.REASON_INVALID_SPEC, message);
+            copy.failed(Conditions.REASON_INVALID_SPEC, message);
         } else if (attempt >= settings.buildBackoffLimit()) {
-            status.failed(Conditions.REASON_BACKOFF_LIMIT_EXCEEDED,
+            copy.failed(Conditions.REASON_BACKOFF_LIMIT_EXCEEDED,
                     "build failed " + attempt + " times (limit " + settings.buildBackoffLimit() + "); last: " + message);
         } else {
             Duration wait = settings.backoffAfter(attempt);
-            status.retrying("build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
-            events.warning(template, Conditions.REASON_BUILD_FAILED, "attempt " + attempt + ": " + message);
-            return status.patchIfChanged(template).rescheduleAfter(wait);
+            copy.retrying("build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
+            events.warning(template, Conditions.REASON_BUILD_FAILED, which + "attempt " + attempt + ": " + message);
+            return Optional.of(wait);
         }
-        events.warning(template, status.readyReason(), message);
-        return status.patchIfChanged(template);
+        events.warning(template, copy.reason(), which + message);
+        return Optional.empty();
     }
 
     /**
@@ -280,35 +318,65 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 .filter(p -> !new PodView(p).finished())
                 .forEach(p -> client.resource(p).delete());
 
-        String nodeName = template.getStatus() == null ? null : template.getStatus().nodeName();
-        if (nodeName == null) {
+        List<String> nodes = copyNodes(template);
+        if (nodes.isEmpty()) {
             return DeleteControl.defaultDelete(); // never frozen: a failed build removes its partial files itself
         }
+        List<Pod> cleanupPods = podsWithRole(context, VmResources.ROLE_CLEANUP);
+        boolean done = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            done &= cleanupNode(template, nodes.get(i), i, cleanupPods, client, events);
+        }
+        return done ? DeleteControl.defaultDelete() : DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+    }
+
+    /** The nodes holding files of the template: each copy's, or the one node of a status from before copies. */
+    static List<String> copyNodes(VmTemplate template) {
+        VmTemplateStatus status = template.getStatus();
+        if (status == null) {
+            return List.of();
+        }
+        java.util.Set<String> nodes = new java.util.LinkedHashSet<>();
+        if (status.nodeName() != null) {
+            nodes.add(status.nodeName());
+        }
+        if (status.copies() != null) {
+            status.copies().stream().map(io.vmtemplating.api.v1alpha1.types.TemplateCopy::nodeName)
+                    .filter(Objects::nonNull).forEach(nodes::add);
+        }
+        return List.copyOf(nodes);
+    }
+
+    /** Removes the files from one node with a cleanup pod there; true when that is done or cannot be done. */
+    private boolean cleanupNode(VmTemplate template, String nodeName, int index, List<Pod> cleanupPods,
+            KubernetesClient client, EventRecorder events) {
         if (client.nodes().withName(nodeName).get() == null) {
             events.warning(template, "NodeGone", "node " + nodeName + " is gone; its template files cannot be removed");
-            return DeleteControl.defaultDelete();
+            return true;
         }
-        Optional<PodView> cleanupPod = podsWithRole(context, VmResources.ROLE_CLEANUP).stream().findFirst().map(PodView::new);
+        String name = VmResources.cleanupPodName(template, index);
+        Optional<PodView> cleanupPod = cleanupPods.stream().filter(p -> name.equals(p.getMetadata().getName()))
+                .findFirst().map(PodView::new);
         if (cleanupPod.isEmpty()) {
-            createIgnoringConflict(client, pods.cleanupPod(template, nodeName));
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+            createIgnoringConflict(client, pods.cleanupPod(template, nodeName, index));
+            return false;
         }
         PodView pod = cleanupPod.get();
         if (pod.succeeded()) {
             events.normal(template, "FilesRemoved", "template files removed from node " + nodeName);
-            return DeleteControl.defaultDelete();
+            return true;
         }
         Instant created = pod.created().orElse(Instant.now(clock));
         if (Duration.between(created, Instant.now(clock)).compareTo(settings.cleanupTimeout()) > 0) {
             events.warning(template, "CleanupTimedOut", "gave up removing template files from node " + nodeName
                     + " after " + settings.cleanupTimeout().toMinutes() + " min: " + pod.failureMessage());
-            return DeleteControl.defaultDelete();
+            return true;
         }
         if (pod.failed()) {
             events.warning(template, "CleanupFailed", pod.failureMessage() + "; retrying");
             client.resource(pod.pod()).delete();
         }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
+        return false;
     }
 
     private static List<String> cloneNames(Context<VmTemplate> context) {

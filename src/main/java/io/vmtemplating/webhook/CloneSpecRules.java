@@ -133,6 +133,10 @@ public final class CloneSpecRules {
         if (spec.migration() != null) {
             out.add("spec.migration", poolSetting);
         }
+        if (spec.nodeSelector() != null) {
+            out.add("spec.nodeSelector", "a claim gets a warm member wherever it was restored; remove it here (the"
+                    + " VmClonePool's members go to the nodes with a Ready copy of its template)");
+        }
     }
 
     /** A pool's member settings: those of a clone of its template (port forwards, memory request). */

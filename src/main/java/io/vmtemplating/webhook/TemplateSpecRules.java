@@ -35,6 +35,7 @@ public final class TemplateSpecRules {
         if (spec.qemu() != null) {
             ExtraArgsRule.check(spec.qemu().extraArgs(), "spec.qemu.extraArgs", out);
         }
+        PlacementRules.check(spec.placement(), spec.qemu(), out);
         return out.list();
     }
 }

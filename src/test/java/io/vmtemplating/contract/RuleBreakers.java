@@ -91,6 +91,10 @@ final class RuleBreakers {
                 new Edit("webhook", REFUSED, "no spec", o -> o.remove("spec")),
                 new Edit("webhook", REFUSED, "extra arg not allowed", o -> spec(o).putObject("qemu").set("extraArgs", strings("-snapshot"))),
                 new Edit("webhook", REFUSED, "extra arg -m", o -> spec(o).putObject("qemu").set("extraArgs", strings("-m", "1G"))),
+                new Edit("webhook", REFUSED, "-cpu host on 3 copies", o -> {
+                    spec(o).putObject("placement").put("copies", 3);
+                    spec(o).putObject("qemu").set("extraArgs", strings("-cpu", "host"));
+                }),
                 new Edit("webhook", REFUSED, "extra arg -drive", o -> spec(o).putObject("qemu").set("extraArgs", strings("-drive", "file=/x"))),
                 new Edit("webhook", REFUSED, "extra -device with romfile", o -> spec(o).putObject("qemu").set("extraArgs", strings("-device", "e1000,romfile=/r"))),
                 new Edit("webhook", REFUSED, "extra -object memory-backend", o -> spec(o).putObject("qemu").set("extraArgs", strings("-object", "memory-backend-ram,id=m"))),

@@ -177,6 +177,9 @@ final class ValidSpecs {
             placement.putArray("tolerations").addObject().put("key", "vmtemplating.io/dedicated").put("operator", "Exists")
                     .put("effect", "NoSchedule").put("tolerationSeconds", 30).put("value", "");
         }
+        if (random.nextBoolean()) {
+            placement.put("copies", pick(random, 1, 16, 1 + random.nextInt(16)));
+        }
         if (withAffinity) {
             placement.putObject("affinity").putObject("nodeAffinity").putObject("requiredDuringSchedulingIgnoredDuringExecution")
                     .putArray("nodeSelectorTerms").addObject().putArray("matchExpressions").addObject()
@@ -232,6 +235,9 @@ final class ValidSpecs {
         }
         if (random.nextBoolean()) {
             spec.putObject("migration").put("restoreTimeoutSeconds", pick(random, 1, 3600, 1 + random.nextInt(120)));
+        }
+        if (random.nextInt(4) == 0) {
+            spec.putObject("nodeSelector").put("topology.kubernetes.io/zone", pick(random, "a", "b"));
         }
         return clone;
     }

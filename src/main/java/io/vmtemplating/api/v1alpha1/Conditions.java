@@ -20,6 +20,10 @@ public final class Conditions {
      * with the next reconcile that succeeds.
      */
     public static final String RECONCILED = "Reconciled";
+    /** Template with more than one copy: True when every copy is Ready, False naming those that are not. */
+    public static final String ALL_NODES_READY = "AllNodesReady";
+    public static final String REASON_ALL_COPIES_READY = "AllCopiesReady";
+    public static final String REASON_COPIES_NOT_READY = "CopiesNotReady";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 

@@ -15,6 +15,7 @@ import io.vmtemplating.api.v1alpha1.types.PoolRef;
 import io.vmtemplating.api.v1alpha1.types.PortForward;
 import io.vmtemplating.api.v1alpha1.types.TemplateRef;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A clone of a template. The VM shape comes from the template; cpus, machine and memory.size may be stated
@@ -45,5 +46,13 @@ public record VmCloneSpec(
         @JsonPropertyDescription("Restore settings.")
         MigrationSpec migration,
         @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running: the pool's settings apply.")
-        PoolRef poolRef) {
+        PoolRef poolRef,
+        @JsonPropertyDescription("Optional: node labels the clone's node must have. The clone goes to a node with a Ready copy of its template and these labels; none such keeps it Pending with the reason.")
+        Map<String, String> nodeSelector) {
+
+    /** A clone spec without a node selector. */
+    public VmCloneSpec(TemplateRef templateRef, Boolean running, Integer cpus, String machine, CloneMemorySpec memory,
+            CloneVirtioMem virtioMem, List<PortForward> portForwards, MigrationSpec migration, PoolRef poolRef) {
+        this(templateRef, running, cpus, machine, memory, virtioMem, portForwards, migration, poolRef, null);
+    }
 }

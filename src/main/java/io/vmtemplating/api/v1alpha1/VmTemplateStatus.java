@@ -3,6 +3,7 @@ package io.vmtemplating.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.vmtemplating.api.v1alpha1.types.Condition;
+import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import java.util.List;
 
@@ -15,7 +16,7 @@ public record VmTemplateStatus(
         List<Condition> conditions,
         @JsonPropertyDescription("metadata.generation the status was computed from.")
         Long observedGeneration,
-        @JsonPropertyDescription("Node holding the template's files; clones run there.")
+        @JsonPropertyDescription("Node of the first Ready copy (or of the copy being built); status.copies lists them all.")
         String nodeName,
         @JsonPropertyDescription("Launcher pod that builds the template.")
         String podName,
@@ -30,5 +31,17 @@ public record VmTemplateStatus(
         @JsonPropertyDescription("VmClones referencing this template.")
         Integer clones,
         @JsonPropertyDescription("Failed build attempts since the last success.")
-        Integer failedAttempts) {
+        Integer failedAttempts,
+        @JsonPropertyDescription("Each node's copy (spec.placement.copies of them): node, phase, QEMU version, boot and freeze time.")
+        List<TemplateCopy> copies,
+        @JsonPropertyDescription("Nodes with a Ready copy: where clones can run.")
+        Integer readyNodes) {
+
+    /** A status without per-node copies (tests and tools that make one by hand). */
+    public VmTemplateStatus(TemplatePhase phase, List<Condition> conditions, Long observedGeneration, String nodeName,
+            String podName, TemplateFiles files, String qemuVersion, Long bootMillis, Long freezeMillis, Integer clones,
+            Integer failedAttempts) {
+        this(phase, conditions, observedGeneration, nodeName, podName, files, qemuVersion, bootMillis, freezeMillis, clones,
+                failedAttempts, null, null);
+    }
 }

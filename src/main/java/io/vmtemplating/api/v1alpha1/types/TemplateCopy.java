@@ -1,0 +1,30 @@
+package io.vmtemplating.api.v1alpha1.types;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+
+/** One node's copy of a template: built by its own pod, frozen by that node's QEMU. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TemplateCopy(
+        @JsonPropertyDescription("Which copy this is, 0 to placement.copies - 1.")
+        Integer copy,
+        @JsonPropertyDescription("The node holding this copy's files.")
+        String nodeName,
+        @JsonPropertyDescription("Pending, Booting, Freezing, Ready or Failed.")
+        TemplatePhase phase,
+        @JsonPropertyDescription("Why the copy is in its phase (CamelCase, as the Ready condition's reasons).")
+        String reason,
+        @JsonPropertyDescription("What the copy is doing or why it failed, in words.")
+        String message,
+        @JsonPropertyDescription("The launcher pod building this copy.")
+        String podName,
+        @JsonPropertyDescription("QEMU version that froze this copy; clones on its node must run the same.")
+        String qemuVersion,
+        @JsonPropertyDescription("QEMU start to freeze trigger, in milliseconds.")
+        Long bootMillis,
+        @JsonPropertyDescription("Stop to saved state, in milliseconds.")
+        Long freezeMillis,
+        @JsonPropertyDescription("Failed build attempts of this copy since its last success.")
+        Integer failedAttempts) {
+}

@@ -1,0 +1,186 @@
+package io.vmtemplating.reconciler;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.Condition;
+import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
+import io.vmtemplating.local.LocalCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A template frozen on several nodes (spec.placement.copies), reconciled by the operator on fabric8's mock API server;
+ * the test plays scheduler and kubelet. What the real scheduler does with the pods' affinity is MultiNodeE2EIT's.
+ */
+class TemplateCopiesTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private LocalCluster cluster;
+    private KubernetesClient client;
+    private Operator operator;
+    private KubeletSimulator kubelet;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = LocalCluster.apiServerOnly((object, old, lookup) -> List.of());
+        client = cluster.client();
+        kubelet = new KubeletSimulator(client);
+        for (String node : List.of("node-a", "node-b", "node-c")) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+        }
+        operator = LocalCluster.startOperator(client, OperatorSettings.DEFAULTS, Metrics.NOOP);
+    }
+
+    @AfterEach
+    void stop() {
+        operator.stop();
+        cluster.close();
+    }
+
+    private void template(String name, int copies) {
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmTemplate
+                metadata: {name: %s, namespace: default}
+                spec:
+                  memory: {size: 512Mi}
+                  boot:
+                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
+                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
+                  placement: {copies: %d}
+                """.formatted(name, copies), VmTemplate.class)).create();
+    }
+
+    private VmTemplate get(String name) {
+        return client.resources(VmTemplate.class).inNamespace("default").withName(name).get();
+    }
+
+    private Pod pod(String name) {
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName(name).get() != null);
+        return client.pods().inNamespace("default").withName(name).get();
+    }
+
+    private static Optional<Condition> condition(VmTemplate template, String type) {
+        return template.getStatus().conditions().stream().filter(c -> type.equals(c.type())).findFirst();
+    }
+
+    private void freeze(Pod pod, String node) {
+        kubelet.scheduled(pod, node);
+        kubelet.terminated(pod, true, 0, KubeletSimulator.FROZEN_RESULT);
+    }
+
+    @Test
+    void eachCopyIsBuiltOnItsOwnNodeAndTheTemplateIsReadyWithTheFirst() {
+        template("three", 3);
+        Pod copy0 = pod("three-build-1");
+        Pod copy1 = pod("three-copy1-build-1");
+        Pod copy2 = pod("three-copy2-build-1");
+        // built at once, the three builds repel each other: no two on one node
+        for (Pod build : List.of(copy0, copy1, copy2)) {
+            var antiAffinity = build.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+            assertEquals(1, antiAffinity.size(), build.getMetadata().getName());
+            assertEquals("kubernetes.io/hostname", antiAffinity.get(0).getTopologyKey());
+            assertEquals(get("three").getMetadata().getUid(),
+                    antiAffinity.get(0).getLabelSelector().getMatchLabels().get(VmResources.LABEL_TEMPLATE_UID));
+        }
+
+        freeze(copy1, "node-b");
+        await().atMost(WAIT).untilAsserted(() -> {
+            VmTemplate t = get("three");
+            assertEquals(TemplatePhase.Ready, t.getStatus().phase(), () -> String.valueOf(t.getStatus()));
+            assertEquals("node-b", t.getStatus().nodeName());
+            assertEquals(1, t.getStatus().readyNodes());
+            Condition all = condition(t, Conditions.ALL_NODES_READY).orElseThrow();
+            assertEquals(Conditions.FALSE, all.status());
+            assertTrue(all.message().startsWith("1 of 3 copies Ready; copy 0 is Pending"), all.message());
+        });
+
+        freeze(copy0, "node-a");
+        freeze(copy2, "node-c");
+        await().atMost(WAIT).untilAsserted(() -> {
+            VmTemplate t = get("three");
+            assertEquals(3, t.getStatus().readyNodes());
+            assertEquals(List.of("node-a", "node-b", "node-c"), t.getStatus().copies().stream().map(TemplateCopy::nodeName).toList());
+            assertEquals(List.of("10.0.2", "10.0.2", "10.0.2"), t.getStatus().copies().stream().map(TemplateCopy::qemuVersion).toList());
+            assertEquals(Conditions.TRUE, condition(t, Conditions.ALL_NODES_READY).orElseThrow().status());
+            // the top level shows the first Ready copy, as a template with one copy always did
+            assertEquals("node-a", t.getStatus().nodeName());
+        });
+    }
+
+    @Test
+    void aRetriedCopyAvoidsTheNodesOfTheOthersAndAFailedCopyLeavesTheTemplateReady() {
+        template("retry", 2);
+        freeze(pod("retry-build-1"), "node-a");
+        Pod copy1 = pod("retry-copy1-build-1");
+        kubelet.scheduled(copy1, "node-b");
+        kubelet.terminated(copy1, false, 1, "{\"outcome\":\"BootFailed\",\"error\":\"the guest never printed GUEST-READY\"}");
+
+        // the next attempt (after the backoff) excludes node-a, which holds copy 0
+        Pod retry = pod("retry-copy1-build-2");
+        var terms = retry.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
+        assertEquals(1, terms.size());
+        assertEquals("metadata.name", terms.get(0).getMatchFields().get(0).getKey());
+        assertEquals("NotIn", terms.get(0).getMatchFields().get(0).getOperator());
+        assertEquals(List.of("node-a"), terms.get(0).getMatchFields().get(0).getValues());
+
+        VmTemplate t = get("retry");
+        assertEquals(TemplatePhase.Ready, t.getStatus().phase());
+        TemplateCopy failed = t.getStatus().copies().get(1);
+        assertEquals(1, failed.failedAttempts());
+        assertEquals(Conditions.FALSE, condition(t, Conditions.ALL_NODES_READY).orElseThrow().status());
+    }
+
+    @Test
+    void clonesGoToTheNodesWithAReadyCopyAndTheirFilesLeaveEveryNode() {
+        template("spread", 3);
+        freeze(pod("spread-build-1"), "node-a");
+        freeze(pod("spread-copy1-build-1"), "node-b");
+        await().atMost(WAIT).until(() -> get("spread").getStatus().readyNodes() == 2);
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: c1, namespace: default}
+                spec:
+                  templateRef: {name: spread}
+                  nodeSelector: {topology.kubernetes.io/zone: a}
+                """, VmClone.class)).create();
+        Pod clone = pod("c1-vm");
+        assertNull(clone.getSpec().getNodeName(), "the scheduler places a clone of a template with several copies");
+        var field = clone.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchFields().get(0);
+        assertEquals("In", field.getOperator());
+        assertEquals(List.of("node-a", "node-b"), field.getValues());
+        assertEquals("a", clone.getSpec().getNodeSelector().get("topology.kubernetes.io/zone"));
+        assertEquals("ScheduleAnyway", clone.getSpec().getTopologySpreadConstraints().get(0).getWhenUnsatisfiable());
+
+        client.resource(get("spread")).delete();
+        client.resources(VmClone.class).inNamespace("default").withName("c1").delete();
+        // one cleanup pod per node that holds files: the copies' nodes, not the third copy's (never placed)
+        Pod cleanupA = pod("spread-cleanup");
+        Pod cleanupB = pod("spread-cleanup-1");
+        assertEquals(List.of("node-a", "node-b"), List.of(cleanupA.getSpec().getNodeName(), cleanupB.getSpec().getNodeName()));
+        kubelet.terminated(cleanupA, true, 0, "");
+        kubelet.terminated(cleanupB, true, 0, "");
+        await().atMost(WAIT).until(() -> get("spread") == null);
+    }
+
+}
