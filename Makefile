@@ -18,10 +18,11 @@ bench: deps
 
 ## cluster: a real Kubernetes (etcd, kube-apiserver, controller-manager, scheduler) on loopback, this machine as
 ## a Node (the local node), the operator and its webhook; kubeconfig at .cluster/kubeconfig.
+## NODES=3: three local nodes, each with its own node root, memory directory and Node object (docs/placement.md)
 ## NODE=kubelet: this machine as a real node (kubelet, containerd, kube-proxy) and the operator installed from
 ## deploy/ as a Deployment with the image `make image` builds (root; docs/real-node.md)
 cluster: deps
-	$(if $(NODE),VMT_CLUSTER_NODE=$(NODE)) bash hack/cluster/up.sh
+	$(if $(NODE),VMT_CLUSTER_NODE=$(NODE)) $(if $(NODES),VMT_CLUSTER_NODES=$(NODES)) bash hack/cluster/up.sh
 
 ## cluster-down: stops everything `make cluster` started; nothing stays running or in /dev/shm
 cluster-down:

@@ -48,7 +48,7 @@ if [ -f "$dir/pids/order" ]; then
     f="$dir/pids/$part.pid"
     [ -f "$f" ] || continue
     # the node stops its pods (QEMU) inside its grace; the others stop at once
-    case $part in node|kubelet) grace=60 ;; *) grace=15 ;; esac
+    case $part in node|node-*|kubelet) grace=60 ;; *) grace=15 ;; esac
     stop_group "$(cat "$f")" "$grace"
     rm -f "$f"
   done
@@ -96,5 +96,5 @@ fi
 node_root=$(node_root_of "$dir")
 # a pod process that left its group (none should) must not keep the node's memory files alive
 pkill -KILL -f -- "$node_root" 2>/dev/null
-rm -rf "$node_root"
+rm -rf "$node_root" "$node_root"-node*
 echo "cluster: down ($dir)" >&2

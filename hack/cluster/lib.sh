@@ -66,12 +66,19 @@ cluster_healthy() {
 }
 
 # The local node's root (host paths map under it; template memory lives there): tmpfs, named after DIR.
+# node_root_of DIR [K]: local node K's root (K from 1; node 1 keeps the root a single node always had)
 node_root_of() {
-  echo "/dev/shm/vmt-cluster-$(echo "$1" | cksum | cut -d' ' -f1)"
+  local root
+  root="/dev/shm/vmt-cluster-$(echo "$1" | cksum | cut -d' ' -f1)"
+  if [ "${2:-1}" = 1 ]; then echo "$root"; else echo "$root-node$2"; fi
 }
 
+# node_name K / node_part K: local node K's Node name and its part (pid and log file) name
+node_name() { if [ "$1" = 1 ]; then echo local-node; else echo "local-node-$1"; fi; }
+node_part() { if [ "$1" = 1 ]; then echo node; else echo "node-$1"; fi; }
+
 node_ready() {
-  [ "$(kubectl --kubeconfig "$dir/kubeconfig" get node local-node -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
+  [ "$(kubectl --kubeconfig "$dir/kubeconfig" get node "${1:-local-node}" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
 }
 
 # write_kubeconfig FILE PORT PKI CERT-NAME [TOKEN]: a client certificate from PKI, or a bearer token

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pki.sh DIR: a CA, the API server's serving certificate, client certificates for each control-plane part,
+# pki.sh DIR [NODES]: a CA, the API server's serving certificate, client certificates for each control-plane part,
 # the webhook's serving certificate (IP SAN 127.0.0.1: the API server calls it by URL), a service-account key pair.
 set -euo pipefail
 d=$1
@@ -31,6 +31,10 @@ cert admin "/O=system:masters/CN=vmt-admin"
 cert controller-manager "/CN=system:kube-controller-manager"
 cert scheduler "/CN=system:kube-scheduler"
 cert node "/O=system:nodes/CN=system:node:local-node"
+# more local nodes (make cluster NODES=3): the Node authorizer lets each node read and write only its own Node
+for ((n = 2; n <= ${2:-1}; n++)); do
+  cert "node-$n" "/O=system:nodes/CN=system:node:local-node-$n"
+done
 # the real node (make cluster NODE=kubelet): kube-proxy (bound to system:node-proxier by the bootstrap policy), and
 # the API server's client identity towards the kubelet (kubectl logs/exec)
 cert kube-proxy "/CN=system:kube-proxy"

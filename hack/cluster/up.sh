@@ -9,6 +9,8 @@
 #
 #   VMT_CLUSTER_DIR       state (certificates, etcd data, logs, kubeconfigs); default <repo>/.cluster
 #   VMT_CLUSTER_NODE=0    no node   =1 the local node (default)   =kubelet a real kubelet
+#   VMT_CLUSTER_NODES=N   with the local node: N local nodes (local-node, local-node-2, ...), each with its own node
+#                         root (its own memory directory) and Node object; default 1 (make cluster NODES=3)
 #   VMT_CLUSTER_OPERATOR=0   no operator, no webhook
 #
 # Prints the admin kubeconfig's path on stdout. Idempotent: a cluster that is up is left alone; a half-started one
@@ -22,6 +24,11 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 with_node=${VMT_CLUSTER_NODE:-1}
 with_operator=${VMT_CLUSTER_OPERATOR:-1}
+node_count=${VMT_CLUSTER_NODES:-1}
+case $node_count in [1-9]) ;; *) echo "cluster: VMT_CLUSTER_NODES (make cluster NODES=) is $node_count; use 1 to 9 local nodes" >&2; exit 1 ;; esac
+if [ "$node_count" != 1 ] && [ "$with_node" != 1 ]; then
+  echo "cluster: NODES=$node_count needs the local node (one real kubelet per machine); leave NODE unset" >&2; exit 1
+fi
 case $with_node in 0|1|kubelet) ;; *) echo "cluster: VMT_CLUSTER_NODE (make cluster NODE=) is $with_node; use 1 (the local node), kubelet (a real kubelet) or 0 (none)" >&2; exit 1 ;; esac
 # shellcheck source=hack/cluster/lib.sh
 . "$here/lib.sh"
@@ -73,7 +80,7 @@ op_https_port=$op_https_port
 EOF
 
 # ---- certificates: one CA for serving and client certs, a service-account key pair ------------------------------
-bash "$here/pki.sh" "$dir/pki" >&2
+bash "$here/pki.sh" "$dir/pki" "$node_count" >&2
 
 # ---- etcd ----------------------------------------------------------------------------------------------------
 # --unsafe-no-fsync: a throw-away test cluster on 2 cores; fsync would dominate every write
@@ -143,14 +150,20 @@ if [ "$with_node" = kubelet ]; then
   dir=$dir bin=$bin api_port=$api_port repo=$repo bash "$here/kubelet-node.sh"
 fi
 if [ "$with_node" = 1 ]; then
-  node_root=$(node_root_of "$dir")
-  mkdir -p "$node_root/var/lib/vmtemplating/guest"
   guest=$(bash "$repo/hack/build-test-guest.sh" | tail -1)
-  cp "$guest/vmlinuz-cloud" "$node_root/var/lib/vmtemplating/guest/vmlinuz"
-  cp "$guest/initrd.gz" "$guest/vmlinuz-generic" "$node_root/var/lib/vmtemplating/guest/"
-  write_kubeconfig "$dir/node.kubeconfig" "$api_port" "$dir/pki" node
-  start_part node "$dir" "$repo/vmt" node --kubeconfig "$dir/node.kubeconfig" --name local-node --root "$node_root"
-  wait_for node "the local node to be Ready" 120 node_ready
+  # node k: its own client certificate, root (host paths, the memory directory on tmpfs) and name; each a process of its own
+  for ((n = 1; n <= node_count; n++)); do
+    node_root=$(node_root_of "$dir" "$n")
+    mkdir -p "$node_root/var/lib/vmtemplating/guest"
+    cp "$guest/vmlinuz-cloud" "$node_root/var/lib/vmtemplating/guest/vmlinuz"
+    cp "$guest/initrd.gz" "$guest/vmlinuz-generic" "$node_root/var/lib/vmtemplating/guest/"
+    write_kubeconfig "$dir/$(node_part "$n").kubeconfig" "$api_port" "$dir/pki" "$(node_part "$n")"
+    start_part "$(node_part "$n")" "$dir" "$repo/vmt" node --kubeconfig "$dir/$(node_part "$n").kubeconfig" --name "$(node_name "$n")" \
+      --root "$node_root"
+  done
+  for ((n = 1; n <= node_count; n++)); do
+    wait_for "$(node_part "$n")" "node $(node_name "$n") to be Ready" 120 node_ready "$(node_name "$n")"
+  done
 fi
 
 # ---- the operator on a real node: installed as README tells users, without cert-manager ---------------------------

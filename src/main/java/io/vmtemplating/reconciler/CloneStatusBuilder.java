@@ -7,8 +7,10 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
+import io.vmtemplating.api.v1alpha1.types.Condition;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -44,9 +46,12 @@ final class CloneStatusBuilder {
         this.restoreMillis = previous.restoreMillis();
         this.memory = previous.memory();
         this.claim = previous.claim();
-        this.readyStatus = Conditions.FALSE;
-        this.readyReason = Conditions.REASON_TEMPLATE_NOT_READY;
-        this.readyMessage = "waiting for the template";
+        // a reconcile that states no new fact (a finished clone whose pod went away) keeps what Ready said
+        Optional<Condition> ready = Optional.ofNullable(previous.conditions()).orElse(List.of()).stream()
+                .filter(c -> Conditions.READY.equals(c.type())).findFirst();
+        this.readyStatus = ready.map(Condition::status).orElse(Conditions.FALSE);
+        this.readyReason = ready.map(Condition::reason).orElse(Conditions.REASON_TEMPLATE_NOT_READY);
+        this.readyMessage = ready.map(Condition::message).orElse("waiting for the template");
     }
 
     ClonePhase phase() {

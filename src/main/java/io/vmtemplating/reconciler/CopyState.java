@@ -113,6 +113,12 @@ final class CopyState {
         return phase(TemplatePhase.Pending, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
     }
 
+    /** The copy's node is gone: it starts again from nothing, on another node. */
+    CopyState nodeLost(String message) {
+        filesMissing(message);
+        return phase(TemplatePhase.Pending, Conditions.REASON_NODE_LOST, message);
+    }
+
     CopyState failedAttempt(int attempt) {
         this.failedAttempts = Math.max(failedAttempts, attempt);
         return this;

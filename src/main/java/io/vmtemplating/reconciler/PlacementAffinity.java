@@ -47,8 +47,9 @@ final class PlacementAffinity {
         // a copy of the user's affinity: the spec object stays as it was read
         Affinity affinity = own == null ? new Affinity() : Serialization.clone(own);
         if (!otherCopies.isEmpty()) {
-            NodeSelectorRequirement notThere = new NodeSelectorRequirementBuilder().withKey(NODE_NAME_FIELD)
-                    .withOperator("NotIn").withValues(List.copyOf(otherCopies)).build();
+            // the API server takes a single value per metadata.name requirement: one NotIn each, ANDed in a term
+            List<NodeSelectorRequirement> notThere = otherCopies.stream().sorted().map(node -> new NodeSelectorRequirementBuilder()
+                    .withKey(NODE_NAME_FIELD).withOperator("NotIn").withValues(node).build()).toList();
             NodeAffinity nodeAffinity = Optional.ofNullable(affinity.getNodeAffinity()).orElseGet(NodeAffinity::new);
             NodeSelector required = nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
             List<NodeSelectorTerm> terms = required == null || required.getNodeSelectorTerms() == null
@@ -57,7 +58,7 @@ final class PlacementAffinity {
             // terms are ORed: the exclusion goes into each of them
             List<NodeSelectorTerm> withExclusion = new ArrayList<>();
             for (NodeSelectorTerm term : terms) {
-                withExclusion.add(new NodeSelectorTermBuilder(term).addToMatchFields(notThere).build());
+                withExclusion.add(new NodeSelectorTermBuilder(term).addAllToMatchFields(notThere).build());
             }
             nodeAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(new NodeSelector(withExclusion));
             affinity.setNodeAffinity(nodeAffinity);
@@ -77,14 +78,17 @@ final class PlacementAffinity {
         return affinity;
     }
 
-    /** A clone's pod goes to one of the nodes with a Ready copy of its template. */
+    /**
+     * A clone's pod goes to one of the nodes with a Ready copy of its template: a term per node, ORed (the API server
+     * takes a single value per metadata.name requirement).
+     */
     static Affinity onReadyCopies(List<String> readyNodes) {
+        List<NodeSelectorTerm> terms = readyNodes.stream().map(node -> new NodeSelectorTermBuilder()
+                .addToMatchFields(new NodeSelectorRequirementBuilder().withKey(NODE_NAME_FIELD)
+                        .withOperator("In").withValues(node).build())
+                .build()).toList();
         return new AffinityBuilder().withNewNodeAffinity()
-                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                    .addNewNodeSelectorTerm()
-                        .addToMatchFields(new NodeSelectorRequirementBuilder().withKey(NODE_NAME_FIELD)
-                                .withOperator("In").withValues(readyNodes).build())
-                    .endNodeSelectorTerm()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution().withNodeSelectorTerms(terms)
                 .endRequiredDuringSchedulingIgnoredDuringExecution()
                 .endNodeAffinity().build();
     }

@@ -59,6 +59,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private InformerEventSource<VmTemplate, VmClone> templates;
     /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
     private LauncherReports reports;
+    private KnownNodes<VmClone> nodes;
+    /** Clones by the node they run on: a node's departure reaches exactly those. */
+    static final String CLONES_BY_NODE = "clonesByNode";
 
     @Inject
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
@@ -111,8 +114,14 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .build();
         templates = new InformerEventSource<>(templateConfig, context);
         reports = new LauncherReports(launcher, 2);
+        context.getPrimaryCache().addIndexer(CLONES_BY_NODE, clone -> clone.getStatus() == null || clone.getStatus().nodeName() == null
+                ? List.of() : List.of(clone.getStatus().nodeName()));
+        nodes = new KnownNodes<>("clone-nodes", context, VmClone.class, (io.fabric8.kubernetes.api.model.Node node) -> context
+                .getPrimaryCache().byIndex(CLONES_BY_NODE, node.getMetadata().getName()).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()));
         return List.of(templates, new InformerEventSource<>(podConfig, context), reports,
-                new InformerEventSource<>(poolConfig, context), new InformerEventSource<>(memberConfig, context));
+                new InformerEventSource<>(poolConfig, context), new InformerEventSource<>(memberConfig, context),
+                nodes.eventSource());
     }
 
     /** What a clone reads from its template: spec, uid, deletion, and phase, node and files from the status. */
@@ -154,7 +163,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         } else if (before == ClonePhase.Succeeded || before == ClonePhase.Failed) {
             control = status.patchIfChanged(clone); // finished clones are not restarted
         } else if (before == ClonePhase.Running || before == ClonePhase.Paused) {
-            status.failed(Conditions.REASON_POD_LOST, "the clone's pod " + clone.getStatus().podName() + " disappeared");
+            String node = clone.getStatus().nodeName();
+            if (onSeveralNodes(template) && nodes.gone(node)) {
+                status.failed(Conditions.REASON_NODE_LOST, nodeLostMessage(node));
+            } else {
+                status.failed(Conditions.REASON_POD_LOST, "the clone's pod " + clone.getStatus().podName() + " disappeared");
+            }
             control = status.patchIfChanged(clone);
         } else {
             Optional<String> invalid = VmTemplateReconciler.render(VmCloneValidator.validate(clone, template));
@@ -234,10 +248,27 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         return status.patchIfChanged(clone);
     }
 
+    /** Node loss is acted on for templates with several copies (docs/placement.md). */
+    private static boolean onSeveralNodes(Optional<VmTemplate> template) {
+        return template.map(t -> io.vmtemplating.api.v1alpha1.types.PlacementSpec.copiesOf(t.getSpec().placement()) > 1)
+                .orElse(false);
+    }
+
+    private static String nodeLostMessage(String node) {
+        return "node " + node + " is gone from the cluster, and this clone's VM with it; delete the clone and create it"
+                + " again to restore it on a node with a Ready copy";
+    }
+
     private UpdateControl<VmClone> fromPod(VmClone clone, PodView pod, Optional<VmTemplate> template,
             CloneStatusBuilder status, Context<VmClone> context) {
         String templateUid = pod.pod().getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID);
         status.pod(pod.name(), pod.nodeName().orElse(null), templateUid);
+        if (!pod.finished() && onSeveralNodes(template) && nodes.gone(pod.nodeName().orElse(null))) {
+            // no kubelet will confirm the pod's end: removed by force, the clone ends here with the reason
+            context.getClient().resource(pod.pod()).withGracePeriod(0).delete();
+            status.failed(Conditions.REASON_NODE_LOST, nodeLostMessage(pod.nodeName().get()));
+            return status.patchIfChanged(clone);
+        }
         if (pod.succeeded()) {
             status.succeeded();
             return status.patchIfChanged(clone);

@@ -1,6 +1,7 @@
 package io.vmtemplating.reconciler;
 
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -53,6 +54,11 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     /** The manual freeze request goes to the launcher off the reconcile thread. */
     private final LauncherActions actions;
     private final Clock clock;
+    /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
+    private KnownNodes<VmTemplate> nodes;
+
+    /** Templates by the nodes holding their copies: a node's departure reaches exactly those. */
+    static final String TEMPLATES_BY_NODE = "templatesByNode";
 
     @Inject
     public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
@@ -81,7 +87,12 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 // a running clone's status changes with its phase and pod: none of that is the template's business
                 .withOnUpdateFilter(VmTemplateReconciler::cloneChangeMattersToTemplate)
                 .build();
-        return List.of(new InformerEventSource<>(podConfig, context), new InformerEventSource<>(cloneConfig, context));
+        context.getPrimaryCache().addIndexer(TEMPLATES_BY_NODE, VmTemplateReconciler::copyNodes);
+        nodes = new KnownNodes<>("template-nodes", context, VmTemplate.class, (Node node) -> context.getPrimaryCache()
+                .byIndex(TEMPLATES_BY_NODE, node.getMetadata().getName()).stream()
+                .map(ResourceID::fromResource).collect(Collectors.toSet()));
+        return List.of(new InformerEventSource<>(podConfig, context), new InformerEventSource<>(cloneConfig, context),
+                nodes.eventSource());
     }
 
     /**
@@ -175,11 +186,17 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
      */
     private Optional<Duration> reconcileCopy(VmTemplate template, TemplateStatusBuilder status, CopyState copy,
             List<Pod> buildPods, boolean several, Context<VmTemplate> context, EventRecorder events) {
+        String which = several ? "copy " + copy.copy + ": " : "";
+        if (several) {
+            Optional<Duration> lost = nodeLost(template, copy, buildPods, context, events, which);
+            if (lost.isPresent()) {
+                return lost;
+            }
+        }
         if (copy.ready() || copy.failedForGood()) {
             return Optional.empty();
         }
         TemplatePhase before = copy.phase();
-        String which = several ? "copy " + copy.copy + ": " : "";
         int attempt = copy.failedAttempts() + 1;
         Optional<PodView> current = attemptPod(buildPods, attempt).map(PodView::new);
 
@@ -247,6 +264,24 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                     + (copy.nodeName() == null ? "" : " on node " + copy.nodeName()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The copy's node is gone: its files and VMs went with it. Its build pods there are removed by force (no kubelet
+     * will confirm their end) and the copy is built again on another node, once they are gone (the next build reuses
+     * their names).
+     */
+    private Optional<Duration> nodeLost(VmTemplate template, CopyState copy, List<Pod> buildPods, Context<VmTemplate> context,
+            EventRecorder events, String which) {
+        List<Pod> stranded = buildPods.stream().filter(p -> nodes.gone(p.getSpec().getNodeName())).toList();
+        stranded.forEach(p -> context.getClient().resource(p).withGracePeriod(0).delete());
+        if (copy.nodeName() != null && nodes.gone(copy.nodeName())) {
+            String message = "node " + copy.nodeName() + " is gone, and this copy's files with it; building it on another node";
+            copy.nodeLost(message);
+            events.warning(template, Conditions.REASON_NODE_LOST, which + message);
+            return Optional.of(Duration.ofSeconds(1));
+        }
+        return stranded.isEmpty() ? Optional.empty() : Optional.of(Duration.ofSeconds(1));
     }
 
     /**

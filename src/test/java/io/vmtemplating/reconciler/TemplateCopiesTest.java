@@ -165,10 +165,12 @@ class TemplateCopiesTest {
                 """, VmClone.class)).create();
         Pod clone = pod("c1-vm");
         assertNull(clone.getSpec().getNodeName(), "the scheduler places a clone of a template with several copies");
-        var field = clone.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                .getNodeSelectorTerms().get(0).getMatchFields().get(0);
-        assertEquals("In", field.getOperator());
-        assertEquals(List.of("node-a", "node-b"), field.getValues());
+        // a term per node (ORed): the API server takes one value per metadata.name requirement
+        var terms = clone.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
+        assertEquals(List.of(List.of("node-a"), List.of("node-b")), terms.stream()
+                .map(t -> t.getMatchFields().get(0).getValues()).toList());
+        assertEquals("In", terms.get(0).getMatchFields().get(0).getOperator());
         assertEquals("a", clone.getSpec().getNodeSelector().get("topology.kubernetes.io/zone"));
         assertEquals("ScheduleAnyway", clone.getSpec().getTopologySpreadConstraints().get(0).getWhenUnsatisfiable());
 

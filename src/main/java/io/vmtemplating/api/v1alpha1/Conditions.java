@@ -48,6 +48,8 @@ public final class Conditions {
     /** A clone's QEMU or launcher died after the guest was running. */
     public static final String REASON_CRASHED = "Crashed";
     public static final String REASON_POD_LOST = "PodLost";
+    /** A template copy's or a clone's node is gone from the cluster, and what ran there with it. */
+    public static final String REASON_NODE_LOST = "NodeLost";
 
     private Conditions() {
     }
