@@ -24,6 +24,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.Violation;
 import io.vmtemplating.webhook.VmTemplateValidator;
 import jakarta.inject.Inject;
@@ -53,14 +54,20 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     /** The manual freeze request goes to the launcher off the reconcile thread. */
     private final LauncherActions actions;
     private final Clock clock;
+    private final OperatorMetrics metrics;
+
+    public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this(settings, launcher, clock, OperatorMetrics.none());
+    }
 
     @Inject
-    public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+    public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.actions = new LauncherActions(launcher, 1);
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -99,6 +106,12 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     @Override
     public UpdateControl<VmTemplate> reconcile(VmTemplate template, Context<VmTemplate> context) {
         UpdateControl<VmTemplate> control = reconcileTemplate(template, context);
+        VmTemplateStatus next = control.getResource().map(VmTemplate::getStatus).orElse(template.getStatus());
+        if (next != null) {
+            metrics.templatePhase(template.getMetadata().getNamespace(), template.getMetadata().getName(), next.phase());
+            metrics.templateClones(template.getMetadata().getNamespace(), template.getMetadata().getName(),
+                    Optional.ofNullable(next.clones()).orElse(0));
+        }
         // JOSDK 5.3.2 loses a deletion that the API server merged into the response of our status patch (its
         // own-update filtering swallows the event; operator-framework/java-operator-sdk#3394): the template then
         // waits with its finalizer for any later event, seen here as `vmt demo` hanging 1 in 2 runs in its
@@ -184,6 +197,9 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             if (result.isPresent() && LauncherResult.FROZEN.equals(result.get().outcome())) {
                 LauncherResult frozen = result.get();
                 status.ready(pod.nodeName().orElse(null), frozen);
+                // once per build: a Ready template returns above without looking at its build pod again
+                metrics.templateFrozen(template.getMetadata().getNamespace(), Optional.ofNullable(frozen.bootMillis()).orElse(0L),
+                        Optional.ofNullable(frozen.freezeMillis()).orElse(0L));
                 events.normal(template, Conditions.REASON_FROZEN, "frozen on node " + pod.nodeName().orElse("?")
                         + " in " + frozen.freezeMillis() + " ms after a " + frozen.bootMillis() + " ms boot");
                 return status.patchIfChanged(template);
@@ -229,6 +245,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     private UpdateControl<VmTemplate> buildFailed(VmTemplate template, TemplateStatusBuilder status, EventRecorder events,
             int attempt, String message, boolean invalidSpec) {
         status.failedAttempt(attempt);
+        // once per attempt: the next reconcile looks for the next attempt's pod
+        metrics.templateBuildFailed(template.getMetadata().getNamespace());
         if (invalidSpec) {
             status.failed(Conditions.REASON_INVALID_SPEC, message);
         } else if (attempt >= settings.buildBackoffLimit()) {
@@ -258,6 +276,16 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
 
     @Override
     public DeleteControl cleanup(VmTemplate template, Context<VmTemplate> context) {
+        DeleteControl control = cleanupTemplate(template, context);
+        if (control.isRemoveFinalizer()) {
+            metrics.templateDeleted(template.getMetadata().getNamespace(), template.getMetadata().getName());
+        } else {
+            metrics.templatePhase(template.getMetadata().getNamespace(), template.getMetadata().getName(), TemplatePhase.Deleting);
+        }
+        return control;
+    }
+
+    private DeleteControl cleanupTemplate(VmTemplate template, Context<VmTemplate> context) {
         KubernetesClient client = context.getClient();
         EventRecorder events = new EventRecorder(client, clock);
         List<String> clones = cloneNames(context);
