@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
  * Every family of ours as the registry Quarkus serves writes it, read by Prometheus' parser and promlint: the names and
  * types a user queries (docs/metrics.md lists the same) and the label sets of each.
  */
-class OperatorMetricsTest {
+public class OperatorMetricsTest {
 
     /** Each fact once, as the reconcilers and the webhook report them. */
-    static String pageWithEveryFamily() {
+    public static String pageWithEveryFamily() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OperatorMetrics metrics = new OperatorMetrics(registry);
         metrics.templateFrozen("ns", 4200, 180);
