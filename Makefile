@@ -1,11 +1,11 @@
 # vm-templating-operator — kubebuilder-style targets.
-.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries kstatus image
+.PHONY: test demo bench manifests install deploy undeploy build deps cluster cluster-down cluster-binaries kstatus promtext image
 
 MVN ?= mvn -B
 
 ## test: install what is missing (QEMU >= 8.2, guest build tools), build Kubernetes' servers (cached), then the
 ## whole suite with real QEMU; its end-to-end part starts its own control plane (hack/cluster/up.sh) and stops it
-test: deps cluster-binaries kstatus
+test: deps cluster-binaries kstatus promtext
 	$(MVN) verify
 
 ## demo: the whole path on this machine — a template and 3 clones with real QEMU, no cluster
@@ -31,6 +31,10 @@ cluster-down:
 ## kstatus: Flux's status reader (sigs.k8s.io/cli-utils kstatus) as a small Go tool for the tests, cached outside the repo
 kstatus:
 	bash hack/kstatus/build.sh >/dev/null
+
+## promtext: Prometheus' text parser and promlint as a small Go tool for the metrics tests, cached outside the repo
+promtext:
+	bash hack/promtext/build.sh >/dev/null
 
 ## cluster-binaries: Kubernetes v1.34 servers and etcd from Go modules, cached outside the repo (cold: ~30 min)
 cluster-binaries:

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -167,7 +166,7 @@ final class CloneRun {
         server.get(PodContract.PATH_HEALTHZ, () -> ready && qemu.isAlive()
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, "restoring\n"));
         server.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200, statusJson()));
-        server.get(PodContract.PATH_METRICS, () -> LauncherHttp.Response.text(200, metrics()));
+        server.get(PodContract.PATH_METRICS, () -> new LauncherHttp.Response(200, MetricsPage.CONTENT_TYPE, metrics()));
         server.post(PodContract.PATH_PAUSE, () -> command("stop"));
         server.post(PodContract.PATH_RESUME, () -> command("cont"));
         return server;
@@ -205,25 +204,33 @@ final class CloneRun {
     }
 
     private String metrics() throws Exception {
-        StringBuilder text = new StringBuilder();
-        gauge(text, "vmt_clone_running", "1 when the guest runs, 0 when paused or restoring", state().equals("running") ? 1 : 0);
-        gauge(text, "vmt_clone_restore_milliseconds", "launcher process start until the guest ran", restoreMillis);
-        gauge(text, "vmt_launcher_overhead_milliseconds", "launcher process start until QEMU was started", overheadMillis);
+        MetricsPage page = new MetricsPage()
+                .gauge("vmtemplating_launcher_guest_running", "1 when the guest runs, 0 when it is paused or restoring",
+                        state().equals("running") ? 1 : 0);
+        // each figure once it is known: a missing series, not a made-up value, says "not yet"
+        if (overheadMillis >= 0) {
+            page.gauge("vmtemplating_launcher_overhead_seconds", "Launcher process start until QEMU was started",
+                    overheadMillis / 1000.0);
+        }
+        if (restoreMillis >= 0) {
+            page.gauge("vmtemplating_launcher_restore_seconds", "Launcher process start until the guest ran (or stood paused)",
+                    restoreMillis / 1000.0);
+        }
         if (ready) {
             ProcessMemory.Figures memory = memory();
-            gauge(text, "vmt_clone_rss_mebibytes", "QEMU resident set size", memory.rssMiB());
-            gauge(text, "vmt_clone_pss_mebibytes", "QEMU proportional set size", memory.pssMiB());
-            gauge(text, "vmt_clone_private_mebibytes", "pages only this clone holds", memory.privateMiB());
-            gauge(text, "vmt_clone_shared_with_template_mebibytes", "resident pages still shared with the template file",
-                    memory.sharedWithTemplateMiB());
+            page.gauge("vmtemplating_launcher_qemu_rss_bytes", "QEMU's resident set size (whole MiB)", bytes(memory.rssMiB()))
+                    .gauge("vmtemplating_launcher_qemu_pss_bytes", "QEMU's proportional set size (whole MiB)", bytes(memory.pssMiB()))
+                    .gauge("vmtemplating_launcher_qemu_private_bytes", "QEMU's pages no other process maps (whole MiB)",
+                            bytes(memory.privateMiB()))
+                    .gauge("vmtemplating_launcher_qemu_shared_with_template_bytes",
+                            "QEMU's resident pages still shared with the template's memory file (whole MiB)",
+                            bytes(memory.sharedWithTemplateMiB()));
         }
-        return text.toString();
+        return page.text();
     }
 
-    private static void gauge(StringBuilder text, String name, String help, long value) {
-        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
+    private static double bytes(long mebibytes) {
+        return mebibytes * 1024.0 * 1024.0;
     }
 
     private ProcessMemory.Figures memory() throws Exception {

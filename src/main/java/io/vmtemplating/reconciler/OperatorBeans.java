@@ -3,6 +3,8 @@ package io.vmtemplating.reconciler;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.BootFileDirs;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -79,6 +81,13 @@ public class OperatorBeans {
         } catch (java.net.UnknownHostException e) {
             return "operator";
         }
+    }
+
+    /** Our metrics in Quarkus' registry, which /q/metrics serves beside JOSDK's (docs/metrics.md). */
+    @Produces
+    @Singleton
+    OperatorMetrics operatorMetrics(MeterRegistry registry) {
+        return new OperatorMetrics(registry);
     }
 
     @Produces

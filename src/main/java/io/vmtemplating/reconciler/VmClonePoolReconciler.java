@@ -17,6 +17,7 @@ import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmClonePoolStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.VmClonePoolValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -40,12 +41,18 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
     private final LauncherPods pods;
     private final LauncherClient launcher;
     private final Clock clock;
+    private final OperatorMetrics metrics;
+
+    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this(settings, launcher, clock, OperatorMetrics.none());
+    }
 
     @Inject
-    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -123,6 +130,7 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                 VmTemplateReconciler.createIgnoringConflict(context.getClient(),
                         pods.poolMemberPod(pool, template.get(), VmResources.poolMemberPodName(pool)));
             }
+            metrics.poolRefilled(pool.getMetadata().getNamespace(), pool.getMetadata().getName(), plan.create());
             events.normal(pool, "Refill", "creating " + plan.create() + " member(s) of VmTemplate " + templateName
                     + " (" + plan.current() + " of " + replicas + " exist)");
         }

@@ -23,6 +23,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.VmCloneValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -56,6 +57,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private final LauncherClient launcher;
     private final Clock clock;
     private final PoolClaims claims;
+    private final OperatorMetrics metrics;
     private InformerEventSource<VmTemplate, VmClone> templates;
     /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
     private LauncherReports reports;
@@ -63,13 +65,18 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     /** Clones by the node they run on: a node's departure reaches exactly those. */
     static final String CLONES_BY_NODE = "clonesByNode";
 
-    @Inject
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this(settings, launcher, clock, OperatorMetrics.none());
+    }
+
+    @Inject
+    public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.clock = clock;
         this.claims = new PoolClaims(pods, launcher);
+        this.metrics = metrics;
     }
 
     @Override
@@ -188,7 +195,32 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 events.normal(clone, status.phase().name(), "clone is " + status.phase());
             }
         }
+        observe(clone, status.build());
         return control;
+    }
+
+    /**
+     * The metrics of what changed in this reconcile, compared with the status it started from: a first restore time,
+     * a claim served, a failure. Observed when the patch is decided: a patch that fails is observed again next time.
+     */
+    private void observe(VmClone clone, VmCloneStatus next) {
+        VmCloneStatus previous = Optional.ofNullable(clone.getStatus())
+                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null));
+        String namespace = clone.getMetadata().getNamespace();
+        String template = VmResources.templateOf(clone)
+                .or(() -> Optional.ofNullable(next.claim()).map(c -> c.template())).orElse("");
+        if (previous.restoreMillis() == null && next.restoreMillis() != null) {
+            metrics.cloneRestored(namespace, template, next.restoreMillis());
+        }
+        if (previous.claim() == null && next.claim() != null) {
+            metrics.poolClaimed(namespace, next.claim().pool(), next.claim().path().toLowerCase(java.util.Locale.ROOT),
+                    Optional.ofNullable(next.claim().claimMillis()).orElse(0L));
+        }
+        if (previous.phase() != ClonePhase.Failed && next.phase() == ClonePhase.Failed) {
+            String reason = next.conditions().stream().filter(c -> Conditions.READY.equals(c.type()))
+                    .map(c -> c.reason()).findFirst().orElse("Unknown");
+            metrics.cloneFailed(namespace, template, reason);
+        }
     }
 
     /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */

@@ -25,6 +25,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
 import io.vmtemplating.api.v1alpha1.types.TemplateFiles;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.Violation;
 import io.vmtemplating.webhook.VmTemplateValidator;
 import jakarta.inject.Inject;
@@ -54,19 +55,25 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     /** The manual freeze request goes to the launcher off the reconcile thread. */
     private final LauncherActions actions;
     private final Clock clock;
+    private final OperatorMetrics metrics;
     /** Set by {@link #prepareEventSources}, which JOSDK calls once before any reconcile. */
     private KnownNodes<VmTemplate> nodes;
 
     /** Templates by the nodes holding their copies: a node's departure reaches exactly those. */
     static final String TEMPLATES_BY_NODE = "templatesByNode";
 
-    @Inject
     public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
+        this(settings, launcher, clock, OperatorMetrics.none());
+    }
+
+    @Inject
+    public VmTemplateReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.actions = new LauncherActions(launcher, 1);
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -110,6 +117,12 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     @Override
     public UpdateControl<VmTemplate> reconcile(VmTemplate template, Context<VmTemplate> context) {
         UpdateControl<VmTemplate> control = reconcileTemplate(template, context);
+        VmTemplateStatus next = control.getResource().map(VmTemplate::getStatus).orElse(template.getStatus());
+        if (next != null) {
+            metrics.templatePhase(template.getMetadata().getNamespace(), template.getMetadata().getName(), next.phase());
+            metrics.templateClones(template.getMetadata().getNamespace(), template.getMetadata().getName(),
+                    Optional.ofNullable(next.clones()).orElse(0));
+        }
         // JOSDK 5.3.2 loses a deletion that the API server merged into the response of our status patch (its
         // own-update filtering swallows the event; operator-framework/java-operator-sdk#3394): the template then
         // waits with its finalizer for any later event, seen here as `vmt demo` hanging 1 in 2 runs in its
@@ -238,6 +251,9 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 LauncherResult frozen = result.get();
                 copy.ready(pod.nodeName().orElse(null), frozen);
                 status.frozenFiles(frozen);
+                // once per copy's build: a Ready copy returns above without looking at its build pod again
+                metrics.templateFrozen(template.getMetadata().getNamespace(), Optional.ofNullable(frozen.bootMillis()).orElse(0L),
+                        Optional.ofNullable(frozen.freezeMillis()).orElse(0L));
                 events.normal(template, Conditions.REASON_FROZEN, "frozen on node " + pod.nodeName().orElse("?")
                         + " in " + frozen.freezeMillis() + " ms after a " + frozen.bootMillis() + " ms boot");
                 return Optional.empty();
@@ -302,6 +318,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     private Optional<Duration> buildFailed(VmTemplate template, CopyState copy, EventRecorder events,
             int attempt, String message, boolean invalidSpec, String which) {
         copy.failedAttempt(attempt);
+        // once per attempt: the next reconcile looks for the next attempt's pod
+        metrics.templateBuildFailed(template.getMetadata().getNamespace());
         if (invalidSpec) {
             copy.failed(Conditions.REASON_INVALID_SPEC, message);
         } else if (attempt >= settings.buildBackoffLimit()) {
@@ -331,6 +349,16 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
 
     @Override
     public DeleteControl cleanup(VmTemplate template, Context<VmTemplate> context) {
+        DeleteControl control = cleanupTemplate(template, context);
+        if (control.isRemoveFinalizer()) {
+            metrics.templateDeleted(template.getMetadata().getNamespace(), template.getMetadata().getName());
+        } else {
+            metrics.templatePhase(template.getMetadata().getNamespace(), template.getMetadata().getName(), TemplatePhase.Deleting);
+        }
+        return control;
+    }
+
+    private DeleteControl cleanupTemplate(VmTemplate template, Context<VmTemplate> context) {
         KubernetesClient client = context.getClient();
         EventRecorder events = new EventRecorder(client, clock);
         List<String> clones = cloneNames(context);
@@ -385,7 +413,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     /** Removes the files from one node with a cleanup pod there; true when that is done or cannot be done. */
     private boolean cleanupNode(VmTemplate template, String nodeName, int index, List<Pod> cleanupPods,
             KubernetesClient client, EventRecorder events) {
-        if (client.nodes().withName(nodeName).get() == null) {
+        if (nodes.gone(nodeName)) {
             events.warning(template, "NodeGone", "node " + nodeName + " is gone; its template files cannot be removed");
             return true;
         }

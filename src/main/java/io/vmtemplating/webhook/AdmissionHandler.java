@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.metrics.OperatorMetrics;
 
 import java.util.List;
 import java.util.Optional;
@@ -31,11 +32,18 @@ public final class AdmissionHandler {
     private final TemplateLookup templates;
     private final PoolLookup pools;
     private final BootFileDirs bootFileDirs;
+    private final OperatorMetrics metrics;
 
     public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs) {
+        this(templates, pools, bootFileDirs, OperatorMetrics.none());
+    }
+
+    /** @param metrics counts each answer by decision, and each broken rule of a deny */
+    public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs, OperatorMetrics metrics) {
         this.templates = templates;
         this.pools = pools;
         this.bootFileDirs = bootFileDirs;
+        this.metrics = metrics;
     }
 
     public AdmissionReply reviewTemplate(String body) {
@@ -69,24 +77,32 @@ public final class AdmissionHandler {
             return plain("malformed JSON: expected an AdmissionReview (admission.k8s.io/v1)");
         }
         String uid = request.get("uid").asText();
+        // the API server's operations only: a label value from the request body must not grow the metric's series
+        String operation = switch (request.path("operation").asText()) {
+            case "CREATE", "UPDATE", "DELETE", "CONNECT" -> request.path("operation").asText();
+            default -> "other";
+        };
         try {
-            String operation = request.path("operation").asText();
             if (!operation.equals("CREATE") && !operation.equals("UPDATE")) {
+                metrics.webhookReview(kind, operation, true, List.of());
                 return answer(uid, true, 0, null); // only CREATE and UPDATE have rules; DELETE/CONNECT pass
             }
             JsonNode object = request.get("object");
             if (object == null || !object.isObject() || !kind.equals(object.path("kind").asText())) {
+                metrics.webhookReview(kind, operation, false, List.of());
                 return answer(uid, false, BAD_REQUEST, "request.object: expected a " + kind + ", got "
                         + (object == null || !object.isObject() ? "nothing" : quoteKind(object))
                         + "; this endpoint validates " + kind + "s only");
             }
             String namespace = request.path("namespace").asText(object.path("metadata").path("namespace").asText(""));
             List<Violation> violations = rules.check(operation, object, request.get("oldObject"), namespace);
+            metrics.webhookReview(kind, operation, violations.isEmpty(), violations.stream().map(Violation::fieldPath).toList());
             if (violations.isEmpty()) {
                 return answer(uid, true, 0, null);
             }
             return answer(uid, false, INVALID, violations.stream().map(Violation::render).collect(Collectors.joining("\n")));
         } catch (RuntimeException e) {
+            metrics.webhookReview(kind, operation, false, List.of());
             // a rule or lookup failing must never surface as a 500 or a stack trace to the API server
             return answer(uid, false, BAD_REQUEST, "the request could not be validated ("
                     + e.getClass().getSimpleName() + "); try again or check the object");

@@ -15,8 +15,9 @@ public class AdmissionResource {
 
     private final AdmissionHandler handler;
 
-    public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs) {
-        this.handler = new AdmissionHandler(templates, pools, bootFileDirs);
+    public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs,
+            io.vmtemplating.metrics.OperatorMetrics metrics) {
+        this.handler = new AdmissionHandler(templates, pools, bootFileDirs, metrics);
     }
 
     @POST

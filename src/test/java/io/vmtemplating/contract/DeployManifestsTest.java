@@ -32,8 +32,10 @@ class DeployManifestsTest {
     private static List<HasMetadata> objects() throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
         for (Path file : ProjectFiles.yamlFilesUnder("deploy")) {
-            // deploy/argocd holds Argo CD's health checks and their test data, not manifests
-            if (file.getFileName().toString().equals("kustomization.yaml") || file.startsWith(ProjectFiles.ROOT.resolve("deploy/argocd"))) {
+            // deploy/argocd holds Argo CD's health checks and their test data, not manifests; deploy/components/monitoring
+            // holds kinds of the Prometheus Operator, outside fabric8's model (theMonitoringComponent... below)
+            if (file.getFileName().toString().equals("kustomization.yaml") || file.startsWith(ProjectFiles.ROOT.resolve("deploy/argocd"))
+                    || file.startsWith(ProjectFiles.ROOT.resolve("deploy/components"))) {
                 continue;
             }
             Object parsed = Serialization.unmarshal(Files.readString(file));
@@ -91,10 +93,10 @@ class DeployManifestsTest {
         List<HasMetadata> objects = objects();
         Namespace namespace = find(objects, Namespace.class);
         assertEquals("restricted", namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
-        Service service = find(objects, Service.class);
+        ValidatingWebhookConfiguration webhooks = find(objects, ValidatingWebhookConfiguration.class);
+        Service service = service(objects, webhooks.getWebhooks().get(0).getClientConfig().getService().getName());
         Deployment deployment = find(objects, Deployment.class);
         assertEquals(deployment.getSpec().getTemplate().getMetadata().getLabels(), service.getSpec().getSelector());
-        ValidatingWebhookConfiguration webhooks = find(objects, ValidatingWebhookConfiguration.class);
         webhooks.getWebhooks().forEach(w -> {
             assertEquals("Fail", w.getFailurePolicy());
             assertEquals("None", w.getSideEffects());
@@ -142,6 +144,108 @@ class DeployManifestsTest {
         assertEquals("registry.example/team/vmt:1.2", container.getImage());
         assertEquals(List.of("registry.example/team/vmt:1.2"), container.getEnv().stream()
                 .filter(e -> e.getName().equals("VMT_LAUNCHER_IMAGE")).map(e -> e.getValue()).toList());
+    }
+
+    /** The metrics Service reaches the operator's HTTP port, where Quarkus serves /q/metrics (docs/metrics.md). */
+    @Test
+    void theMetricsServiceReachesTheOperatorsHttpPort() throws IOException {
+        List<HasMetadata> objects = objects();
+        Service metrics = service(objects, "vmtemplating-operator-metrics");
+        Deployment deployment = find(objects, Deployment.class);
+        assertEquals(deployment.getSpec().getTemplate().getMetadata().getLabels(), metrics.getSpec().getSelector());
+        String targetPort = metrics.getSpec().getPorts().get(0).getTargetPort().getStrVal();
+        assertEquals(List.of(8080), deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                .filter(p -> targetPort.equals(p.getName())).map(p -> p.getContainerPort()).toList());
+        assertEquals(Map.of("app.kubernetes.io/name", "vmtemplating-operator", "app.kubernetes.io/component", "metrics"),
+                metrics.getMetadata().getLabels());
+    }
+
+    /**
+     * deploy/components/monitoring builds on top of deploy/ as docs/metrics.md's overlay does (kubectl's kustomize): its
+     * ServiceMonitor selects the metrics Service by its labels and port, its PodMonitor the launcher pods' port.
+     */
+    @Test
+    void theMonitoringComponentBuildsOnTopOfDeploy(@TempDir Path dir) throws Exception {
+        Path deploy = dir.resolve("deploy");
+        for (Path file : ProjectFiles.yamlFilesUnder("deploy")) {
+            Path relative = ProjectFiles.ROOT.resolve("deploy").relativize(file);
+            if (file.getParent().equals(ProjectFiles.ROOT.resolve("deploy")) || relative.startsWith("components")) {
+                Files.createDirectories(deploy.resolve(relative).getParent());
+                Files.copy(file, deploy.resolve(relative));
+            }
+        }
+        Path overlay = dir.resolve("overlay");
+        Files.createDirectories(overlay);
+        Files.writeString(overlay.resolve("kustomization.yaml"), """
+                resources: [../deploy]
+                components: [../deploy/components/monitoring]
+                """);
+        List<HasMetadata> built = kustomize(overlay);
+        Map<String, GenericKubernetesResource> monitoring = built.stream()
+                .filter(o -> o.getApiVersion().equals("monitoring.coreos.com/v1"))
+                .collect(Collectors.toMap(HasMetadata::getKind, GenericKubernetesResource.class::cast));
+        assertEquals(Set.of("ServiceMonitor", "PodMonitor", "PrometheusRule"), monitoring.keySet());
+        monitoring.values().forEach(o -> assertEquals("vmtemplating-system", o.getMetadata().getNamespace(), o.getKind()));
+
+        Service metrics = service(built, "vmtemplating-operator-metrics");
+        Map<?, ?> serviceMonitor = spec(monitoring.get("ServiceMonitor"));
+        assertEquals(metrics.getMetadata().getLabels(), ((Map<?, ?>) serviceMonitor.get("selector")).get("matchLabels"));
+        Map<?, ?> endpoint = (Map<?, ?>) ((List<?>) serviceMonitor.get("endpoints")).get(0);
+        assertEquals(metrics.getSpec().getPorts().get(0).getName(), endpoint.get("port"));
+        assertEquals("/q/metrics", endpoint.get("path"));
+
+        Map<?, ?> podMonitor = spec(monitoring.get("PodMonitor"));
+        Map<?, ?> podEndpoint = (Map<?, ?>) ((List<?>) podMonitor.get("podMetricsEndpoints")).get(0);
+        assertEquals(List.of("http", io.vmtemplating.launcher.PodContract.PATH_METRICS), List.of(podEndpoint.get("port"), podEndpoint.get("path")));
+        assertEquals(Map.of(io.vmtemplating.reconciler.VmResources.LABEL_MANAGED_BY, io.vmtemplating.reconciler.VmResources.MANAGED_BY),
+                ((Map<?, ?>) podMonitor.get("selector")).get("matchLabels"));
+
+        // and deploy/ alone has none of them: it must apply where the Prometheus Operator's CRDs do not exist
+        assertTrue(kustomize(deploy).stream().noneMatch(o -> o.getApiVersion().startsWith("monitoring.coreos.com/")));
+    }
+
+    /** Every metric an alert queries is one the operator serves (the families as Prometheus' parser reads them). */
+    @Test
+    void alertsQueryMetricsThatExist() throws IOException {
+        GenericKubernetesResource rule = Serialization.unmarshal(Files.readString(
+                ProjectFiles.ROOT.resolve("deploy/components/monitoring/prometheusrule.yaml")), GenericKubernetesResource.class);
+        Map<String, Set<String>> queried = new java.util.TreeMap<>();
+        for (Object group : (List<?>) spec(rule).get("groups")) {
+            for (Object r : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                Map<?, ?> alert = (Map<?, ?>) r;
+                queried.put((String) alert.get("alert"), PromQl.metricNames((String) alert.get("expr")));
+            }
+        }
+        assertEquals(Map.of(
+                "VmTemplateFailed", Set.of("vmtemplating_template_phase"),
+                "VmCloneRestoreSlow", Set.of("vmtemplating_clone_restore_seconds_bucket"),
+                "VmClonesFailing", Set.of("vmtemplating_clone_failures_total")), queried);
+        Set<String> served = new java.util.TreeSet<>();
+        io.vmtemplating.monitoring.PromText.parse(io.vmtemplating.monitoring.OperatorMetricsTest.pageWithEveryFamily()).families()
+                .values().forEach(f -> {
+                    served.add(f.name());
+                    if (f.type().equals("HISTOGRAM") || f.type().equals("SUMMARY")) {
+                        List.of("_bucket", "_count", "_sum").forEach(suffix -> served.add(f.name() + suffix));
+                    }
+                });
+        queried.forEach((alert, names) -> assertTrue(served.containsAll(names), alert + " queries " + names + "; served: " + served));
+    }
+
+    private static List<HasMetadata> kustomize(Path dir) throws Exception {
+        Process build = new ProcessBuilder(pinnedKubectl(), "kustomize", dir.toString()).redirectErrorStream(true).start();
+        String built = new String(build.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, build.waitFor(), built);
+        return ((List<?>) Serialization.unmarshal(built)).stream().map(HasMetadata.class::cast).toList();
+    }
+
+    private static Map<?, ?> spec(GenericKubernetesResource resource) {
+        return (Map<?, ?>) resource.getAdditionalProperties().get("spec");
+    }
+
+    private static Service service(List<HasMetadata> objects, String name) {
+        return objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(s -> name.equals(s.getMetadata().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("deploy/ has no Service " + name));
     }
 
     /** The kubectl hack/cluster/build.sh pins (cached; `make test` builds it before the tests). */

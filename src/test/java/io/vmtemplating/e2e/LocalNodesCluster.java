@@ -78,6 +78,13 @@ final class LocalNodesCluster implements AutoCloseable {
         }
     }
 
+    /** Where a host path of local node {@code k} (from 1) is on this machine. */
+    Path onNode(int k, String hostPath) {
+        String root = RealCluster.run(List.of("bash", "-c", ". hack/cluster/lib.sh && node_root_of \"$0\" \"$1\"",
+                dir.toString(), Integer.toString(k)), Map.of(), 10).stdout().strip();
+        return Path.of(root).resolve(hostPath.replaceFirst("^/+", ""));
+    }
+
     @Override
     public void close() {
         client.close();

@@ -112,7 +112,8 @@ class LauncherQemuTest {
             assertEquals(200, clone.post("/resume").statusCode());
             assertEquals("running", Json.MAPPER.readTree(clone.get("/status").body()).path("state").asText());
             String metrics = clone.get("/metrics").body();
-            assertTrue(metrics.contains("vmt_clone_rss_mebibytes ") && metrics.contains("vmt_clone_running 1"), metrics);
+            assertTrue(metrics.contains("\nvmtemplating_launcher_qemu_rss_bytes ")
+                    && metrics.contains("\nvmtemplating_launcher_guest_running 1\n"), metrics);
 
             ProcessHandle qemu = clone.qemu().orElseThrow();
             clone.process.destroy(); // SIGTERM

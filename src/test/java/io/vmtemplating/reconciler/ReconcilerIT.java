@@ -39,6 +39,15 @@ class ReconcilerIT {
     @Inject
     KubernetesClient client;
 
+    /** Quarkus' registry, which /q/metrics serves (docs/metrics.md); each test's own namespace keeps counts exact. */
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double counted(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private KubeletSimulator kubelet() {
         return new KubeletSimulator(client);
     }
@@ -201,6 +210,10 @@ class ReconcilerIT {
         assertTrue(ready.message().contains("build failed 2 times"), ready.message());
         // no third attempt
         assertEquals(List.of("flaky-build-2"), kubelet().pods(ns, "template").stream().map(p -> p.getMetadata().getName()).toList());
+        assertEquals(2.0, counted("vmtemplating.template.builds", "namespace", ns, "result", "failed"), "one per attempt");
+        assertEquals(0.0, counted("vmtemplating.template.builds", "namespace", ns, "result", "frozen"));
+        assertEquals(1.0, registry.find("vmtemplating.template.phase").tags("namespace", ns, "template", "flaky", "phase", "Failed")
+                .gauge().value(), "what the VmTemplateFailed alert reads");
     }
 
     @Test
@@ -300,6 +313,8 @@ class ReconcilerIT {
         Condition ready = condition(getClone(ns, "c").getStatus().conditions(), Conditions.READY);
         assertEquals(Conditions.REASON_INVALID_SPEC, ready.reason());
         assertEquals("spec.portForwards[0].podPort: 80 is below 1024", ready.message());
+        assertEquals(1.0, counted("vmtemplating.clone.failures", "namespace", ns, "template", "t", "reason", "InvalidSpec"),
+                "what the VmClonesFailing alert reads");
         assertEquals(new io.vmtemplating.gitops.ArgoHealth.Health("Degraded", "InvalidSpec: spec.portForwards[0].podPort: 80 is below 1024"),
                 io.vmtemplating.gitops.ArgoHealth.of(getClone(ns, "c")));
         // Flux fails fast on it instead of waiting for Ready until its timeout
