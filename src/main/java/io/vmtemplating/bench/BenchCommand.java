@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code vmt bench [--only launcher,vm,pool,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
+ * {@code vmt bench [--only launcher,vm,pool,nodes,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
  * the launcher's overhead, clone start and memory against cold boot, operator scale and webhook latency in one run;
  * prints the markdown table and writes target/bench/results.json. The operator and webhook parts run against fabric8's
  * embedded API server, or against the real one {@code --kubeconfig} names ({@link ClusterBench}).
  */
 public final class BenchCommand {
     static final String USAGE = """
-            usage: vmt bench [--only launcher,vm,pool,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+            usage: vmt bench [--only launcher,vm,pool,nodes,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
               --kubeconfig PATH  run the operator and webhook parts against the real API server of this admin kubeconfig
                                  (default: fabric8's embedded mock). Only this flag picks it, never $KUBECONFIG: the bench
                                  installs crds/ and the operator's RBAC there and creates a namespace of 1000 clones.
@@ -95,6 +95,9 @@ public final class BenchCommand {
         }
         if (parts.contains("pool")) {
             pool(PoolBench.run(POOL_SIZE, err), results);
+        }
+        if (parts.contains("nodes")) {
+            nodes(NodesBench.run(err), results);
         }
         if (cluster != null && (parts.contains("operator") || parts.contains("webhook"))) {
             ClusterBench.run(cluster, parts, clones, webhookSeconds, OPERATOR_JAVA_OPTIONS, dir, results, err);
@@ -181,6 +184,25 @@ public final class BenchCommand {
         results.detail("pool", Map.of("size", pool.size(), "fill_ms", pool.fillMillis(), "claim_ms", claims, "burst_ms", pool.burstMillis(),
                 "paths", pool.paths(), "operator_claim_ms", pool.operatorClaimMillis(), "member_pss_mib", pool.memberPssMiB(),
                 "api_server", "embedded (fabric8 mock with the webhook's rules), operator in process, local node: QEMU needs this machine"));
+    }
+
+    static void nodes(NodesBench.Result nodes, BenchResults results) {
+        results.figure("template_nodes_ready_s", "template on " + NodesBench.NODES + " nodes, created → every copy Ready (s)",
+                        nodes.allCopiesMillis() / 1000.0)
+                .figure("template_first_copy_ready_s", "template on " + NodesBench.NODES + " nodes, created → first copy Ready (s)",
+                        nodes.firstCopyMillis() / 1000.0);
+        Map<String, List<NodesBench.CloneSample>> byNode = nodes.byNode();
+        List<Integer> counts = nodes.bootMillis().keySet().stream().map(n -> byNode.getOrDefault(n, List.of()).size()).toList();
+        results.figure("clone_spread_skew", NodesBench.CLONES + " clones at once: most minus fewest on one node (0: even)",
+                counts.stream().mapToInt(Integer::intValue).max().orElse(0) - counts.stream().mapToInt(Integer::intValue).min().orElse(0));
+        byNode.forEach((node, samples) -> results
+                .figure("clone_cr_to_running_ms_" + node, "clone CR created → Running on " + node + " (median of its "
+                        + samples.size() + ", " + NodesBench.CLONES + " created at once)",
+                        Percentiles.median(samples.stream().map(NodesBench.CloneSample::crToRunningMillis).toList()))
+                .figure("clone_start_ms_" + node, "clone start on " + node + ", launcher start → guest running (median)",
+                        Percentiles.median(samples.stream().map(NodesBench.CloneSample::restoreMillis).toList())));
+        results.detail("nodes", Map.of("copies_boot_ms", nodes.bootMillis(), "clones_per_node", counts,
+                "api_server", "real (make cluster NODES=" + NodesBench.NODES + "): three local nodes on this one machine"));
     }
 
     static void launcher(LauncherBench.Result launcher, BenchResults results) {

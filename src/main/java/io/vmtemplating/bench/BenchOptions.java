@@ -10,7 +10,7 @@ import java.util.Set;
  * @param kubeconfig the admin kubeconfig of a real API server for the operator and webhook parts; null for the mock
  */
 record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String kubeconfig) {
-    static final Set<String> ALL_PARTS = Set.of("launcher", "vm", "pool", "operator", "webhook");
+    static final Set<String> ALL_PARTS = Set.of("launcher", "vm", "pool", "nodes", "operator", "webhook");
     /** A real API server serves these two parts; the others start QEMU on this machine and have nothing to run there. */
     static final Set<String> CLUSTER_PARTS = Set.of("operator", "webhook");
 
@@ -22,7 +22,7 @@ record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String ku
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--only" -> {
-                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,operator,webhook").split(",")));
+                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,nodes,operator,webhook").split(",")));
                     List<String> unknown = parts.stream().filter(p -> !ALL_PARTS.contains(p)).sorted().toList();
                     if (!unknown.isEmpty()) {
                         throw new BadBenchInput("--only " + args[i] + ": no part named " + String.join(", ", unknown)

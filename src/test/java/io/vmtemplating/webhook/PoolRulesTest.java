@@ -55,6 +55,9 @@ class PoolRulesTest {
         claimError(spec -> spec.withObject("/poolRef").put("name", "Other_NS/warm"),
                 "spec.poolRef.name: 'Other_NS/warm' is not a VmClonePool name; name a VmClonePool of this namespace"
                         + " (references to other namespaces are not allowed)");
+        claimError(spec -> spec.putObject("nodeSelector").put("zone", "a"),
+                "spec.nodeSelector: a claim gets a warm member wherever it was restored; remove it here (the VmClonePool's"
+                        + " members go to the nodes with a Ready copy of its template)");
         // running is the claim's own: it may start paused
         assertEquals(List.of(), VmCloneValidator.validateClaim(claim(spec -> spec.put("running", false)), Optional.of(POOL)));
     }

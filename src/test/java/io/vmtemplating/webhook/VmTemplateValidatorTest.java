@@ -229,6 +229,31 @@ class VmTemplateValidatorTest {
         testError(spec -> args.forEach(spec.withObject("/qemu").withArray("extraArgs")::add), expected);
     }
 
+    @Test
+    void placementRules() {
+        String hostCpu = "spec.qemu.extraArgs[1]: -cpu host takes the CPU model of the node it runs on, and spec.placement.copies 3"
+                + " freezes copies on different nodes: a clone restored on a node with another CPU fails. Name a model every node"
+                + " runs (e.g. -cpu qemu64, or the oldest of your nodes' models such as -cpu Skylake-Server) or set copies 1";
+        testError(spec -> {
+            spec.putObject("placement").put("copies", 3);
+            spec.withObject("/qemu").putArray("extraArgs").add("-cpu").add("host");
+        }, hostCpu);
+        testError(spec -> {
+            spec.putObject("placement").put("copies", 3);
+            spec.withObject("/qemu").putArray("extraArgs").add("-cpu").add("max,+avx2");
+        }, hostCpu.replace("-cpu host takes", "-cpu max takes"));
+        // one copy may follow its node's CPU; several copies with a named model are fine
+        testError(spec -> {
+            spec.putObject("placement").put("copies", 1);
+            spec.withObject("/qemu").putArray("extraArgs").add("-cpu").add("host");
+        });
+        testError(spec -> {
+            spec.putObject("placement").put("copies", 3);
+            spec.withObject("/qemu").putArray("extraArgs").add("-cpu").add("Skylake-Server");
+        });
+        testError(spec -> spec.putObject("placement").put("copies", 17), "spec.placement.copies: 17 is out of range; set 1 to 16");
+    }
+
     static void testError(Consumer<ObjectNode> editSpec, String... expected) {
         ObjectNode tree = Fixtures.tree(Fixtures.TEMPLATE);
         editSpec.accept((ObjectNode) tree.get("spec"));
