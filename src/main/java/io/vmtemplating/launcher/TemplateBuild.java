@@ -4,6 +4,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.api.v1alpha1.types.FreezeTrigger;
 import io.vmtemplating.qemu.FreezeResult;
 import io.vmtemplating.qemu.HostFacts;
+import io.vmtemplating.qemu.MemoryBackendKind;
 import io.vmtemplating.qemu.NodePaths;
 import io.vmtemplating.qemu.QemuCommandLine;
 import io.vmtemplating.qemu.QemuProcess;
@@ -15,6 +16,7 @@ import io.vmtemplating.qemu.qmp.QmpClient;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,13 @@ final class TemplateBuild {
             Files.createDirectories(nodePaths.memoryDir());
             Files.createDirectories(nodePaths.stateDir());
             Files.createDirectories(nodePaths.runDir());
+            if (vm.backend() == MemoryBackendKind.TMPFS) {
+                Optional<String> noSpace = MemorySpace.shortfall(Files.getFileStore(nodePaths.memoryDir()).getUsableSpace(), vm.memoryMiB());
+                if (noSpace.isPresent()) {
+                    state = "failed";
+                    return Launcher.failed(context, LauncherResult.NO_MEMORY_SPACE, noSpace.get(), Launcher.EXIT_FAILED);
+                }
+            }
             Files.deleteIfExists(nodePaths.qmpSocket());
             Files.deleteIfExists(nodePaths.serialSocket());
 

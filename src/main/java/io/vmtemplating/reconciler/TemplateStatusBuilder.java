@@ -96,8 +96,14 @@ final class TemplateStatusBuilder {
         return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_POD_PENDING, message);
     }
 
-    TemplateStatusBuilder retrying(String message) {
-        return phase(TemplatePhase.Pending, Conditions.FALSE, Conditions.REASON_BUILD_FAILED, message);
+    /** The kubelet cannot start the build pod (an image, a volume): the reason names which. */
+    TemplateStatusBuilder podTrouble(PodTrouble trouble) {
+        return phase(TemplatePhase.Pending, Conditions.FALSE, trouble.reason(), trouble.message());
+    }
+
+    /** @param reason BuildFailed, or what failed when the launcher said (NoMemorySpace) */
+    TemplateStatusBuilder retrying(String reason, String message) {
+        return phase(TemplatePhase.Pending, Conditions.FALSE, reason, message);
     }
 
     TemplateStatusBuilder booting(String pod, String node) {

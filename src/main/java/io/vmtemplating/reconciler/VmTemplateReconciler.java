@@ -189,11 +189,16 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 return status.patchIfChanged(template);
             }
             return buildFailed(template, status, events, attempt,
-                    "launcher ended without a frozen template: " + pod.failureMessage(), false);
+                    "launcher ended without a frozen template: " + pod.failureMessage(), false, Conditions.REASON_BUILD_FAILED);
         }
         if (pod.failed()) {
             boolean invalidSpec = pod.result().map(r -> LauncherResult.INVALID_SPEC.equals(r.outcome())).orElse(false);
-            return buildFailed(template, status, events, attempt, pod.failureMessage(), invalidSpec);
+            if (pod.result().map(r -> LauncherResult.NO_MEMORY_SPACE.equals(r.outcome())).orElse(false)) {
+                // space may be freed on the node: retried with backoff like any failed build, under its own reason
+                return buildFailed(template, status, events, attempt, "node " + pod.nodeName().orElse("?") + ": "
+                        + pod.failureMessage(), false, Conditions.REASON_NO_MEMORY_SPACE);
+            }
+            return buildFailed(template, status, events, attempt, pod.failureMessage(), invalidSpec, Conditions.REASON_BUILD_FAILED);
         }
         if (pod.running()) {
             if (pod.ready()) {
@@ -203,7 +208,19 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             }
             triggerManualFreeze(template, pod);
         } else {
-            status.pending(pod.pendingMessage());
+            Optional<PodTrouble> trouble = PodTrouble.find(context.getClient(), pod, Instant.now(clock));
+            if (trouble.isPresent()) {
+                if (!trouble.get().reason().equals(status.readyReason())) {
+                    events.warning(template, trouble.get().reason(), trouble.get().message());
+                }
+                status.podTrouble(trouble.get());
+            } else {
+                status.pending(pod.pendingMessage());
+                if (pod.creatingContainerLongerThan(Duration.ZERO, Instant.now(clock))) {
+                    // a failed mount changes nothing in the pod: only its Events say so, which no informer here watches
+                    return status.patchIfChanged(template).rescheduleAfter(PodTrouble.EVENTS_AFTER);
+                }
+            }
         }
         if (status.phase() != phase) {
             events.normal(template, status.phase().name(), "template is " + status.phase());
@@ -227,7 +244,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     }
 
     private UpdateControl<VmTemplate> buildFailed(VmTemplate template, TemplateStatusBuilder status, EventRecorder events,
-            int attempt, String message, boolean invalidSpec) {
+            int attempt, String message, boolean invalidSpec, String retryReason) {
         status.failedAttempt(attempt);
         if (invalidSpec) {
             status.failed(Conditions.REASON_INVALID_SPEC, message);
@@ -236,8 +253,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                     "build failed " + attempt + " times (limit " + settings.buildBackoffLimit() + "); last: " + message);
         } else {
             Duration wait = settings.backoffAfter(attempt);
-            status.retrying("build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
-            events.warning(template, Conditions.REASON_BUILD_FAILED, "attempt " + attempt + ": " + message);
+            status.retrying(retryReason, "build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
+            events.warning(template, retryReason, "attempt " + attempt + ": " + message);
             return status.patchIfChanged(template).rescheduleAfter(wait);
         }
         events.warning(template, status.readyReason(), message);
