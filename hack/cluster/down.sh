@@ -85,6 +85,9 @@ if [ "$real_node" = 1 ]; then
   rm -rf "$containerd_state" "$dir/cni/ipam"
   # the kubelet links each container's log here (a fixed path) into its podLogsDir under $dir
   find /var/log/containers -maxdepth 1 -type l -lname "$dir/kubelet/*" -delete 2>/dev/null
+  # a file system mounted inside them (KubeletNodeE2EIT's small tmpfs as one template's memory directory, left by a
+  # test JVM that was killed): rm would stop at it
+  grep -o -E " /dev/shm/vmtemplating/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   # the template memory and state directories of this machine as a node (README: emptied, kept, by cleanup pods)
   rm -rf /dev/shm/vmtemplating /var/lib/vmtemplating/templates
   if [ -f "$dir/sysctl.saved" ]; then
