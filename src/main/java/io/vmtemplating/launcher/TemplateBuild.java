@@ -127,6 +127,13 @@ final class TemplateBuild {
             String message = e.getMessage();
             if (qemu != null) {
                 qemu.close();
+                if (vm.backend() == MemoryBackendKind.TMPFS && qemu.exitCode().orElse(0) == MemorySpace.SIGBUS_EXIT) {
+                    // the space a retry would have: without this build's partial file
+                    removePartialFiles();
+                    state = "failed";
+                    return Launcher.failed(context, LauncherResult.NO_MEMORY_SPACE, MemorySpace.afterSigbus(MemorySpace.SIGBUS_EXIT,
+                            usableSpace(nodePaths.memoryDir()), vm.memoryMiB()).orElseThrow(), Launcher.EXIT_FAILED);
+                }
                 message += "; QEMU " + qemu.exitCode().stream().mapToObj(c -> "exit code " + c).findFirst().orElse("")
                         + " said: " + LauncherContext.tail(nodePaths.qemuLog(), 1500);
             }
@@ -202,6 +209,15 @@ final class TemplateBuild {
         removePartialFiles();
         context.termination().write(LauncherResult.failure(LauncherResult.FAILED, "aborted by SIGTERM"));
         context.err().println("aborted by SIGTERM; partial template files removed");
+    }
+
+    /** Free space where the memory file was, measured after QEMU's end (0 when the directory cannot be read). */
+    private static long usableSpace(java.nio.file.Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private void removePartialFiles() {
