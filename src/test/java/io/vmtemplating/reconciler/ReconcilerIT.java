@@ -297,6 +297,27 @@ class ReconcilerIT {
     }
 
     @Test
+    void aClonePodStuckOnAMountSaysVolumeMountFailedOnTheClone() {
+        String ns = namespace();
+        readyTemplate(ns, "base");
+        clone(ns, "c1", "base");
+        Pod pod = awaitPod(ns, "clone", "c1-vm");
+        kubelet().waiting(pod, java.time.Instant.now(), "ContainerCreating", null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(ClonePhase.Restoring,
+                getClone(ns, "c1").getStatus().phase()));
+        // no pod change brings the Event: the clone reconciler's own recheck (3 s) must find it
+        kubeletEvents(pod, failedMount(pod, "MountVolume.SetUp failed for volume \"boot-initrd\" : hostPath type check failed:"
+                + " /var/lib/vmtemplating/guest is not a directory"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Condition ready = condition(getClone(ns, "c1").getStatus().conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_VOLUME_MOUNT_FAILED, ready.reason());
+            assertTrue(ready.message().startsWith("pod c1-vm is stuck in ContainerCreating: spec.boot.initrd.hostPath.path: its"
+                    + " directory cannot be mounted on node node-a;"), ready.message());
+        });
+        assertEquals(ClonePhase.Restoring, getClone(ns, "c1").getStatus().phase());
+    }
+
+    @Test
     void aBuildPodCreatingItsContainerIsLookedAtAgainUntilTheKubeletsEventArrives() {
         String ns = namespace();
         template(ns, "slow");
