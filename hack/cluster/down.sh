@@ -26,6 +26,13 @@ stop_group() {
 
 real_node=0
 [ "$(cat "$dir/node-mode" 2>/dev/null)" = kubelet ] && real_node=1
+# a kubelet start refused because another cluster's real node runs here (kubelet-node.sh): the node's machine-wide
+# leftovers (pod cgroups, shims, mounts, KUBE-/CNI- chains, /dev/shm/vmtemplating) are that cluster's, not ours
+owner=$(cat "$kubelet_node_owner" 2>/dev/null || true)
+if [ "$real_node" = 1 ] && [ -n "$owner" ] && [ "$owner" != "$dir" ] && cluster_any_running "$owner"; then
+  echo "cluster: the real node on this machine is $owner's: its pods, mounts, chains and /dev/shm/vmtemplating are left alone" >&2
+  real_node=0
+fi
 part_pid() { cat "$dir/pids/$1.pid" 2>/dev/null; }
 k() { "$dir/bin/kubectl" --kubeconfig "$dir/kubeconfig" --request-timeout 10s "$@"; }
 
@@ -85,6 +92,9 @@ if [ "$real_node" = 1 ]; then
   rm -rf "$containerd_state" "$dir/cni/ipam"
   # the kubelet links each container's log here (a fixed path) into its podLogsDir under $dir
   find /var/log/containers -maxdepth 1 -type l -lname "$dir/kubelet/*" -delete 2>/dev/null
+  # a file system mounted inside them (KubeletNodeE2EIT's small tmpfs as one template's memory directory, left by a
+  # test JVM that was killed): rm would stop at it
+  grep -o -E " /dev/shm/vmtemplating/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   # the template memory and state directories of this machine as a node (README: emptied, kept, by cleanup pods)
   rm -rf /dev/shm/vmtemplating /var/lib/vmtemplating/templates
   if [ -f "$dir/sysctl.saved" ]; then

@@ -10,7 +10,14 @@ kustomization=${1:?usage: install-operator.sh KUSTOMIZATION-DIR}
 say() { echo "install: $*" >&2; }
 t0=$(date +%s)
 kubectl apply -f "$repo/crds/" >/dev/null
-kubectl wait --for condition=established --timeout 60s crd/vmtemplates.vmtemplating.io crd/vmclones.vmtemplating.io >/dev/null
+# a CRD the API server has not written a status for yet makes kubectl wait fail at once (".status.conditions accessor
+# error: <nil>", seen under load) instead of waiting: asked again until the deadline
+deadline=$(( $(date +%s) + 60 ))
+until out=$(kubectl wait --for condition=established --timeout 60s crd/vmtemplates.vmtemplating.io \
+    crd/vmclones.vmtemplating.io crd/vmclonepools.vmtemplating.io 2>&1); do
+  if [ "$(date +%s)" -ge "$deadline" ]; then say "the CRDs of crds/ are not Established after 60 s: $out"; exit 1; fi
+  sleep 1
+done
 kubectl apply -k "$kustomization" >/dev/null
 bash "$repo/hack/webhook-tls.sh"
 if ! kubectl -n vmtemplating-system rollout status deployment/vmtemplating-operator --timeout 300s >&2; then

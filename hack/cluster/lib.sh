@@ -110,8 +110,9 @@ write_kubeconfig() {
 }
 
 # ---- the real node (make cluster NODE=kubelet, kubelet-node.sh) ------------------------------------------------
-# Machine-wide by nature (host paths, the bridge, iptables): one real node per machine, its cluster dir named here.
-kubelet_node_owner=/run/vmt-kubelet-node.owner
+# Machine-wide by nature (host paths, the bridge, iptables): one real node per machine, its cluster dir named here
+# (VMT_KUBELET_NODE_OWNER names another file: for tests of the scripts).
+kubelet_node_owner=${VMT_KUBELET_NODE_OWNER:-/run/vmt-kubelet-node.owner}
 cni_bin=/usr/lib/cni
 cni_bridge=vmt0
 pod_cidr=10.244.0.0/24

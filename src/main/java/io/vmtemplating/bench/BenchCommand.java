@@ -12,14 +12,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code vmt bench [--only launcher,vm,pool,nodes,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
+ * {@code vmt bench [--only launcher,vm,pool,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
  * the launcher's overhead, clone start and memory against cold boot, operator scale and webhook latency in one run;
  * prints the markdown table and writes target/bench/results.json. The operator and webhook parts run against fabric8's
  * embedded API server, or against the real one {@code --kubeconfig} names ({@link ClusterBench}).
  */
 public final class BenchCommand {
     static final String USAGE = """
-            usage: vmt bench [--only launcher,vm,pool,nodes,operator,webhook] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+            usage: vmt bench [--only launcher,vm,pool,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+              --only nodes       a template on 3 local nodes: starts make cluster NODES=3 in target/bench/nodes-cluster and
+                                 stops it again
+              --only kubelet     clones through a real kubelet: starts make cluster NODE=kubelet (root, containerd, the image
+                                 make image builds) in target/bench/kubelet-cluster and stops it again; not in the default run
               --kubeconfig PATH  run the operator and webhook parts against the real API server of this admin kubeconfig
                                  (default: fabric8's embedded mock). Only this flag picks it, never $KUBECONFIG: the bench
                                  installs crds/ and the operator's RBAC there and creates a namespace of 1000 clones.
@@ -28,6 +32,9 @@ public final class BenchCommand {
     /** Three rounds of one clone (the start figures are their medians), then 4 and 8 at once. */
     private static final List<Integer> ROUNDS = List.of(1, 1, 1, 4, 8);
     private static final int COLD_VMS = 8;
+    /** The kubelet part: clones one at a time (the figure is their median), then this many at once (issue 14). */
+    private static final int KUBELET_SINGLES = 3;
+    private static final int KUBELET_BURST = 8;
     /** Members of the pool part, and claims per round (issue 16 names 20). */
     private static final int POOL_SIZE = 20;
     /** Clone launchers started one after another for the launcher part. */
@@ -98,6 +105,9 @@ public final class BenchCommand {
         }
         if (parts.contains("nodes")) {
             nodes(NodesBench.run(err), results);
+        }
+        if (parts.contains(BenchOptions.KUBELET)) {
+            kubelet(KubeletBench.run(KUBELET_SINGLES, KUBELET_BURST, dir, err), results);
         }
         if (cluster != null && (parts.contains("operator") || parts.contains("webhook"))) {
             ClusterBench.run(cluster, parts, clones, webhookSeconds, OPERATOR_JAVA_OPTIONS, dir, results, err);
@@ -203,6 +213,19 @@ public final class BenchCommand {
                         Percentiles.median(samples.stream().map(NodesBench.CloneSample::restoreMillis).toList())));
         results.detail("nodes", Map.of("copies_boot_ms", nodes.bootMillis(), "clones_per_node", counts,
                 "api_server", "real (make cluster NODES=" + NodesBench.NODES + "): three local nodes on this one machine"));
+    }
+
+    /** Issue 14's figures: VmClone created → Running through a real kubelet, beside the local node's clone_cr_to_running_ms. */
+    static void kubelet(KubeletBench.Result kubelet, BenchResults results) {
+        int n = kubelet.burstMillis().size();
+        results.figure("clone_cr_to_running_ms_kubelet", "clone, CR created → Running through a real kubelet (N=1, median of "
+                        + kubelet.singleMillis().size() + ")", Percentiles.median(kubelet.singleMillis()))
+                .figure("clone_cr_to_running_ms_kubelet_n" + n + "_max", "clone CR created → Running through a real kubelet, slowest of "
+                        + n + " created at once", Percentiles.max(kubelet.burstMillis()));
+        results.detail("kubelet", Map.of("single_ms", kubelet.singleMillis(), "burst_ms", kubelet.burstMillis(),
+                "restore_ms_single_then_burst", kubelet.restoreMillis(), "template_cr_to_ready_ms", kubelet.templateReadyMillis(),
+                "cluster_up_ms", kubelet.clusterUpMillis(),
+                "node", "make cluster NODE=kubelet: kubelet and containerd on this machine, the operator as a Deployment from deploy/"));
     }
 
     static void launcher(LauncherBench.Result launcher, BenchResults results) {

@@ -10,7 +10,14 @@ import java.util.Set;
  * @param kubeconfig the admin kubeconfig of a real API server for the operator and webhook parts; null for the mock
  */
 record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String kubeconfig) {
+    /** What a plain `vmt bench` runs. */
     static final Set<String> ALL_PARTS = Set.of("launcher", "vm", "pool", "nodes", "operator", "webhook");
+    /**
+     * Only on request: starts `make cluster NODE=kubelet` (root, containerd, the image; one real node per machine) and
+     * stops it again.
+     */
+    static final String KUBELET = "kubelet";
+    static final List<String> KNOWN_PARTS = List.of("launcher", "vm", "pool", "nodes", "operator", "webhook", KUBELET);
     /** A real API server serves these two parts; the others start QEMU on this machine and have nothing to run there. */
     static final Set<String> CLUSTER_PARTS = Set.of("operator", "webhook");
 
@@ -22,11 +29,11 @@ record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String ku
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--only" -> {
-                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,nodes,operator,webhook").split(",")));
-                    List<String> unknown = parts.stream().filter(p -> !ALL_PARTS.contains(p)).sorted().toList();
+                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,nodes,operator,webhook,kubelet").split(",")));
+                    List<String> unknown = parts.stream().filter(p -> !KNOWN_PARTS.contains(p)).sorted().toList();
                     if (!unknown.isEmpty()) {
                         throw new BadBenchInput("--only " + args[i] + ": no part named " + String.join(", ", unknown)
-                                + "; pick from launcher,vm,operator,webhook");
+                                + "; pick from " + String.join(",", KNOWN_PARTS));
                     }
                 }
                 case "--clones" -> clones = positive(args, ++i, "--clones N", "--clones 1000");

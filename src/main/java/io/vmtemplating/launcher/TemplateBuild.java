@@ -4,6 +4,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.api.v1alpha1.types.FreezeTrigger;
 import io.vmtemplating.qemu.FreezeResult;
 import io.vmtemplating.qemu.HostFacts;
+import io.vmtemplating.qemu.MemoryBackendKind;
 import io.vmtemplating.qemu.NodePaths;
 import io.vmtemplating.qemu.QemuCommandLine;
 import io.vmtemplating.qemu.QemuProcess;
@@ -15,6 +16,7 @@ import io.vmtemplating.qemu.qmp.QmpClient;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,13 @@ final class TemplateBuild {
             Files.createDirectories(nodePaths.memoryDir());
             Files.createDirectories(nodePaths.stateDir());
             Files.createDirectories(nodePaths.runDir());
+            if (vm.backend() == MemoryBackendKind.TMPFS) {
+                Optional<String> noSpace = MemorySpace.shortfall(Files.getFileStore(nodePaths.memoryDir()).getUsableSpace(), vm.memoryMiB());
+                if (noSpace.isPresent()) {
+                    state = "failed";
+                    return Launcher.failed(context, LauncherResult.NO_MEMORY_SPACE, noSpace.get(), Launcher.EXIT_FAILED);
+                }
+            }
             Files.deleteIfExists(nodePaths.qmpSocket());
             Files.deleteIfExists(nodePaths.serialSocket());
 
@@ -118,6 +127,13 @@ final class TemplateBuild {
             String message = e.getMessage();
             if (qemu != null) {
                 qemu.close();
+                if (vm.backend() == MemoryBackendKind.TMPFS && qemu.exitCode().orElse(0) == MemorySpace.SIGBUS_EXIT) {
+                    // the space a retry would have: without this build's partial file
+                    removePartialFiles();
+                    state = "failed";
+                    return Launcher.failed(context, LauncherResult.NO_MEMORY_SPACE, MemorySpace.afterSigbus(MemorySpace.SIGBUS_EXIT,
+                            usableSpace(nodePaths.memoryDir()), vm.memoryMiB()).orElseThrow(), Launcher.EXIT_FAILED);
+                }
                 message += "; QEMU " + qemu.exitCode().stream().mapToObj(c -> "exit code " + c).findFirst().orElse("")
                         + " said: " + LauncherContext.tail(nodePaths.qemuLog(), 1500);
             }
@@ -193,6 +209,15 @@ final class TemplateBuild {
         removePartialFiles();
         context.termination().write(LauncherResult.failure(LauncherResult.FAILED, "aborted by SIGTERM"));
         context.err().println("aborted by SIGTERM; partial template files removed");
+    }
+
+    /** Free space where the memory file was, measured after QEMU's end (0 when the directory cannot be read). */
+    private static long usableSpace(java.nio.file.Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private void removePartialFiles() {

@@ -87,6 +87,11 @@ final class CloneStatusBuilder {
         return phase(ClonePhase.Restoring, Conditions.FALSE, Conditions.REASON_RESTORING, message);
     }
 
+    /** The kubelet cannot start the clone's pod (an image, a volume): still Restoring, the reason names why not. */
+    CloneStatusBuilder podTrouble(PodTrouble trouble) {
+        return phase(ClonePhase.Restoring, Conditions.FALSE, trouble.reason(), trouble.message());
+    }
+
     CloneStatusBuilder running(boolean paused, Long restoreMillis, CloneMemoryFigures memory) {
         this.restoreMillis = restoreMillis != null ? restoreMillis : this.restoreMillis;
         this.memory = memory != null ? memory : this.memory;

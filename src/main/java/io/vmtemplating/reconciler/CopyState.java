@@ -77,8 +77,14 @@ final class CopyState {
         return phase(TemplatePhase.Pending, Conditions.REASON_POD_PENDING, message);
     }
 
-    CopyState retrying(String message) {
-        return phase(TemplatePhase.Pending, Conditions.REASON_BUILD_FAILED, message);
+    /** The kubelet cannot start the build pod (an image, a volume): the reason names which. */
+    CopyState podTrouble(PodTrouble trouble) {
+        return phase(TemplatePhase.Pending, trouble.reason(), trouble.message());
+    }
+
+    /** @param reason BuildFailed, or what failed when the launcher said (NoMemorySpace) */
+    CopyState retrying(String reason, String message) {
+        return phase(TemplatePhase.Pending, reason, message);
     }
 
     CopyState booting(String pod, String node) {

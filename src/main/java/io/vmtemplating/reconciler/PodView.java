@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.vmtemplating.launcher.LauncherResult;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** What the operator reads from a launcher pod's status, the way a kubelet reports it. */
@@ -111,6 +113,25 @@ public record PodView(Pod pod) {
             }
         }
         return "pod " + name() + " is pending";
+    }
+
+    /**
+     * Scheduled at least {@code after} ago and its container still being created: the kubelet may be stuck on a volume,
+     * which it reports only as Events ({@link PodTrouble}).
+     */
+    public boolean creatingContainerLongerThan(Duration after, Instant now) {
+        if (!"Pending".equals(phase()) || pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return false;
+        }
+        Optional<Instant> scheduled = pod.getStatus().getConditions().stream()
+                .filter(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+                .map(c -> Instant.parse(c.getLastTransitionTime())).findFirst();
+        if (scheduled.isEmpty() || scheduled.get().plus(after).isAfter(now)) {
+            return false;
+        }
+        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses();
+        return containers == null || containers.isEmpty() || containers.stream().allMatch(c -> c.getState() == null
+                || c.getState().getWaiting() != null && "ContainerCreating".equals(c.getState().getWaiting().getReason()));
     }
 
     private Optional<ContainerStateTerminated> terminated() {

@@ -329,8 +329,18 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         ResourceID id = ResourceID.fromResource(clone);
         if (!pod.running()) {
             reports.forget(id);
+            Optional<PodTrouble> trouble = PodTrouble.find(context.getClient(), pod, Instant.now(clock));
+            if (trouble.isPresent()) {
+                if (!trouble.get().reason().equals(readyReason(clone))) {
+                    new EventRecorder(context.getClient(), clock).warning(clone, trouble.get().reason(), trouble.get().message());
+                }
+                status.podTrouble(trouble.get());
+                return status.patchIfChanged(clone);
+            }
             status.restoring(pod.pendingMessage());
-            return status.patchIfChanged(clone);
+            // a failed mount changes nothing in the pod: only its Events say so, which no informer here watches
+            return pod.creatingContainerLongerThan(Duration.ZERO, Instant.now(clock))
+                    ? status.patchIfChanged(clone).rescheduleAfter(PodTrouble.EVENTS_AFTER) : status.patchIfChanged(clone);
         }
         // the launcher is asked on the reports' threads; this reconcile reads their last answer
         Optional<LauncherReport> reported = context.getSecondaryResource(LauncherReport.class);
@@ -355,6 +365,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 reported.map(LauncherReport::memory).orElse(null), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
         status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null), memory);
         return status.patchIfChanged(clone);
+    }
+
+    private static String readyReason(VmClone clone) {
+        return clone.getStatus() == null || clone.getStatus().conditions() == null ? null : clone.getStatus().conditions().stream()
+                .filter(c -> Conditions.READY.equals(c.type())).map(io.vmtemplating.api.v1alpha1.types.Condition::reason)
+                .findFirst().orElse(null);
     }
 
     /** The clone reported its template's files missing, or waits for the rebuild that report started. */

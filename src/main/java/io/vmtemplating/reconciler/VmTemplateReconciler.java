@@ -259,11 +259,16 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 return Optional.empty();
             }
             return buildFailed(template, copy, events, attempt,
-                    "launcher ended without a frozen template: " + pod.failureMessage(), false, which);
+                    "launcher ended without a frozen template: " + pod.failureMessage(), false, Conditions.REASON_BUILD_FAILED, which);
         }
         if (pod.failed()) {
             boolean invalidSpec = pod.result().map(r -> LauncherResult.INVALID_SPEC.equals(r.outcome())).orElse(false);
-            return buildFailed(template, copy, events, attempt, pod.failureMessage(), invalidSpec, which);
+            if (pod.result().map(r -> LauncherResult.NO_MEMORY_SPACE.equals(r.outcome())).orElse(false)) {
+                // space may be freed on the node: retried with backoff like any failed build, under its own reason
+                return buildFailed(template, copy, events, attempt, "node " + pod.nodeName().orElse("?") + ": "
+                        + pod.failureMessage(), false, Conditions.REASON_NO_MEMORY_SPACE, which);
+            }
+            return buildFailed(template, copy, events, attempt, pod.failureMessage(), invalidSpec, Conditions.REASON_BUILD_FAILED, which);
         }
         if (pod.running()) {
             if (pod.ready()) {
@@ -273,7 +278,19 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             }
             triggerManualFreeze(template, pod);
         } else {
-            copy.pending(pod.pendingMessage());
+            Optional<PodTrouble> trouble = PodTrouble.find(context.getClient(), pod, Instant.now(clock));
+            if (trouble.isPresent()) {
+                if (!trouble.get().reason().equals(copy.reason())) {
+                    events.warning(template, trouble.get().reason(), which + trouble.get().message());
+                }
+                copy.podTrouble(trouble.get());
+            } else {
+                copy.pending(pod.pendingMessage());
+                if (pod.creatingContainerLongerThan(Duration.ZERO, Instant.now(clock))) {
+                    // a failed mount changes nothing in the pod: only its Events say so, which no informer here watches
+                    return Optional.of(PodTrouble.EVENTS_AFTER);
+                }
+            }
         }
         if (several && copy.phase() != before) {
             events.normal(template, copy.phase().name(), which + "is " + copy.phase()
@@ -316,7 +333,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     }
 
     private Optional<Duration> buildFailed(VmTemplate template, CopyState copy, EventRecorder events,
-            int attempt, String message, boolean invalidSpec, String which) {
+            int attempt, String message, boolean invalidSpec, String retryReason, String which) {
         copy.failedAttempt(attempt);
         // once per attempt: the next reconcile looks for the next attempt's pod
         metrics.templateBuildFailed(template.getMetadata().getNamespace());
@@ -327,8 +344,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                     "build failed " + attempt + " times (limit " + settings.buildBackoffLimit() + "); last: " + message);
         } else {
             Duration wait = settings.backoffAfter(attempt);
-            copy.retrying("build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
-            events.warning(template, Conditions.REASON_BUILD_FAILED, which + "attempt " + attempt + ": " + message);
+            copy.retrying(retryReason, "build attempt " + attempt + " failed, retrying in " + wait.toSeconds() + " s: " + message);
+            events.warning(template, retryReason, which + "attempt " + attempt + ": " + message);
             return Optional.of(wait);
         }
         events.warning(template, copy.reason(), which + message);

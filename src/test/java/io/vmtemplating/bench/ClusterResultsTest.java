@@ -99,6 +99,35 @@ class ClusterResultsTest {
                         () -> BenchOptions.parse(new String[] {"--kubeconfig"})).getMessage());
     }
 
+    @Test
+    void theKubeletPartRunsOnlyWhenAskedFor() throws Exception {
+        assertFalse(BenchOptions.parse(new String[0]).parts().contains("kubelet"), "a plain vmt bench starts no real node");
+        assertEquals(Set.of("kubelet"), BenchOptions.parse(new String[] {"--only", "kubelet"}).parts());
+        assertEquals("--only kubelt: no part named kubelt; pick from launcher,vm,pool,nodes,operator,webhook,kubelet",
+                assertThrows(BadBenchInput.class, () -> BenchOptions.parse(new String[] {"--only", "kubelt"})).getMessage());
+    }
+
+    @Test
+    void kubeletFiguresAreTheMedianOfTheSinglesAndTheSlowestOfTheBurst() throws Exception {
+        BenchResults results = new BenchResults().figure("clone_cr_to_running_ms", "clone, CR created → Running (N=1, median of 3)", 412);
+        BenchCommand.kubelet(new KubeletBench.Result(63_000, 41_000, List.of(1900L, 1500L, 1700L),
+                List.of(2100L, 2600L, 3900L, 2200L, 3100L, 2500L, 2900L, 3300L), List.of(400L, 380L, 390L)), results);
+        JsonNode json = JSON.readTree(results.toJson());
+        assertEquals(1700, json.get("clone_cr_to_running_ms_kubelet").asDouble());
+        assertEquals(3900, json.get("clone_cr_to_running_ms_kubelet_n8_max").asDouble());
+        // beside the local node's figure, no target of their own
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("clone_cr_to_running_ms", "clone_cr_to_running_ms_kubelet", "clone_cr_to_running_ms_kubelet_n8_max"),
+                keys.subList(0, 3));
+        assertFalse(json.at("/targets").has("clone_cr_to_running_ms_kubelet"));
+        assertEquals(List.of(1900, 1500, 1700), JSON.convertValue(json.at("/details/kubelet/single_ms"), List.class));
+        assertEquals(8, json.at("/details/kubelet/burst_ms").size());
+        assertEquals(41_000, json.at("/details/kubelet/template_cr_to_ready_ms").asInt());
+        assertTrue(results.toMarkdown().contains("| clone CR created → Running through a real kubelet, slowest of 8 created at once"
+                + " | `clone_cr_to_running_ms_kubelet_n8_max` | 3900 |  |  |"), results.toMarkdown());
+    }
+
     /** The run's webhook round: the histograms from the captured scrapes, the client figures from its results.json. */
     private static ApiServerWebhookLoad.Result load() throws Exception {
         String before = PrometheusHistogramTest.capture("before");

@@ -94,6 +94,30 @@ class ClusterScriptsIT {
         Files.delete(emptyCache);
     }
 
+    /**
+     * A second `make cluster NODE=kubelet` is refused while another cluster's real node runs (kubelet-node.sh); the
+     * cleanup of the refused start (down.sh from up.sh's exit trap) must not take the other node's pods, mounts, chains
+     * and /dev/shm/vmtemplating with it.
+     */
+    @Test
+    @Order(5)
+    void theCleanupOfARefusedRealNodeLeavesTheRunningOnesAlone() throws IOException {
+        Path running = Files.createDirectories(Files.createTempDirectory("vmt-running-node").resolve("pids"));
+        // a part of the running cluster: this JVM stands for its kubelet
+        Files.writeString(running.resolve("kubelet.pid"), Long.toString(ProcessHandle.current().pid()));
+        Path owner = Files.createTempFile("vmt-kubelet-node", ".owner");
+        Files.writeString(owner, running.getParent() + "\n");
+        Path refused = Files.createTempDirectory("vmt-refused-node");
+        Files.writeString(refused.resolve("node-mode"), "kubelet\n");
+        RealCluster.Result down = RealCluster.run(List.of("bash", "hack/cluster/down.sh"),
+                Map.of("VMT_CLUSTER_DIR", refused.toString(), "VMT_KUBELET_NODE_OWNER", owner.toString()), 60);
+        assertEquals(0, down.exitCode(), down.stderr());
+        assertTrue(down.stderr().contains("cluster: the real node on this machine is " + running.getParent() + "'s: its pods, mounts,"
+                + " chains and /dev/shm/vmtemplating are left alone"), down.stderr());
+        assertEquals(running.getParent() + "\n", Files.readString(owner), "the running node keeps its owner");
+        RealCluster.run(List.of("rm", "-rf", running.getParent().toString(), refused.toString(), owner.toString()), Map.of(), 10);
+    }
+
     private static RealCluster.Result up() {
         return RealCluster.run(List.of("bash", "hack/cluster/up.sh"), env, 600);
     }

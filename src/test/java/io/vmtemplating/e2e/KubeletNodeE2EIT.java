@@ -52,6 +52,12 @@ class KubeletNodeE2EIT {
                 newName: vmt.test/vm-templating-operator
                 newTag: e2e
             """;
+    /**
+     * A directory the operator allows boot files from (added to VMT_BOOT_FILE_DIRS in the deploy copy) that this node
+     * does not have: a cluster whose nodes differ.
+     */
+    private static final String ABSENT_BOOT_DIR = "/var/lib/vmtemplating/e2e-absent";
+    private static final String SMALL_SHM_LABEL = "vmt.test/small-shm";
     private static KubeletCluster cluster;
     private static KubernetesClient client;
     private static String ns;
@@ -185,6 +191,139 @@ class KubeletNodeE2EIT {
                         && client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get() == null);
     }
 
+    @Test
+    @Order(7)
+    void anImageMissingFromTheNodeIsImagePullFailedUntilTheImageIsThere() {
+        RealCluster.Result removed = cluster.ctr("images", "rm", E2E_IMAGE);
+        assertEquals(0, removed.exitCode(), removed.output());
+        try {
+            client.resource(cloneOf("demo", "no-image")).create();
+            // nothing can be pulled here: the kubelet's pull fails at once (ErrImagePull, then ImagePullBackOff)
+            Condition ready = awaitCloneReason("no-image", "ImagePullFailed", Duration.ofSeconds(90));
+            assertTrue(ready.message().contains("image " + E2E_IMAGE + " is not in the node's container runtime and cannot be pulled"),
+                    ready.message());
+            assertTrue(ready.message().contains("load the image on the node (e.g. ctr -n k8s.io images import)"), ready.message());
+            assertEquals(ClonePhase.Restoring, clonePhase("no-image"));
+        } finally {
+            tagTheImageAsARegistryWould();
+        }
+        // the image is back: the kubelet's next pull attempt finds it, and the clone runs; nothing else was touched
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> clonePhase("no-image") == ClonePhase.Running);
+        assertEquals(ClonePhase.Running, clonePhase("demo-1"));
+        client.resources(VmClone.class).inNamespace(ns).withName("no-image").delete();
+    }
+
+    @Test
+    @Order(8)
+    void aBootDirectoryMissingOnTheNodeIsVolumeMountFailedWithTheKubeletsWords() {
+        assertFalse(Files.exists(Path.of(ABSENT_BOOT_DIR)), ABSENT_BOOT_DIR + " must not exist on this node");
+        client.resource(demoLike("no-dir", ABSENT_BOOT_DIR + "/vmlinuz", "{}")).create();
+        try {
+            Condition ready = awaitTemplateReason("no-dir", "VolumeMountFailed", Duration.ofSeconds(90));
+            assertTrue(ready.message().contains("spec.boot.kernel.hostPath.path: its directory cannot be mounted on node local-node;"
+                    + " create the directory on the node"), ready.message());
+            // the kubelet's own event, quoted: which volume and which path
+            assertTrue(ready.message().contains("(kubelet: MountVolume.SetUp failed for volume \"boot-kernel\""), ready.message());
+            assertTrue(ready.message().contains(ABSENT_BOOT_DIR), ready.message());
+            assertEquals(TemplatePhase.Pending, templatePhase("no-dir"));
+        } finally {
+            client.resources(VmTemplate.class).inNamespace(ns).withName("no-dir").delete();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aNodeWhoseTmpfsHasNoRoomForTheMemoryFileIsNoMemorySpace() throws IOException {
+        // a node label the template waits for: its UID, which names its memory directory, is known before its pod runs
+        String uid = client.resource(demoLike("no-shm", "/var/lib/vmtemplating/guest/vmlinuz",
+                "{nodeSelector: {" + SMALL_SHM_LABEL + ": \"true\"}}")).create().getMetadata().getUid();
+        // a 16 MiB tmpfs as that template's memory directory: a node whose /dev/shm is nearly full, without filling the
+        // machine's; the kubelet's hostPath bind mount takes the tmpfs mounted there
+        Path memoryDir = Path.of("/dev/shm/vmtemplating", uid);
+        Files.createDirectories(memoryDir);
+        RealCluster.Result mount = RealCluster.run(List.of("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", memoryDir.toString()),
+                java.util.Map.of(), 10);
+        try {
+            assertEquals(0, mount.exitCode(), mount.output());
+            client.nodes().withName("local-node").edit(n -> {
+                n.getMetadata().getLabels().put(SMALL_SHM_LABEL, "true");
+                return n;
+            });
+            Condition ready = awaitTemplateReason("no-shm", "NoMemorySpace", Duration.ofSeconds(90));
+            assertTrue(ready.message().contains("node local-node: no space for the template's memory file: the node's tmpfs for"
+                    + " template memory (the hostPath under /dev/shm) has 16 MiB free and the guest's RAM needs 512 MiB"
+                    + " (spec.memory.size)"), ready.message());
+            assertTrue(ready.message().startsWith("build attempt 1 failed, retrying in "), ready.message());
+        } finally {
+            client.resources(VmTemplate.class).inNamespace(ns).withName("no-shm").delete();
+            client.nodes().withName("local-node").edit(n -> {
+                n.getMetadata().getLabels().remove(SMALL_SHM_LABEL);
+                return n;
+            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> client.pods().inNamespace(ns)
+                    .list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("no-shm-")));
+            if (mount.exitCode() == 0) {
+                RealCluster.Result umount = RealCluster.run(List.of("umount", memoryDir.toString()), java.util.Map.of(), 10);
+                assertEquals(0, umount.exitCode(), umount.output());
+            }
+            Files.deleteIfExists(memoryDir);
+        }
+    }
+
+    /** samples/demo/template.yaml under another name, with its kernel at {@code kernelPath}, placed by {@code placement}. */
+    private static VmTemplate demoLike(String name, String kernelPath, String placement) {
+        return io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmTemplate
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  cpus: 1
+                  memory: {size: 512Mi}
+                  boot:
+                    kernel: {hostPath: {path: %s}}
+                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
+                    cmdline: console=ttyS0 quiet panic=-1
+                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY, timeoutSeconds: 300}
+                  placement: %s
+                """.formatted(name, ns, kernelPath, placement), VmTemplate.class);
+    }
+
+    private static VmClone cloneOf(String template, String name) {
+        return io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: %s, namespace: %s}
+                spec: {templateRef: {name: %s}}
+                """.formatted(name, ns, template), VmClone.class);
+    }
+
+    private static Condition awaitCloneReason(String name, String reason, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> readyOf(client.resources(VmClone.class).inNamespace(ns)
+                .withName(name).get().getStatus() == null ? List.of() : client.resources(VmClone.class).inNamespace(ns).withName(name)
+                .get().getStatus().conditions()).map(c -> reason.equals(c.reason())).orElse(false));
+        return shown("VmClone " + name, readyOf(client.resources(VmClone.class).inNamespace(ns).withName(name).get().getStatus()
+                .conditions()).orElseThrow());
+    }
+
+    private static Condition awaitTemplateReason(String name, String reason, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName(name).get();
+            return t.getStatus() != null && readyOf(t.getStatus().conditions()).map(c -> reason.equals(c.reason())).orElse(false);
+        });
+        return shown("VmTemplate " + name, readyOf(client.resources(VmTemplate.class).inNamespace(ns).withName(name).get().getStatus()
+                .conditions()).orElseThrow());
+    }
+
+    /** The condition as a user reads it, in the test's output: docs/real-node.md quotes these. */
+    private static Condition shown(String object, Condition ready) {
+        System.out.println(object + ": Ready=" + ready.status() + " " + ready.reason() + ": " + ready.message());
+        return ready;
+    }
+
+    private static Optional<Condition> readyOf(List<Condition> conditions) {
+        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> "Ready".equals(c.type())).findFirst();
+    }
+
     private static RealCluster.Result exec(Pod pod, String... command) {
         String[] args = Stream.concat(Stream.of("exec", "-n", ns, pod.getMetadata().getName(), "--"), Stream.of(command))
                 .toArray(String[]::new);
@@ -229,6 +368,17 @@ class KubeletNodeE2EIT {
         Path copy = Path.of("target/e2e-kubelet-deploy").toAbsolutePath();
         RealCluster.run(List.of("rm", "-rf", copy.toString()), java.util.Map.of(), 10);
         RealCluster.run(List.of("cp", "-r", "deploy", copy.toString()), java.util.Map.of(), 10);
+        Path deployment = copy.resolve("deployment.yaml");
+        String launcherImage = """
+                            - name: VMT_LAUNCHER_IMAGE
+                              value: vm-templating-operator:0.1.0
+                """;
+        String withBootDirs = Files.readString(deployment).replace(launcherImage, launcherImage + """
+                            - name: VMT_BOOT_FILE_DIRS
+                              value: /var/lib/vmtemplating/guest,%s
+                """.formatted(ABSENT_BOOT_DIR));
+        assertNotEquals(Files.readString(deployment), withBootDirs, "deploy/deployment.yaml: VMT_LAUNCHER_IMAGE not found");
+        Files.writeString(deployment, withBootDirs);
         Path kustomization = copy.resolve("kustomization.yaml");
         Files.writeString(kustomization, Files.readString(kustomization) + IMAGES_STANZA);
         return copy;
@@ -240,7 +390,11 @@ class KubeletNodeE2EIT {
     }
 
     private static TemplatePhase templatePhase() {
-        VmTemplate template = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+        return templatePhase("demo");
+    }
+
+    private static TemplatePhase templatePhase(String name) {
+        VmTemplate template = client.resources(VmTemplate.class).inNamespace(ns).withName(name).get();
         return template == null || template.getStatus() == null ? null : template.getStatus().phase();
     }
 

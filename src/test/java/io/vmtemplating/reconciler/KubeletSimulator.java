@@ -56,6 +56,20 @@ final class KubeletSimulator {
                 .build());
     }
 
+    /** Pending on its node since {@code scheduledAt}, the container waiting with the kubelet's reason and message. */
+    void waiting(Pod pod, Instant scheduledAt, String reason, String message) {
+        setStatus(pod, new PodStatusBuilder()
+                .withPhase("Pending")
+                .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True")
+                        .withLastTransitionTime(scheduledAt.toString()).build())
+                .withContainerStatuses(new ContainerStatusBuilder().withName(VmResources.CONTAINER_NAME)
+                        .withImage(pod.getSpec().getContainers().get(0).getImage())
+                        .withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
+                                .endWaiting().build())
+                        .build())
+                .build());
+    }
+
     void scheduled(Pod pod, String node) {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                 .edit(p -> {

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.Conditions;
@@ -47,6 +49,9 @@ class ReconcilerIT {
         var counter = registry.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
     }
+
+    @KubernetesTestServer
+    KubernetesServer mockServer;
 
     private KubeletSimulator kubelet() {
         return new KubeletSimulator(client);
@@ -112,6 +117,25 @@ class ReconcilerIT {
 
     private static Condition condition(List<Condition> conditions, String type) {
         return conditions.stream().filter(c -> type.equals(c.type())).findFirst().orElseThrow();
+    }
+
+    /**
+     * The pod's Events as the API server answers the operator's list by involvedObject.uid (the mock's CRUD mode ignores
+     * field selectors on events and would answer none).
+     */
+    private void kubeletEvents(Pod pod, io.fabric8.kubernetes.api.model.Event... events) {
+        mockServer.expect().get().withPath("/api/v1/namespaces/" + pod.getMetadata().getNamespace()
+                        + "/events?fieldSelector=involvedObject.uid%3D" + pod.getMetadata().getUid())
+                .andReturn(200, new io.fabric8.kubernetes.api.model.EventListBuilder().withItems(events).build()).always();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Event failedMount(Pod pod, String message) {
+        return new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata().withName(pod.getMetadata().getName() + ".1").withNamespace(pod.getMetadata().getNamespace()).endMetadata()
+                .withType("Warning").withReason("FailedMount").withMessage(message)
+                .withLastTimestamp(java.time.Instant.now().toString())
+                .withNewInvolvedObject().withKind("Pod").withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid()).endInvolvedObject().build();
     }
 
     /** Builds a Ready template on node-a the way a successful launcher would. */
@@ -214,6 +238,111 @@ class ReconcilerIT {
         assertEquals(0.0, counted("vmtemplating.template.builds", "namespace", ns, "result", "frozen"));
         assertEquals(1.0, registry.find("vmtemplating.template.phase").tags("namespace", ns, "template", "flaky", "phase", "Failed")
                 .gauge().value(), "what the VmTemplateFailed alert reads");
+    }
+
+    @Test
+    void aNodeWithoutTmpfsSpaceForTheMemoryFileSaysNoMemorySpaceAndRetries() {
+        String ns = namespace();
+        template(ns, "big");
+        Pod pod = awaitPod(ns, "template", "big-build-1");
+        kubelet().scheduled(pod, "node-a");
+        kubelet().terminated(pod, false, 1, "{\"outcome\":\"NoMemorySpace\",\"error\":\"no space for the template's memory file:"
+                + " the node's tmpfs for template memory (the hostPath under /dev/shm) has 16 MiB free and the guest's RAM needs 512 MiB"
+                + " (spec.memory.size); free space in the node's /dev/shm\"}");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var status = getTemplate(ns, "big").getStatus();
+            Condition ready = condition(status.conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_NO_MEMORY_SPACE, ready.reason());
+            assertTrue(ready.message().startsWith("build attempt 1 failed, retrying in "), ready.message());
+            assertTrue(ready.message().contains("node node-a: no space for the template's memory file: the node's tmpfs for template"
+                    + " memory (the hostPath under /dev/shm) has 16 MiB free and the guest's RAM needs 512 MiB (spec.memory.size)"),
+                    ready.message());
+            assertEquals(TemplatePhase.Pending, status.phase());
+            assertEquals(1, status.failedAttempts());
+        });
+        // space may be freed: a second attempt follows after the backoff
+        awaitPod(ns, "template", "big-build-2");
+    }
+
+    @Test
+    void aCloneWhoseImageTheNodeLacksSaysImagePullFailedThenRunsOnceItIsThere() {
+        String ns = namespace();
+        readyTemplate(ns, "base");
+        clone(ns, "c1", "base");
+        Pod pod = awaitPod(ns, "clone", "c1-vm");
+        kubelet().waiting(pod, java.time.Instant.now(), "ErrImageNeverPull",
+                "Container image \"vm-templating-operator:0.1.0\" is not present with pull policy of Never");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            VmClone c = getClone(ns, "c1");
+            Condition ready = condition(c.getStatus().conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_IMAGE_PULL_FAILED, ready.reason());
+            assertTrue(ready.message().startsWith("node node-a cannot start pod c1-vm: image "), ready.message());
+            assertTrue(ready.message().contains("(ErrImageNeverPull: Container image"), ready.message());
+            assertEquals(ClonePhase.Restoring, c.getStatus().phase());
+        });
+        assertTrue(client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> Conditions.REASON_IMAGE_PULL_FAILED.equals(e.getReason())), "a Warning event says so too");
+        // the image was loaded on the node: the kubelet starts the container, nothing was deleted meanwhile
+        kubelet().running(client.pods().inNamespace(ns).withName("c1-vm").get(), true, "10.0.0.9");
+        awaitClonePhase(ns, "c1", ClonePhase.Running);
+    }
+
+    @Test
+    void aBuildPodStuckOnAMountSaysVolumeMountFailedFromTheKubeletsEvent() {
+        String ns = namespace();
+        template(ns, "nodir");
+        Pod pod = awaitPod(ns, "template", "nodir-build-1");
+        kubelet().scheduled(pod, "node-a");
+        String kubeletMessage = "MountVolume.SetUp failed for volume \"boot-kernel\" : hostPath type check failed:"
+                + " /var/lib/vmtemplating/guest is not a directory";
+        kubeletEvents(pod, failedMount(pod, kubeletMessage));
+        kubelet().waiting(pod, java.time.Instant.now().minusSeconds(10), "ContainerCreating", null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Condition ready = condition(getTemplate(ns, "nodir").getStatus().conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_VOLUME_MOUNT_FAILED, ready.reason());
+            assertEquals("pod nodir-build-1 is stuck in ContainerCreating: spec.boot.kernel.hostPath.path: its directory cannot be"
+                    + " mounted on node node-a; create the directory on the node (the operator allows boot files from it,"
+                    + " vmt.boot-file-dirs) and put the file there, or move the file to a directory the node has (kubelet: "
+                    + kubeletMessage + ")", ready.message());
+        });
+        // the pod is left to the kubelet, which retries the mount: once the directory exists, the build goes on
+        assertEquals(List.of("nodir-build-1"), kubelet().pods(ns, "template").stream().map(p -> p.getMetadata().getName()).toList());
+    }
+
+    @Test
+    void aClonePodStuckOnAMountSaysVolumeMountFailedOnTheClone() {
+        String ns = namespace();
+        readyTemplate(ns, "base");
+        clone(ns, "c1", "base");
+        Pod pod = awaitPod(ns, "clone", "c1-vm");
+        kubelet().waiting(pod, java.time.Instant.now(), "ContainerCreating", null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(ClonePhase.Restoring,
+                getClone(ns, "c1").getStatus().phase()));
+        // no pod change brings the Event: the clone reconciler's own recheck (3 s) must find it
+        kubeletEvents(pod, failedMount(pod, "MountVolume.SetUp failed for volume \"boot-initrd\" : hostPath type check failed:"
+                + " /var/lib/vmtemplating/guest is not a directory"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Condition ready = condition(getClone(ns, "c1").getStatus().conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_VOLUME_MOUNT_FAILED, ready.reason());
+            assertTrue(ready.message().startsWith("pod c1-vm is stuck in ContainerCreating: spec.boot.initrd.hostPath.path: its"
+                    + " directory cannot be mounted on node node-a;"), ready.message());
+        });
+        assertEquals(ClonePhase.Restoring, getClone(ns, "c1").getStatus().phase());
+    }
+
+    @Test
+    void aBuildPodCreatingItsContainerIsLookedAtAgainUntilTheKubeletsEventArrives() {
+        String ns = namespace();
+        template(ns, "slow");
+        Pod pod = awaitPod(ns, "template", "slow-build-1");
+        kubelet().scheduled(pod, "node-a");
+        kubelet().waiting(pod, java.time.Instant.now(), "ContainerCreating", null);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(Conditions.REASON_POD_PENDING,
+                condition(getTemplate(ns, "slow").getStatus().conditions(), Conditions.READY).reason()));
+        // the event comes without any change to the pod: only the reconciler's recheck finds it
+        kubeletEvents(pod, failedMount(pod, "MountVolume.SetUp failed for volume \"boot-initrd\" : x"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals(Conditions.REASON_VOLUME_MOUNT_FAILED,
+                condition(getTemplate(ns, "slow").getStatus().conditions(), Conditions.READY).reason()));
     }
 
     @Test

@@ -50,6 +50,12 @@ public final class Conditions {
     public static final String REASON_POD_LOST = "PodLost";
     /** A template copy's or a clone's node is gone from the cluster, and what ran there with it. */
     public static final String REASON_NODE_LOST = "NodeLost";
+    /** The node cannot get the launcher image: not in its container runtime and not pullable. */
+    public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
+    /** The kubelet cannot mount one of the pod's volumes (a hostPath directory missing on the node ...). */
+    public static final String REASON_VOLUME_MOUNT_FAILED = "VolumeMountFailed";
+    /** The node's tmpfs has less free space than the template's memory file needs. */
+    public static final String REASON_NO_MEMORY_SPACE = "NoMemorySpace";
 
     private Conditions() {
     }

@@ -1,0 +1,210 @@
+package io.vmtemplating.bench;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmClone;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.local.LocalSession;
+import io.vmtemplating.reconciler.VmResources;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Clones through a real kubelet (issue 14): `make cluster NODE=kubelet` started in target/bench/kubelet-cluster
+ * (hack/cluster/up.sh: kubelet, containerd, kube-proxy, the operator installed from deploy/ as a Deployment), the demo
+ * template, then VmClone created → Running as the API server's watch delivers it: one clone at a time, then
+ * {@code burst} at once. The cluster is stopped (hack/cluster/down.sh) on every way out, SIGINT and SIGTERM included.
+ */
+final class KubeletBench {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final String NAMESPACE = "bench-kubelet";
+    /** A map the watch fills: looked at often, it costs nothing. */
+    private static final Duration WATCH_POLL = Duration.ofMillis(5);
+    /** How long the launchers' restore times may trail the clones' Running status. */
+    private static final Duration RESTORE_TIME_WAIT = Duration.ofSeconds(30);
+    /** A question to the API server: not in a tight loop on two shared cores. */
+    private static final Duration API_POLL = Duration.ofMillis(250);
+
+    /**
+     * @param singleMillis  clones one at a time (each deleted, its pod gone, before the next), created → Running
+     * @param burstMillis   clones created at once, each created → Running
+     * @param restoreMillis the launchers' own restore times (status.restoreMillis) of the singles, then the burst
+     */
+    record Result(long clusterUpMillis, long templateReadyMillis, List<Long> singleMillis, List<Long> burstMillis,
+            List<Long> restoreMillis) {
+    }
+
+    private KubeletBench() {
+    }
+
+    static Result run(int singles, int burst, Path dir, PrintStream err) throws Exception {
+        Path home = LocalSession.home();
+        Path clusterDir = dir.resolve("kubelet-cluster");
+        Map<String, String> env = Map.of("VMT_CLUSTER_DIR", clusterDir.toString(), "VMT_CLUSTER_NODE", "kubelet");
+        try (Teardown teardown = new Teardown(err)) {
+            // registered before the start: a start that fails half way, or a signal during it, stops what it started
+            teardown.add("stopping the kubelet cluster (hack/cluster/down.sh)", () -> script(home, "down.sh", env, dir, err));
+            err.println("kubelet: starting make cluster NODE=kubelet in " + clusterDir + " (log: " + dir.resolve("kubelet-cluster.log") + ") ...");
+            long upStart = System.nanoTime();
+            String kubeconfig = script(home, "up.sh", env, dir, err).lines().reduce((a, b) -> b).orElseThrow().strip();
+            long upMillis = millisSince(upStart);
+            err.printf("kubelet: cluster up, operator installed from deploy/, in %d s%n", upMillis / 1000);
+            Config config = Config.fromKubeconfig(null, Files.readString(Path.of(kubeconfig)), kubeconfig);
+            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+                return measure(client, home, singles, burst, upMillis, err);
+            }
+        }
+    }
+
+    private static Result measure(KubernetesClient client, Path home, int singles, int burst, long upMillis, PrintStream err)
+            throws Exception {
+        // QEMU runs privileged in its pod (docs/security.md)
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
+        VmTemplate template = (VmTemplate) LocalSession.read(List.of(home.resolve("samples/demo/template.yaml"))).get(0);
+        template.getMetadata().setNamespace(NAMESPACE);
+        long templateStart = System.nanoTime();
+        client.resource(template).create();
+        await("template demo Ready", API_POLL, () -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(NAMESPACE).withName("demo").get();
+            return t != null && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+        });
+        long templateMillis = millisSince(templateStart);
+        err.printf("kubelet: template demo Ready %d ms after its create%n", templateMillis);
+
+        Map<String, Long> runningAt = new ConcurrentHashMap<>();
+        Map<String, Long> restoreMillis = new ConcurrentHashMap<>();
+        SharedIndexInformer<VmClone> watch = client.resources(VmClone.class).inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(VmClone clone) {
+                seen(clone);
+            }
+
+            @Override
+            public void onUpdate(VmClone before, VmClone clone) {
+                seen(clone);
+            }
+
+            @Override
+            public void onDelete(VmClone clone, boolean unknown) {
+            }
+
+            private void seen(VmClone clone) {
+                if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
+                    runningAt.putIfAbsent(clone.getMetadata().getName(), System.nanoTime());
+                }
+                // the launcher's own figure: with the Running status, or in a status update after it
+                if (clone.getStatus() != null && clone.getStatus().restoreMillis() != null) {
+                    restoreMillis.putIfAbsent(clone.getMetadata().getName(), clone.getStatus().restoreMillis());
+                }
+            }
+        });
+        try {
+            List<Long> single = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= singles; i++) {
+                String name = "single-" + i;
+                names.add(name);
+                long created = System.nanoTime();
+                client.resource(clone(name)).create();
+                await(name + " Running", WATCH_POLL, () -> runningAt.containsKey(name));
+                single.add((runningAt.get(name) - created) / 1_000_000);
+                awaitRestoreTimes(List.of(name), restoreMillis);
+                deleteClones(client);
+            }
+            err.printf("kubelet: %d clones one at a time, created → Running %s ms%n", singles, single);
+
+            List<String> burstNames = new ArrayList<>();
+            Map<String, Long> burstCreated = new ConcurrentHashMap<>();
+            for (int i = 1; i <= burst; i++) {
+                String name = "burst-" + i;
+                burstNames.add(name);
+                burstCreated.put(name, System.nanoTime());
+                client.resource(clone(name)).create();
+            }
+            await("the " + burst + " clones Running", WATCH_POLL, () -> burstNames.stream().allMatch(runningAt::containsKey));
+            List<Long> bursts = burstNames.stream().map(n -> (runningAt.get(n) - burstCreated.get(n)) / 1_000_000).toList();
+            names.addAll(burstNames);
+            err.printf("kubelet: %d clones at once, created → Running %s ms%n", burst, bursts);
+            awaitRestoreTimes(burstNames, restoreMillis);
+            // the launchers' own restore time (-1: not in the clone's status within the wait)
+            List<Long> restores = names.stream().map(n -> restoreMillis.getOrDefault(n, -1L)).toList();
+            deleteClones(client);
+            return new Result(upMillis, templateMillis, single, bursts, restores);
+        } finally {
+            watch.close();
+        }
+    }
+
+    private static VmClone clone(String name) {
+        return Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: %s, namespace: %s}
+                spec: {templateRef: {name: demo}}
+                """.formatted(name, NAMESPACE), VmClone.class);
+    }
+
+    /** A detail, not a figure: a status update that never carries it costs the run a few seconds, not its result. */
+    private static void awaitRestoreTimes(List<String> names, Map<String, Long> restoreMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + RESTORE_TIME_WAIT.toNanos();
+        while (!restoreMillis.keySet().containsAll(names) && System.nanoTime() < deadline) {
+            Thread.sleep(WATCH_POLL.toMillis());
+        }
+    }
+
+    /** Every clone deleted and its pod gone (the kubelet stopped QEMU): the next clone meets a quiet node. */
+    private static void deleteClones(KubernetesClient client) throws InterruptedException {
+        client.resources(VmClone.class).inNamespace(NAMESPACE).list().getItems().forEach(c -> client.resource(c).delete());
+        await("clones and their pods gone", API_POLL, () -> client.resources(VmClone.class).inNamespace(NAMESPACE).list().getItems().isEmpty()
+                && client.pods().inNamespace(NAMESPACE).withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).list().getItems().isEmpty());
+    }
+
+    /** A script of hack/cluster/ with this cluster's directory; its stderr to the log. @return its stdout */
+    private static String script(Path home, String name, Map<String, String> env, Path dir, PrintStream err)
+            throws IOException, InterruptedException, BadBenchInput {
+        ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("hack/cluster").resolve(name).toString())
+                .directory(home.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("kubelet-cluster.log").toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes());
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new BadBenchInput("--only kubelet: hack/cluster/" + name + " (make cluster NODE=kubelet) failed with exit code " + exit
+                    + "; it needs root, Debian's containerd and the image make image builds; the end of "
+                    + dir.resolve("kubelet-cluster.log") + " says why");
+        }
+        return out;
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static void await(String what, Duration poll, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not within " + TIMEOUT.toMinutes() + " min");
+            }
+            Thread.sleep(poll.toMillis());
+        }
+    }
+}
