@@ -16,7 +16,8 @@ record LauncherReport(String state, Long restoreMillis, Memory memory) {
     static LauncherReport of(JsonNode status) {
         JsonNode memory = status.path("memory");
         return new LauncherReport(status.path("state").asText(),
-                status.hasNonNull("restoreMillis") ? status.get("restoreMillis").asLong() : null,
+                // -1 until the restore ended: a report read before then (the pod Ready first) has no restore time yet
+                status.hasNonNull("restoreMillis") && status.get("restoreMillis").asLong() >= 0 ? status.get("restoreMillis").asLong() : null,
                 memory.isMissingNode() || memory.isNull() ? null : new Memory(memory.path("rssMiB").asLong(),
                         memory.path("pssMiB").asLong(), memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong()));
     }
