@@ -182,7 +182,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     public ErrorStatusUpdateControl<VmClone> updateErrorStatus(VmClone clone, Context<VmClone> context, Exception e) {
         ReconcileError error = ReconcileError.of(e);
         VmCloneStatus s = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null, null));
         List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
                 error.onto(s.conditions(), clone.getMetadata().getGeneration(), clock);
         if (conditions.equals(s.conditions())) {
@@ -193,7 +193,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(clone.getMetadata().getName()).withNamespace(clone.getMetadata().getNamespace()).build());
         fresh.setStatus(new VmCloneStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
-                s.templateUid(), s.restoreMillis(), s.memory(), s.claim()));
+                s.templateUid(), s.restoreMillis(), s.memory(), s.claim(), s.claimData()));
         return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 

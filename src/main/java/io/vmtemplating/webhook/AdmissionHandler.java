@@ -113,8 +113,12 @@ public final class AdmissionHandler {
         }
         VmClone clone = current.resource();
         if (VmCloneValidator.isClaim(clone) && operation.equals("CREATE")) {
-            String pool = clone.getSpec().poolRef().name();
-            return VmCloneValidator.validateClaim(clone, pool == null || namespace.isEmpty() ? Optional.empty() : pools.find(namespace, pool));
+            String poolName = clone.getSpec().poolRef().name();
+            Optional<VmClonePool> pool = poolName == null || namespace.isEmpty() ? Optional.empty() : pools.find(namespace, poolName);
+            // claim data needs the pool's template to declare it; a template not there yet is checked by the reconciler
+            Optional<VmTemplate> template = pool.map(VmClonePool::getSpec).map(s -> s.templateRef())
+                    .flatMap(ref -> ref.name() == null ? Optional.empty() : templates.find(namespace, ref.name()));
+            return VmCloneValidator.validateClaim(clone, pool, template);
         }
         Optional<VmTemplate> template = clone.getSpec() == null || clone.getSpec().templateRef() == null
                 || clone.getSpec().templateRef().name() == null || namespace.isEmpty()

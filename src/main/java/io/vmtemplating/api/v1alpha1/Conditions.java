@@ -20,6 +20,13 @@ public final class Conditions {
      * with the next reconcile that succeeds.
      */
     public static final String RECONCILED = "Reconciled";
+    /**
+     * Clone of a template with spec.claimData: its guest acknowledged the clone's name, namespace, uid and the data of
+     * its spec.claimData Secret. Ready waits for it.
+     */
+    public static final String CLAIM_DATA_DELIVERED = "ClaimDataDelivered";
+    /** Pool: members stay Pending because the node cannot hold them (the scheduler says Unschedulable). */
+    public static final String CAPACITY_LIMITED = "CapacityLimited";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
@@ -44,6 +51,17 @@ public final class Conditions {
     /** A clone's QEMU or launcher died after the guest was running. */
     public static final String REASON_CRASHED = "Crashed";
     public static final String REASON_POD_LOST = "PodLost";
+    public static final String REASON_DELIVERED = "Delivered";
+    /** The launcher is writing the files through the guest agent. */
+    public static final String REASON_DELIVERING_CLAIM_DATA = "DeliveringClaimData";
+    /** The Secret spec.claimData.secretRef names does not exist (yet): the clone waits, nothing is started or taken. */
+    public static final String REASON_SECRET_NOT_FOUND = "SecretNotFound";
+    /** The guest agent did not acknowledge (no agent, a full disk, a timeout): retried. */
+    public static final String REASON_CLAIM_DATA_FAILED = "ClaimDataDeliveryFailed";
+    /** Delivered once the guest runs: a paused guest's agent cannot answer. */
+    public static final String REASON_GUEST_PAUSED = "GuestPaused";
+    public static final String REASON_UNSCHEDULABLE = "Unschedulable";
+    public static final String REASON_SCHEDULED = "Scheduled";
 
     private Conditions() {
     }

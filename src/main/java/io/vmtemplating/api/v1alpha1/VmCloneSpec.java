@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Size;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataSource;
 import io.vmtemplating.api.v1alpha1.types.CloneMemorySpec;
 import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
 import io.vmtemplating.api.v1alpha1.types.MigrationSpec;
@@ -44,6 +45,8 @@ public record VmCloneSpec(
         List<PortForward> portForwards,
         @JsonPropertyDescription("Restore settings.")
         MigrationSpec migration,
-        @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running: the pool's settings apply.")
-        PoolRef poolRef) {
+        @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running and claimData: the pool's settings apply.")
+        PoolRef poolRef,
+        @JsonPropertyDescription("Data for the guest, delivered after the restore (warm claim, cold claim or plain clone alike) with the clone's name, namespace and uid. Needs a template with spec.claimData. Immutable.")
+        ClaimDataSource claimData) {
 }
