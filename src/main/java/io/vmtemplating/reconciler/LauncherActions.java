@@ -47,6 +47,26 @@ final class LauncherActions {
         });
     }
 
+    /** A POST with a JSON body, waiting up to {@code timeout} for the launcher's answer; then as {@link #send}. */
+    void sendJson(String key, Pod pod, String path, String json, java.time.Duration timeout, Runnable then) {
+        if (inFlight.putIfAbsent(key, Boolean.TRUE) != null) {
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                java.util.Optional<Integer> code = launcher.postJson(pod, path, json, timeout);
+                if (code.isEmpty() || code.get() / 100 != 2) {
+                    LOG.infof("%s: %s answered %s; the next reconcile asks again", key, path, code.map(String::valueOf).orElse("nothing"));
+                }
+                then.run();
+            } catch (RuntimeException e) {
+                LOG.debugf("%s: %s failed: %s", key, path, e.getMessage());
+            } finally {
+                inFlight.remove(key);
+            }
+        });
+    }
+
     void stop() {
         executor.shutdownNow();
     }

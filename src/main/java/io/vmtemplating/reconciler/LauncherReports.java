@@ -76,6 +76,12 @@ final class LauncherReports extends ExternalResourceCachingEventSource<LauncherR
         actions.send("clone " + clone, pod, path, () -> fetch(clone, pod));
     }
 
+    /** POSTs the clone's claim data; the report that follows says what the guest acknowledged. */
+    void deliver(ResourceID clone, Pod pod, String json, Duration timeout) {
+        actions.sendJson("claim-data " + clone, pod, io.vmtemplating.launcher.PodContract.PATH_CLAIM_DATA, json, timeout,
+                () -> fetch(clone, pod));
+    }
+
     private void fetch(ResourceID clone, Pod pod) {
         try {
             // no answer keeps the last report: a launcher busy for a moment is not a changed launcher

@@ -20,6 +20,7 @@ import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataTarget;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
@@ -161,8 +162,13 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             if (invalid.isPresent()) {
                 status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
                 control = status.patchIfChanged(clone);
+            } else if (ClaimDataDelivery.missingSecret(clone, context.getClient()).isPresent()) {
+                // checked before a pod is created or a member taken: nothing starts, nothing is lost
+                status.waitingForClaimData(Conditions.REASON_SECRET_NOT_FOUND,
+                        ClaimDataDelivery.missingSecret(clone, context.getClient()).get());
+                control = status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
             } else if (VmCloneValidator.isClaim(clone)) {
-                control = claims.serve(clone, status, context, events, templates);
+                control = claims.serve(clone, status, context, events, templates, reports, settings.statusRefresh());
             } else {
                 control = startWhenTemplateReady(clone, template, status, context);
             }
@@ -289,6 +295,13 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         CloneMemoryFigures memory = MemoryInStatus.next(clone.getStatus() == null ? null : clone.getStatus().memory(),
                 reported.map(LauncherReport::memory).orElse(null), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
         status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null), memory);
+        Optional<ClaimDataTarget> claimData = ClaimDataDelivery.target(template);
+        if (claimData.isPresent() && ClaimDataDelivery.afterRestore(clone, pod.pod(), claimData.get(), reported,
+                paused || !wantRunning, status, reports,
+                context.getClient()) == ClaimDataDelivery.Step.WAITING) {
+            // the report that follows the POST wakes this clone; the reschedule covers a launcher that did not answer
+            return status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
+        }
         return status.patchIfChanged(clone);
     }
 
