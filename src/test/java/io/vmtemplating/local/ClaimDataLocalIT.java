@@ -126,6 +126,11 @@ class ClaimDataLocalIT {
         try (Watch watch = client.resources(VmClone.class).inNamespace(ns).withName(name).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, VmClone clone) {
+                if (clone.getStatus() != null && clone.getStatus().conditions() != null) {
+                    // where the time goes: each status the watch shows, with its Ready reason
+                    System.out.println("[claim-data] " + name + " +" + (System.nanoTime() - start[0]) / 1_000_000 + " ms "
+                            + clone.getStatus().phase() + " " + clone.getStatus().conditions().get(0).reason());
+                }
                 if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
                     running.complete((System.nanoTime() - start[0]) / 1_000_000);
                 }
