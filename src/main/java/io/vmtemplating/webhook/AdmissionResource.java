@@ -15,8 +15,9 @@ public class AdmissionResource {
 
     private final AdmissionHandler handler;
 
-    public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs) {
-        this.handler = new AdmissionHandler(templates, pools, bootFileDirs);
+    public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs,
+            io.fabric8.kubernetes.client.KubernetesClient client) {
+        this.handler = new AdmissionHandler(templates, pools, bootFileDirs, new SubjectAccessReviews(client));
     }
 
     @POST
