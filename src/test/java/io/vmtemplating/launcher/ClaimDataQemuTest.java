@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,25 @@ class ClaimDataQemuTest {
             // the same claim again: answered from what was delivered, nothing written twice
             HttpResponse<String> again = member.post(PodContract.PATH_CLAIM_DATA, request, Duration.ofSeconds(10));
             assertEquals(result.path("millis").asLong(), Json.MAPPER.readTree(again.body()).path("millis").asLong());
+
+            // what delivery adds to a warm claim, launcher side: a small claim (identity and one key) on a running
+            // guest whose directory now exists, against the resume alone
+            List<Long> deliveries = new java.util.ArrayList<>();
+            List<Long> resumes = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, member.post(PodContract.PATH_PAUSE).statusCode());
+                long resumeStart = System.nanoTime();
+                assertEquals(200, member.post(PodContract.PATH_RESUME).statusCode());
+                resumes.add((System.nanoTime() - resumeStart) / 1_000_000);
+                long deliveryStart = System.nanoTime();
+                HttpResponse<String> small = member.post(PodContract.PATH_CLAIM_DATA, body("u-small-" + i, "claim-" + i,
+                        Map.of("token", "abc".getBytes(StandardCharsets.UTF_8))), Duration.ofSeconds(40));
+                deliveries.add((System.nanoTime() - deliveryStart) / 1_000_000);
+                assertEquals(200, small.statusCode(), small.body());
+            }
+            assertEquals("claim-4\n", guestFile(run, DIRECTORY + "/name"));
+            System.out.println("[claim-data] small claim (5 files) POST /claim-data ms " + deliveries + ", POST /resume ms " + resumes
+                    + "; first delivery (mkdir + 7 files, 100 KB) " + result.path("millis") + " ms");
 
             // a key that would leave the directory is refused before the guest sees anything
             HttpResponse<String> escape = member.post(PodContract.PATH_CLAIM_DATA,

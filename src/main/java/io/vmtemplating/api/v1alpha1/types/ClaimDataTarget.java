@@ -19,7 +19,7 @@ public record ClaimDataTarget(
         @Required @Size(max = 200) @Pattern("^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$")
         @JsonPropertyDescription("Absolute directory in the guest that receives each clone's files through the guest agent:"
                 + " name, namespace and uid of the VmClone, data/<key> for each key of the Secret its spec.claimData.secretRef"
-                + " names, and ready, written last. Created when missing (guest-exec mkdir -p). E.g. /run/vmtemplating.")
+                + " names, and ready, written last. Created when missing (guest-exec mkdir -p: an image that has it saves that step). E.g. /run/vmtemplating.")
         String directory,
         @Default("30") @Min(1) @Max(600)
         @JsonPropertyDescription("How long the guest agent may take to acknowledge the files; the clone's"
