@@ -47,18 +47,20 @@ final class LauncherActions {
         });
     }
 
-    /** A POST with a JSON body, waiting up to {@code timeout} for the launcher's answer; then as {@link #send}. */
-    void sendJson(String key, Pod pod, String path, String json, java.time.Duration timeout, Runnable then) {
+    /** A POST with a JSON body, waiting up to {@code timeout} for the launcher's answer, which {@code then} gets. */
+    void sendJson(String key, Pod pod, String path, String json, java.time.Duration timeout,
+            java.util.function.Consumer<java.util.Optional<LauncherClient.Answer>> then) {
         if (inFlight.putIfAbsent(key, Boolean.TRUE) != null) {
             return;
         }
         executor.execute(() -> {
             try {
-                java.util.Optional<Integer> code = launcher.postJson(pod, path, json, timeout);
-                if (code.isEmpty() || code.get() / 100 != 2) {
-                    LOG.infof("%s: %s answered %s; the next reconcile asks again", key, path, code.map(String::valueOf).orElse("nothing"));
+                java.util.Optional<LauncherClient.Answer> answer = launcher.postJson(pod, path, json, timeout);
+                if (answer.isEmpty() || answer.get().statusCode() / 100 != 2) {
+                    LOG.infof("%s: %s answered %s; the next reconcile asks again", key, path,
+                            answer.map(a -> a.statusCode() + " " + a.body().strip()).orElse("nothing"));
                 }
-                then.run();
+                then.accept(answer);
             } catch (RuntimeException e) {
                 LOG.debugf("%s: %s failed: %s", key, path, e.getMessage());
             } finally {

@@ -40,6 +40,20 @@ record LauncherReport(String state, Long restoreMillis, Memory memory, ClaimData
                 claimData.path("error").isTextual() ? claimData.path("error").asText() : null);
     }
 
+    /** POST /claim-data's answer body (the launcher's delivery record), as the claim data of a report. */
+    static Optional<ClaimData> claimDataAnswer(String body) {
+        try {
+            return Optional.ofNullable(claimData(new com.fasterxml.jackson.databind.ObjectMapper().readTree(body)))
+                    .filter(c -> !c.uid().isEmpty());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    LauncherReport withClaimData(ClaimData delivered) {
+        return new LauncherReport(state, restoreMillis, memory, delivered);
+    }
+
     /** What the launcher last delivered to this clone's guest, if anything. */
     Optional<ClaimData> claimDataFor(String cloneUid) {
         return Optional.ofNullable(claimData).filter(c -> c.uid().equals(cloneUid));
