@@ -112,6 +112,9 @@ final class CloneRun {
             });
             restoreMillis = context.millisSinceProcessStart();
             ready = true;
+            if (claimData != null) {
+                ClaimDataWarmUp.begin(claimData.directory());
+            }
             context.err().println("clone " + (running ? "running" : "paused") + " after restoreMillis="
                     + restoreMillis + " (restorer: " + clone.timings() + ")");
             http.join();

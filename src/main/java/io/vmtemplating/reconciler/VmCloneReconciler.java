@@ -147,6 +147,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         }
 
         UpdateControl<VmClone> control;
+        Optional<String> missingSecret;
         if (pod.isEmpty() || new PodView(pod.get()).finished()) {
             reports.forget(ResourceID.fromResource(clone)); // no launcher to ask
         }
@@ -162,10 +163,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             if (invalid.isPresent()) {
                 status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
                 control = status.patchIfChanged(clone);
-            } else if (ClaimDataDelivery.missingSecret(clone, context.getClient()).isPresent()) {
+            } else if ((missingSecret = ClaimDataDelivery.missingSecret(clone, context.getClient())).isPresent()) {
                 // checked before a pod is created or a member taken: nothing starts, nothing is lost
-                status.waitingForClaimData(Conditions.REASON_SECRET_NOT_FOUND,
-                        ClaimDataDelivery.missingSecret(clone, context.getClient()).get());
+                status.waitingForClaimData(Conditions.REASON_SECRET_NOT_FOUND, missingSecret.get());
                 control = status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
             } else if (VmCloneValidator.isClaim(clone)) {
                 control = claims.serve(clone, status, context, events, templates, reports, settings.statusRefresh());
