@@ -178,8 +178,10 @@ public final class ValidateCommand {
         }
         if (VmCloneValidator.isClaim(read.resource())) {
             // as the webhook: a claim's pool must exist, here among the files given
-            return VmCloneValidator.validateClaim(read.resource(),
-                    Optional.ofNullable(pools.get(namespace + "/" + read.resource().getSpec().poolRef().name())));
+            Optional<VmClonePool> pool = Optional.ofNullable(pools.get(namespace + "/" + read.resource().getSpec().poolRef().name()));
+            Optional<VmTemplate> template = pool.map(VmClonePool::getSpec).map(s -> s.templateRef())
+                    .flatMap(ref -> Optional.ofNullable(templates.get(namespace + "/" + ref.name())));
+            return VmCloneValidator.validateClaim(read.resource(), pool, template);
         }
         return VmCloneValidator.validate(read.resource(), templateOf(read.resource(), namespace, templates));
     }

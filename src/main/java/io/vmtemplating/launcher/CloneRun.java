@@ -2,6 +2,7 @@ package io.vmtemplating.launcher;
 
 import io.vmtemplating.api.v1alpha1.VmCloneSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataTarget;
 import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.CloneRestorer;
 import io.vmtemplating.qemu.HostFacts;
@@ -39,6 +40,17 @@ final class CloneRun {
     private volatile long overheadMillis = -1;
     private volatile long restoreMillis = -1;
     private NodePaths nodePaths;
+    /** The template's spec.claimData; null when its guest takes none (POST /claim-data is then refused). */
+    private volatile ClaimDataTarget claimData;
+    /** The last POST /claim-data's outcome, in /status for the operator. */
+    private volatile ClaimDelivery delivery;
+    private final Object deliveryLock = new Object();
+
+    /** What the guest acknowledged (or why not), for one clone uid. */
+    record ClaimDelivery(String uid, String state, int files, long millis, String secretResourceVersion, String error) {
+        static final String DELIVERED = "delivered";
+        static final String FAILED = "failed";
+    }
 
     CloneRun(LauncherContext context) {
         this.context = context;
@@ -53,6 +65,7 @@ final class CloneRun {
             VmTemplateSpec templateSpec = context.templateSpec();
             cloneSpec = context.cloneSpec(templateSpec);
             vm = context.render(templateSpec);
+            claimData = templateSpec.claimData();
             context.checkBootFiles(templateSpec);
             additions = VmDefinitionRenderer.additions(cloneSpec, vm);
         } catch (InvalidSpecException e) {
@@ -98,6 +111,9 @@ final class CloneRun {
             });
             restoreMillis = context.millisSinceProcessStart();
             ready = true;
+            if (claimData != null) {
+                ClaimDataWarmUp.begin(claimData.directory());
+            }
             context.err().println("clone " + (running ? "running" : "paused") + " after restoreMillis="
                     + restoreMillis + " (restorer: " + clone.timings() + ")");
             http.join();
@@ -169,6 +185,7 @@ final class CloneRun {
         server.get(PodContract.PATH_METRICS, () -> new LauncherHttp.Response(200, MetricsPage.CONTENT_TYPE, metrics()));
         server.post(PodContract.PATH_PAUSE, () -> command("stop"));
         server.post(PodContract.PATH_RESUME, () -> command("cont"));
+        server.post(PodContract.PATH_CLAIM_DATA, this::deliverClaimData);
         return server;
     }
 
@@ -180,6 +197,63 @@ final class CloneRun {
         // the state only: the memory figures read QEMU's smaps (milliseconds for a big guest), and a claim waits for
         // this answer; /status has them
         return LauncherHttp.Response.json(200, "{\"state\":\"" + state() + "\"}");
+    }
+
+    /**
+     * Writes the clone's identity and claim data into the guest through its agent and answers once the agent
+     * acknowledged the last file; the same uid again answers what was delivered without writing twice.
+     */
+    private LauncherHttp.Response deliverClaimData(byte[] body) throws Exception {
+        ClaimDataTarget target = claimData;
+        if (target == null) {
+            return LauncherHttp.Response.text(409, "the template declares no spec.claimData: its guest takes no claim data\n");
+        }
+        if (!ready || !state().equals("running")) {
+            return LauncherHttp.Response.text(503, "the guest is not running: its agent cannot answer\n");
+        }
+        ClaimFiles files;
+        try {
+            files = ClaimFiles.of(Json.MAPPER.readTree(body), target.directory());
+        } catch (RuntimeException | java.io.IOException e) {
+            return LauncherHttp.Response.text(400, e.getMessage() + "\n");
+        }
+        synchronized (deliveryLock) {
+            ClaimDelivery last = delivery;
+            if (last == null || !last.uid().equals(files.uid()) || !last.state().equals(ClaimDelivery.DELIVERED)) {
+                delivery = deliver(files, Duration.ofSeconds(target.timeoutSeconds() == null ? 30 : target.timeoutSeconds()));
+            }
+            return LauncherHttp.Response.json(delivery.state().equals(ClaimDelivery.DELIVERED) ? 200 : 502,
+                    Json.write(delivery));
+        }
+    }
+
+    private ClaimDelivery deliver(ClaimFiles files, Duration timeout) {
+        long start = System.nanoTime();
+        try (GuestAgentClient agent = GuestAgentClient.connect(nodePaths.runDir().resolve(VmDefinitionRenderer.GUEST_AGENT_SOCKET), timeout)) {
+            long mkdirMillis = 0;
+            for (ClaimFiles.GuestFile file : files.files()) {
+                try {
+                    agent.writeFile(file.path(), file.content());
+                } catch (GuestAgentClient.GuestAgentException e) {
+                    // a directory the image did not create: made once (a process in the guest, so only when needed)
+                    if (mkdirMillis > 0 || !e.getMessage().contains("No such file or directory")) {
+                        throw e;
+                    }
+                    long mkdirStart = System.nanoTime();
+                    agent.mkdirs(files.dataDirectory());
+                    mkdirMillis = Math.max(1, (System.nanoTime() - mkdirStart) / 1_000_000);
+                    agent.writeFile(file.path(), file.content());
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            context.err().println("claim data delivered: " + files.files().size() + " files in " + millis + " ms"
+                    + (mkdirMillis > 0 ? " (of which mkdir " + mkdirMillis + " ms)" : ""));
+            return new ClaimDelivery(files.uid(), ClaimDelivery.DELIVERED, files.files().size(), millis, files.secretResourceVersion(), null);
+        } catch (Exception e) {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            context.err().println("claim data not delivered after " + millis + " ms: " + e.getMessage());
+            return new ClaimDelivery(files.uid(), ClaimDelivery.FAILED, 0, millis, files.secretResourceVersion(), e.getMessage());
+        }
     }
 
     private String state() {
@@ -194,6 +268,10 @@ final class CloneRun {
         StringBuilder json = new StringBuilder("{\"state\":\"").append(state()).append('"')
                 .append(",\"restoreMillis\":").append(restoreMillis)
                 .append(",\"launcherOverheadMillis\":").append(overheadMillis);
+        ClaimDelivery delivered = delivery;
+        if (delivered != null) {
+            json.append(",\"claimData\":").append(Json.write(delivered));
+        }
         if (ready) {
             ProcessMemory.Figures memory = memory();
             json.append(",\"memory\":{\"rssMiB\":").append(memory.rssMiB()).append(",\"pssMiB\":").append(memory.pssMiB())

@@ -31,6 +31,15 @@ final class LauncherHttp implements AutoCloseable {
         Response handle() throws Exception;
     }
 
+    /** A POST that reads its request body (at most {@link #MAX_BODY_BYTES}). */
+    @FunctionalInterface
+    interface BodyHandler {
+        Response handle(byte[] body) throws Exception;
+    }
+
+    /** A Secret holds at most 1 MiB; base64 and JSON around it stay under this. */
+    static final int MAX_BODY_BYTES = 2 * 1024 * 1024;
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Optional<LauncherToken> token;
@@ -60,15 +69,19 @@ final class LauncherHttp implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    void get(String path, Handler handler) {
-        route("GET", path, handler);
+    void post(String path, Handler handler) {
+        route("POST", path, body -> handler.handle());
     }
 
-    void post(String path, Handler handler) {
+    void post(String path, BodyHandler handler) {
         route("POST", path, handler);
     }
 
-    private void route(String method, String path, Handler handler) {
+    void get(String path, Handler handler) {
+        route("GET", path, body -> handler.handle());
+    }
+
+    private void route(String method, String path, BodyHandler handler) {
         server.createContext(path, exchange -> {
             try (exchange) {
                 Response response;
@@ -82,7 +95,9 @@ final class LauncherHttp implements AutoCloseable {
                             : "only the operator may " + path.substring(1) + " this VM: Authorization: Bearer <token> is missing or wrong\n");
                 } else {
                     try {
-                        response = handler.handle();
+                        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+                        response = body.length > MAX_BODY_BYTES ? Response.text(413, "request body over "
+                                + MAX_BODY_BYTES + " bytes\n") : handler.handle(body);
                     } catch (Exception e) {
                         response = Response.text(500, e.getMessage() + "\n");
                     }

@@ -50,6 +50,8 @@ public final class PodContract {
     public static final String PATH_PAUSE = "/pause";
     public static final String PATH_RESUME = "/resume";
     public static final String PATH_FREEZE = "/freeze";
+    /** POST, JSON body: the clone's identity and claim data, written into the guest through its agent (CloneRun). */
+    public static final String PATH_CLAIM_DATA = "/claim-data";
 
     /** Kubernetes reads at most 4 KiB of the termination message. */
     public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";

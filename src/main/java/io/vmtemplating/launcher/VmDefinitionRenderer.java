@@ -66,8 +66,9 @@ public final class VmDefinitionRenderer {
         VmDefinition.VirtioMem virtioMem = virtioMem(devices.virtioMem());
         List<String> extraArgs = new ArrayList<>(spec.qemu() == null || spec.qemu().extraArgs() == null ? List.of() : spec.qemu().extraArgs());
         FreezeSpec freeze = spec.freeze();
-        if (freeze != null && freeze.trigger() == FreezeTrigger.GuestAgent) {
-            // the guest agent's channel exists only for this trigger; clones render the same spec, so their devices match
+        if (freeze != null && freeze.trigger() == FreezeTrigger.GuestAgent || spec.claimData() != null) {
+            // the guest agent's channel exists only for this trigger and for claim data; clones render the same spec,
+            // so their devices match
             String socket = paths.resolveString(PodContract.RUN_DIR) + "/" + GUEST_AGENT_SOCKET;
             extraArgs.addAll(List.of("-chardev", "socket,id=qga0,path=" + socket.replace(",", ",,") + ",server=on,wait=off",
                     "-device", "virtio-serial-pci,id=vmt-serial0", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));

@@ -22,9 +22,14 @@ public final class WebhookRules implements AdmissionCheck {
                     ? VmTemplateValidator.validateUpdate((VmTemplate) old.get(), template)
                     : VmTemplateValidator.validate(template);
         } else if (object instanceof VmClone clone && VmCloneValidator.isClaim(clone) && old.isEmpty()) {
-            violations = VmCloneValidator.validateClaim(clone, clone.getSpec().poolRef().name() == null ? Optional.empty()
+            Optional<VmClonePool> pool = clone.getSpec().poolRef().name() == null ? Optional.empty()
                     : lookup.get("VmClonePool", clone.getMetadata().getNamespace(), clone.getSpec().poolRef().name())
-                            .map(VmClonePool.class::cast));
+                            .map(VmClonePool.class::cast);
+            // as the webhook: claim data needs the pool's template to declare it
+            Optional<VmTemplate> template = pool.map(VmClonePool::getSpec).map(s -> s.templateRef())
+                    .flatMap(ref -> lookup.get("VmTemplate", clone.getMetadata().getNamespace(), ref.name()))
+                    .map(VmTemplate.class::cast);
+            violations = VmCloneValidator.validateClaim(clone, pool, template);
         } else if (object instanceof VmClonePool pool) {
             Optional<VmTemplate> template = pool.getSpec() == null || pool.getSpec().templateRef() == null
                     ? Optional.empty()

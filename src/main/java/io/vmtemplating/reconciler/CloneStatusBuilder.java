@@ -6,6 +6,7 @@ import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataStatus;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.api.v1alpha1.types.Condition;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
@@ -33,10 +34,15 @@ final class CloneStatusBuilder {
     private Long restoreMillis;
     private CloneMemoryFigures memory;
     private ClaimStatus claim;
+    private ClaimDataStatus claimData;
+    /** Null when the template declares no claim data: then the condition is not there at all. */
+    private String claimDataStatus;
+    private String claimDataReason;
+    private String claimDataMessage;
 
     CloneStatusBuilder(VmClone clone, Clock clock) {
         this.previous = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null, null));
         this.generation = clone.getMetadata().getGeneration();
         this.clock = clock;
         this.phase = Optional.ofNullable(previous.phase()).orElse(ClonePhase.Pending);
@@ -46,6 +52,7 @@ final class CloneStatusBuilder {
         this.restoreMillis = previous.restoreMillis();
         this.memory = previous.memory();
         this.claim = previous.claim();
+        this.claimData = previous.claimData();
         // a reconcile that states no new fact (a finished clone whose pod went away) keeps what Ready said
         Optional<Condition> ready = Optional.ofNullable(previous.conditions()).orElse(List.of()).stream()
                 .filter(c -> Conditions.READY.equals(c.type())).findFirst();
@@ -100,6 +107,37 @@ final class CloneStatusBuilder {
                 : phase(ClonePhase.Running, Conditions.TRUE, Conditions.REASON_RUNNING, "the guest is running");
     }
 
+    /** The guest acknowledged its claim data (condition ClaimDataDelivered True). */
+    CloneStatusBuilder claimDataDelivered(ClaimDataStatus delivered) {
+        this.claimData = delivered;
+        return claimDataCondition(Conditions.TRUE, Conditions.REASON_DELIVERED, "the guest acknowledged " + delivered.files()
+                + " files in " + delivered.directory() + " after " + delivered.deliveryMillis() + " ms");
+    }
+
+    /** Claim data not delivered (yet): ClaimDataDelivered False with the reason; the phase is the caller's. */
+    CloneStatusBuilder claimDataPending(String reason, String message) {
+        return claimDataCondition(Conditions.FALSE, reason, message);
+    }
+
+    private CloneStatusBuilder claimDataCondition(String status, String reason, String message) {
+        this.claimDataStatus = status;
+        this.claimDataReason = reason;
+        this.claimDataMessage = message;
+        return this;
+    }
+
+    /** The clone waits (Pending) for what its claim data needs, e.g. its Secret. */
+    CloneStatusBuilder waitingForClaimData(String reason, String message) {
+        claimDataPending(reason, message);
+        return phase(ClonePhase.Pending, Conditions.FALSE, reason, message);
+    }
+
+    /** Restored and running, not Ready until the guest acknowledged its claim data. */
+    CloneStatusBuilder deliveringClaimData(String reason, String message) {
+        claimDataPending(reason, message);
+        return phase(ClonePhase.Restoring, Conditions.FALSE, reason, message);
+    }
+
     CloneStatusBuilder succeeded() {
         return phase(ClonePhase.Succeeded, Conditions.FALSE, Conditions.REASON_GUEST_POWERED_OFF, "the guest powered off");
     }
@@ -120,11 +158,18 @@ final class CloneStatusBuilder {
         ConditionSet conditions = new ConditionSet(previous.conditions(), generation, clock)
                 .set(Conditions.READY, readyStatus, readyReason, readyMessage)
                 .set(Conditions.TEMPLATE_READY, templateStatus, templateReason, templateMessage);
+        if (claimDataStatus != null) {
+            conditions.set(Conditions.CLAIM_DATA_DELIVERED, claimDataStatus, claimDataReason, claimDataMessage);
+        } else if (previous.conditions() != null) {
+            // set by an earlier reconcile and not decided on in this one (the pod ended, say): kept as it was
+            previous.conditions().stream().filter(c -> Conditions.CLAIM_DATA_DELIVERED.equals(c.type())).findFirst()
+                    .ifPresent(c -> conditions.set(c.type(), c.status(), c.reason(), c.message()));
+        }
         if (phase == ClonePhase.Failed) {
             conditions.set(Conditions.STALLED, Conditions.TRUE, readyReason, readyMessage);
         }
         return new VmCloneStatus(phase, conditions.toList(), generation, nodeName, podName, templateUid,
-                restoreMillis, memory, claim);
+                restoreMillis, memory, claim, claimData);
     }
 
     UpdateControl<VmClone> patchIfChanged(VmClone clone) {

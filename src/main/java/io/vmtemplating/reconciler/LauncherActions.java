@@ -47,6 +47,28 @@ final class LauncherActions {
         });
     }
 
+    /** A POST with a JSON body, waiting up to {@code timeout} for the launcher's answer, which {@code then} gets. */
+    void sendJson(String key, Pod pod, String path, String json, java.time.Duration timeout,
+            java.util.function.Consumer<java.util.Optional<LauncherClient.Answer>> then) {
+        if (inFlight.putIfAbsent(key, Boolean.TRUE) != null) {
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                java.util.Optional<LauncherClient.Answer> answer = launcher.postJson(pod, path, json, timeout);
+                if (answer.isEmpty() || answer.get().statusCode() / 100 != 2) {
+                    LOG.infof("%s: %s answered %s; the next reconcile asks again", key, path,
+                            answer.map(a -> a.statusCode() + " " + a.body().strip()).orElse("nothing"));
+                }
+                then.accept(answer);
+            } catch (RuntimeException e) {
+                LOG.debugf("%s: %s failed: %s", key, path, e.getMessage());
+            } finally {
+                inFlight.remove(key);
+            }
+        });
+    }
+
     void stop() {
         executor.shutdownNow();
     }

@@ -67,6 +67,33 @@ public class LauncherClient {
         }).orElse(false);
     }
 
+    /** A launcher's answer: status code and body. */
+    public record Answer(int statusCode, String body) {
+    }
+
+    /**
+     * POSTs a JSON body with the namespace's token and waits up to {@code timeout} (a claim-data delivery waits for
+     * the guest agent); the launcher's answer, or empty when it could not be reached.
+     */
+    public Optional<Answer> postJson(Pod pod, String path, String json, Duration timeout) {
+        return baseUri(pod).flatMap(base -> {
+            try {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                                .header("Authorization", "Bearer " + tokens.forNamespace(pod.getMetadata().getNamespace()))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return Optional.of(new Answer(response.statusCode(), response.body()));
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        });
+    }
+
     private static Optional<URI> baseUri(Pod pod) {
         return LauncherEndpoint.of(pod);
     }

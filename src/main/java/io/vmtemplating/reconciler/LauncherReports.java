@@ -10,6 +10,7 @@ import io.vmtemplating.api.v1alpha1.VmClone;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,6 +75,26 @@ final class LauncherReports extends ExternalResourceCachingEventSource<LauncherR
     /** POSTs an action to the launcher, then asks for its /status: the report that follows wakes the reconcile. */
     void send(ResourceID clone, Pod pod, String path) {
         actions.send("clone " + clone, pod, path, () -> fetch(clone, pod));
+    }
+
+    /**
+     * POSTs the clone's claim data. The launcher answers with what the guest acknowledged: that answer goes into the
+     * clone's last report at once (a /status round trip, which reads QEMU's smaps, saved on the claim's way to Ready);
+     * without a usable answer, /status is asked.
+     */
+    void deliver(ResourceID clone, Pod pod, String json, Duration timeout) {
+        actions.sendJson("claim-data " + clone, pod, io.vmtemplating.launcher.PodContract.PATH_CLAIM_DATA, json, timeout, answer -> {
+            Optional<LauncherReport> amended = answer.filter(a -> a.statusCode() == 200 || a.statusCode() == 502)
+                    .flatMap(a -> LauncherReport.claimDataAnswer(a.body()))
+                    // no report yet (a claim served a moment ago): the launcher delivers only to a running guest
+                    .map(claimData -> getSecondaryResource(clone).map(last -> last.withClaimData(claimData))
+                            .orElse(new LauncherReport("running", null, null, claimData)));
+            if (amended.isPresent() && polls.containsKey(clone)) {
+                handleResources(clone, amended.get());
+            } else {
+                fetch(clone, pod);
+            }
+        });
     }
 
     private void fetch(ResourceID clone, Pod pod) {

@@ -44,7 +44,7 @@ final class PoolClaims {
     }
 
     UpdateControl<VmClone> serve(VmClone claim, CloneStatusBuilder status, Context<VmClone> context, EventRecorder events,
-            InformerEventSource<VmTemplate, VmClone> templates) {
+            InformerEventSource<VmTemplate, VmClone> templates, LauncherReports reports, java.time.Duration statusRefresh) {
         long start = System.nanoTime();
         String namespace = claim.getMetadata().getNamespace();
         String poolName = claim.getSpec().poolRef().name();
@@ -66,6 +66,12 @@ final class PoolClaims {
                             + "; the claim is served once it is Ready").patchIfChanged(claim);
         }
         VmTemplate t = template.get();
+        if (claim.getSpec().claimData() != null && t.getSpec().claimData() == null) {
+            // admission checks this when it knows the pool's template; a claim admitted before it existed lands here
+            return status.failed(Conditions.REASON_INVALID_SPEC, "spec.claimData: VmTemplate " + templateName + " of VmClonePool "
+                    + poolName + " declares no spec.claimData: its guest has no guest agent to receive the data; recreate the"
+                    + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim);
+        }
         for (Pod member : readyMembers(context, pool.get(), t)) {
             Optional<Pod> adopted = adopt(context, member, claim);
             if (adopted.isEmpty()) {
@@ -84,6 +90,13 @@ final class PoolClaims {
                 status.restoring("claimed warm member " + adopted.get().getMetadata().getName() + "; resuming its guest");
             } else {
                 status.running(!running, null, null);
+                if (t.getSpec().claimData() != null) {
+                    // sent now rather than at the next reconcile: the claim is Ready when the guest acknowledged
+                    ResourceID id = ResourceID.fromResource(claim);
+                    reports.poll(id, adopted.get(), statusRefresh);
+                    ClaimDataDelivery.afterRestore(claim, adopted.get(), t.getSpec().claimData(), Optional.empty(), !running,
+                            status, reports, context.getClient());
+                }
             }
             events.normal(claim, "Claimed", "warm member " + adopted.get().getMetadata().getName() + " of VmClonePool "
                     + poolName + (resumed ? " resumed" : " handed over") + " in " + millis + " ms");

@@ -24,12 +24,24 @@ record PoolPlan(int create, List<Pod> delete, int current, int ready, int outdat
      * @param templateUid the current template's UID; null when the template is gone, not Ready or being deleted
      */
     static PoolPlan of(List<Pod> members, String templateUid, int replicas) {
+        return of(members, templateUid, replicas, java.time.Instant.now());
+    }
+
+    /**
+     * @param now a member the node refused for lack of room ({@link PoolCapacity#rejectedByNode}) is kept in its slot
+     *            for {@link PoolCapacity#RETRY} after its creation, not replaced at once: a pool larger than its node
+     *            then makes one attempt per slot per period instead of a create/reject/delete loop
+     */
+    static PoolPlan of(List<Pod> members, String templateUid, int replicas, java.time.Instant now) {
         List<Pod> delete = new ArrayList<>();
         List<Pod> current = new ArrayList<>();
         List<Pod> outdated = new ArrayList<>();
         for (Pod pod : members) {
             PodView view = new PodView(pod);
-            if (view.failed() || view.succeeded()) {
+            boolean currentTemplate = templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID));
+            if (view.failed() && currentTemplate && PoolCapacity.rejectedByNode(pod) && !PoolCapacity.retryDue(pod, now)) {
+                current.add(pod);
+            } else if (view.failed() || view.succeeded()) {
                 delete.add(pod);
             } else if (templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID))) {
                 current.add(pod);

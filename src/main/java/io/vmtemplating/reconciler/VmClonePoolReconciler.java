@@ -149,16 +149,27 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
             conditions.set(Conditions.READY, Conditions.FALSE, "Refilling", plan.ready() + " of " + replicas
                     + " members Ready; claims take the cold path while none is");
         }
+        // only members that exist and are not going away: a pod of the old template being drained says nothing
+        PoolCapacity capacity = PoolCapacity.of(members.stream().filter(p -> !plan.delete().contains(p)).toList());
+        List<String> limit = capacity.condition(replicas);
+        conditions.set(Conditions.CAPACITY_LIMITED, limit.get(0), limit.get(1), limit.get(2));
+        boolean wasLimited = pool.getStatus() != null && pool.getStatus().conditions() != null && pool.getStatus().conditions().stream()
+                .anyMatch(c -> Conditions.CAPACITY_LIMITED.equals(c.type()) && Conditions.TRUE.equals(c.status()));
+        if (capacity.limited() && !wasLimited) {
+            events.warning(pool, "CapacityLimited", limit.get(2));
+        }
         VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + plan.create(), plan.ready(), plan.outdated(),
                 VmResources.poolMemberSelector(pool), usableUid, conditions.toList(), pool.getMetadata().getGeneration());
+        // a rejected member's slot is tried again after PoolCapacity.RETRY: look again then
+        boolean held = members.stream().anyMatch(p -> PoolCapacity.rejectedByNode(p) && !plan.delete().contains(p));
         if (Objects.equals(next, pool.getStatus())) {
-            return UpdateControl.noUpdate();
+            return held ? UpdateControl.<VmClonePool>noUpdate().rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.noUpdate();
         }
         VmClonePool fresh = new VmClonePool();
         fresh.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
                 .withNamespace(pool.getMetadata().getNamespace()).build());
         fresh.setStatus(next);
-        return UpdateControl.patchStatus(fresh);
+        return held ? UpdateControl.patchStatus(fresh).rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.patchStatus(fresh);
     }
 
     private static TemplatePhase phase(VmTemplate template) {

@@ -20,6 +20,7 @@ import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmCloneStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.VmTemplateStatus;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataTarget;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.launcher.LauncherResult;
 import io.vmtemplating.launcher.PodContract;
@@ -162,6 +163,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         }
 
         UpdateControl<VmClone> control;
+        Optional<String> missingSecret;
         if (pod.isEmpty() || new PodView(pod.get()).finished()) {
             reports.forget(ResourceID.fromResource(clone)); // no launcher to ask
         }
@@ -182,8 +184,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             if (invalid.isPresent()) {
                 status.failed(Conditions.REASON_INVALID_SPEC, invalid.get());
                 control = status.patchIfChanged(clone);
+            } else if ((missingSecret = ClaimDataDelivery.missingSecret(clone, context.getClient())).isPresent()) {
+                // checked before a pod is created or a member taken: nothing starts, nothing is lost
+                status.waitingForClaimData(Conditions.REASON_SECRET_NOT_FOUND, missingSecret.get());
+                control = status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
             } else if (VmCloneValidator.isClaim(clone)) {
-                control = claims.serve(clone, status, context, events, templates);
+                control = claims.serve(clone, status, context, events, templates, reports, settings.statusRefresh());
             } else {
                 control = startWhenTemplateReady(clone, template, status, context);
             }
@@ -205,7 +211,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
      */
     private void observe(VmClone clone, VmCloneStatus next) {
         VmCloneStatus previous = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(null, null, null, null, null, null, null, null, null, null));
         String namespace = clone.getMetadata().getNamespace();
         String template = VmResources.templateOf(clone)
                 .or(() -> Optional.ofNullable(next.claim()).map(c -> c.template())).orElse("");
@@ -228,7 +234,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     public ErrorStatusUpdateControl<VmClone> updateErrorStatus(VmClone clone, Context<VmClone> context, Exception e) {
         ReconcileError error = ReconcileError.of(e);
         VmCloneStatus s = Optional.ofNullable(clone.getStatus())
-                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null));
+                .orElse(new VmCloneStatus(ClonePhase.Pending, null, null, null, null, null, null, null, null, null));
         List<io.vmtemplating.api.v1alpha1.types.Condition> conditions =
                 error.onto(s.conditions(), clone.getMetadata().getGeneration(), clock);
         if (conditions.equals(s.conditions())) {
@@ -239,7 +245,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         fresh.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(clone.getMetadata().getName()).withNamespace(clone.getMetadata().getNamespace()).build());
         fresh.setStatus(new VmCloneStatus(s.phase(), conditions, s.observedGeneration(), s.nodeName(), s.podName(),
-                s.templateUid(), s.restoreMillis(), s.memory(), s.claim()));
+                s.templateUid(), s.restoreMillis(), s.memory(), s.claim(), s.claimData()));
         return ErrorStatusUpdateControl.patchStatus(fresh);
     }
 
@@ -364,6 +370,13 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         CloneMemoryFigures memory = MemoryInStatus.next(clone.getStatus() == null ? null : clone.getStatus().memory(),
                 reported.map(LauncherReport::memory).orElse(null), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
         status.running(paused, reported.flatMap(LauncherReport::restoreMillisReported).orElse(null), memory);
+        Optional<ClaimDataTarget> claimData = ClaimDataDelivery.target(template);
+        if (claimData.isPresent() && ClaimDataDelivery.afterRestore(clone, pod.pod(), claimData.get(), reported,
+                paused || !wantRunning, status, reports,
+                context.getClient()) == ClaimDataDelivery.Step.WAITING) {
+            // the report that follows the POST wakes this clone; the reschedule covers a launcher that did not answer
+            return status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
+        }
         return status.patchIfChanged(clone);
     }
 

@@ -33,17 +33,28 @@ public final class AdmissionHandler {
     private final PoolLookup pools;
     private final BootFileDirs bootFileDirs;
     private final OperatorMetrics metrics;
+    private final SecretAccess secretAccess;
 
     public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs) {
-        this(templates, pools, bootFileDirs, OperatorMetrics.none());
+        this(templates, pools, bootFileDirs, OperatorMetrics.none(), SecretAccess.ANYONE);
     }
 
-    /** @param metrics counts each answer by decision, and each broken rule of a deny */
-    public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs, OperatorMetrics metrics) {
+    /** @param secretAccess whether the requesting user may get the Secret a VmClone's spec.claimData names */
+    public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs, SecretAccess secretAccess) {
+        this(templates, pools, bootFileDirs, OperatorMetrics.none(), secretAccess);
+    }
+
+    /**
+     * @param metrics      counts each answer by decision, and each broken rule of a deny
+     * @param secretAccess whether the requesting user may get the Secret a VmClone's spec.claimData names
+     */
+    public AdmissionHandler(TemplateLookup templates, PoolLookup pools, BootFileDirs bootFileDirs, OperatorMetrics metrics,
+            SecretAccess secretAccess) {
         this.templates = templates;
         this.pools = pools;
         this.bootFileDirs = bootFileDirs;
         this.metrics = metrics;
+        this.secretAccess = secretAccess;
     }
 
     public AdmissionReply reviewTemplate(String body) {
@@ -61,7 +72,7 @@ public final class AdmissionHandler {
     /** The rules of one kind: (operation, object, oldObject, namespace) to violations. */
     @FunctionalInterface
     private interface Rules {
-        List<Violation> check(String operation, JsonNode object, JsonNode oldObject, String namespace);
+        List<Violation> check(String operation, JsonNode object, JsonNode oldObject, String namespace, JsonNode userInfo);
     }
 
     private AdmissionReply review(String body, String kind, Rules rules) {
@@ -95,7 +106,7 @@ public final class AdmissionHandler {
                         + "; this endpoint validates " + kind + "s only");
             }
             String namespace = request.path("namespace").asText(object.path("metadata").path("namespace").asText(""));
-            List<Violation> violations = rules.check(operation, object, request.get("oldObject"), namespace);
+            List<Violation> violations = rules.check(operation, object, request.get("oldObject"), namespace, request.get("userInfo"));
             metrics.webhookReview(kind, operation, violations.isEmpty(), violations.stream().map(Violation::fieldPath).toList());
             if (violations.isEmpty()) {
                 return answer(uid, true, 0, null);
@@ -109,7 +120,8 @@ public final class AdmissionHandler {
         }
     }
 
-    private List<Violation> templateViolations(String operation, JsonNode object, JsonNode oldObject, String namespace) {
+    private List<Violation> templateViolations(String operation, JsonNode object, JsonNode oldObject, String namespace,
+            JsonNode userInfo) {
         ResourceReader.Result<VmTemplate> current = ResourceReader.read(object, VmTemplate.class);
         if (current.error() != null) {
             return List.of(current.error());
@@ -122,15 +134,33 @@ public final class AdmissionHandler {
         return VmTemplateValidator.validate(current.resource(), bootFileDirs);
     }
 
-    private List<Violation> cloneViolations(String operation, JsonNode object, JsonNode oldObject, String namespace) {
+    private List<Violation> cloneViolations(String operation, JsonNode object, JsonNode oldObject, String namespace,
+            JsonNode userInfo) {
         ResourceReader.Result<VmClone> current = ResourceReader.read(object, VmClone.class);
         if (current.error() != null) {
             return List.of(current.error());
         }
         VmClone clone = current.resource();
+        List<Violation> violations = cloneSpecViolations(operation, clone, oldObject, namespace);
+        if (violations.isEmpty() && operation.equals("CREATE") && clone.getSpec().claimData() != null
+                && clone.getSpec().claimData().secretRef() != null && !namespace.isEmpty()) {
+            // the operator would read the Secret on the creator's behalf: only for a creator who may read it too
+            String secret = clone.getSpec().claimData().secretRef().name();
+            return secretAccess.denied(userInfo, namespace, secret).map(why -> List.of(new Violation("spec.claimData.secretRef.name",
+                    why + "; the operator reads it for the clone's guest only when its creator may get it: ask for get on"
+                            + " it, or name a Secret you may read"))).orElse(List.of());
+        }
+        return violations;
+    }
+
+    private List<Violation> cloneSpecViolations(String operation, VmClone clone, JsonNode oldObject, String namespace) {
         if (VmCloneValidator.isClaim(clone) && operation.equals("CREATE")) {
-            String pool = clone.getSpec().poolRef().name();
-            return VmCloneValidator.validateClaim(clone, pool == null || namespace.isEmpty() ? Optional.empty() : pools.find(namespace, pool));
+            String poolName = clone.getSpec().poolRef().name();
+            Optional<VmClonePool> pool = poolName == null || namespace.isEmpty() ? Optional.empty() : pools.find(namespace, poolName);
+            // claim data needs the pool's template to declare it; a template not there yet is checked by the reconciler
+            Optional<VmTemplate> template = pool.map(VmClonePool::getSpec).map(s -> s.templateRef())
+                    .flatMap(ref -> ref.name() == null ? Optional.empty() : templates.find(namespace, ref.name()));
+            return VmCloneValidator.validateClaim(clone, pool, template);
         }
         Optional<VmTemplate> template = clone.getSpec() == null || clone.getSpec().templateRef() == null
                 || clone.getSpec().templateRef().name() == null || namespace.isEmpty()
@@ -144,7 +174,8 @@ public final class AdmissionHandler {
         return VmCloneValidator.validate(clone, template);
     }
 
-    private List<Violation> poolViolations(String operation, JsonNode object, JsonNode oldObject, String namespace) {
+    private List<Violation> poolViolations(String operation, JsonNode object, JsonNode oldObject, String namespace,
+            JsonNode userInfo) {
         ResourceReader.Result<VmClonePool> current = ResourceReader.read(object, VmClonePool.class);
         if (current.error() != null) {
             return List.of(current.error());

@@ -16,8 +16,8 @@ public class AdmissionResource {
     private final AdmissionHandler handler;
 
     public AdmissionResource(InformedTemplates templates, InformedPools pools, BootFileDirs bootFileDirs,
-            io.vmtemplating.metrics.OperatorMetrics metrics) {
-        this.handler = new AdmissionHandler(templates, pools, bootFileDirs, metrics);
+            io.vmtemplating.metrics.OperatorMetrics metrics, io.fabric8.kubernetes.client.KubernetesClient client) {
+        this.handler = new AdmissionHandler(templates, pools, bootFileDirs, metrics, new SubjectAccessReviews(client));
     }
 
     @POST

@@ -64,6 +64,7 @@ public final class CloneSpecRules {
         }
         if (spec.poolRef() != null) {
             claim(spec, out);
+            claimDataFits(spec, templateName, template, out);
             return out.list();
         }
         if (spec.templateRef() == null || spec.templateRef().name() == null || spec.templateRef().name().isBlank()) {
@@ -96,6 +97,7 @@ public final class CloneSpecRules {
             virtioMemFits(spec.virtioMem(), requested, template.devices() == null ? null
                     : template.devices().virtioMem(), templateName, out);
         }
+        claimDataFits(spec, templateName, template, out);
         return out.list();
     }
 
@@ -136,6 +138,27 @@ public final class CloneSpecRules {
         if (spec.nodeSelector() != null) {
             out.add("spec.nodeSelector", "a claim gets a warm member wherever it was restored; remove it here (the"
                     + " VmClonePool's members go to the nodes with a Ready copy of its template)");
+        }
+    }
+
+    /**
+     * Claim data reaches the guest through its guest agent, which only a template declaring spec.claimData has; without
+     * the template (not there yet) only the reference's own shape is checked.
+     */
+    static void claimDataFits(VmCloneSpec spec, String templateName, VmTemplateSpec template, Violations out) {
+        if (spec.claimData() == null) {
+            return;
+        }
+        if (spec.claimData().secretRef() == null || spec.claimData().secretRef().name() == null
+                || spec.claimData().secretRef().name().isBlank()) {
+            out.add("spec.claimData.secretRef.name", "is required; name a Secret of this namespace, or remove spec.claimData");
+        } else if (!isTemplateName(spec.claimData().secretRef().name())) {
+            out.add("spec.claimData.secretRef.name", "'" + abbreviate(spec.claimData().secretRef().name())
+                    + "' is not a Secret name; name a Secret of this namespace (references to other namespaces are not allowed)");
+        }
+        if (template != null && template.claimData() == null) {
+            out.add("spec.claimData", "VmTemplate " + templateName + " declares no spec.claimData: its guest has no guest"
+                    + " agent to receive the data; remove spec.claimData or use a template that sets spec.claimData.directory");
         }
     }
 

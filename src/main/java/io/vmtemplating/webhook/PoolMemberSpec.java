@@ -15,6 +15,6 @@ public final class PoolMemberSpec {
     /** @param running false for warm members (restored paused); a claim's own running for its cold path */
     public static VmCloneSpec of(VmClonePoolSpec pool, Boolean running) {
         return new VmCloneSpec(pool.templateRef() == null ? null : new TemplateRef(pool.templateRef().name()), running,
-                null, null, pool.memory(), null, pool.portForwards(), null, null);
+                null, null, pool.memory(), null, pool.portForwards(), null, null, null);
     }
 }

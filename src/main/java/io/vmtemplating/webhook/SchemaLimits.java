@@ -24,6 +24,7 @@ public final class SchemaLimits {
     private static final String IN_VOLUME_PATH_PATTERN = "^[^/\\x00][^\\x00]*$";
     private static final String CLAIM_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     private static final String TEMPLATE_NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
+    private static final String GUEST_DIRECTORY_PATTERN = "^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$";
     private static final String CAPABILITY_PATTERN = "^[a-z0-9-]{1,64}$";
 
     private static final String MACHINE_FIX = "set q35, pc, pc-q35-X.Y or pc-i440fx-X.Y";
@@ -122,7 +123,11 @@ public final class SchemaLimits {
             new Matches("spec.freeze.migrationCapabilities[]", CAPABILITY_PATTERN,
                     "write a capability name of lower-case letters, digits and '-' (allowed: events, validate-uuid)"),
             new MaxItems("spec.qemu.extraArgs", 64),
-            new MaxLength("spec.qemu.extraArgs[]", 1024));
+            new MaxLength("spec.qemu.extraArgs[]", 1024),
+            new MaxLength("spec.claimData.directory", 200),
+            new Matches("spec.claimData.directory", GUEST_DIRECTORY_PATTERN,
+                    "write an absolute guest directory of letters, digits, '.', '_' and '-' without . or .. parts, e.g. /run/vmtemplating"),
+            new Range("spec.claimData.timeoutSeconds", 1, 600));
 
     private static final List<Limit> CLONE = List.of(
             new Matches("spec.templateRef.name", TEMPLATE_NAME_PATTERN,
@@ -137,7 +142,9 @@ public final class SchemaLimits {
             new Range("spec.portForwards[].guestPort", 1, 65535),
             new OneOf("spec.portForwards[].protocol", List.of("tcp", "udp")),
             new Range("spec.migration.restoreTimeoutSeconds", 1, 3600),
-            new Matches("spec.poolRef.name", TEMPLATE_NAME_PATTERN, "name a VmClonePool of this namespace (lower-case letters, digits, '-' and '.')"));
+            new Matches("spec.poolRef.name", TEMPLATE_NAME_PATTERN, "name a VmClonePool of this namespace (lower-case letters, digits, '-' and '.')"),
+            new MaxLength("spec.claimData.secretRef.name", 253),
+            new Matches("spec.claimData.secretRef.name", TEMPLATE_NAME_PATTERN, "name a Secret of this namespace (lower-case letters, digits, '-' and '.')"));
 
     /** Compiled on first use: a launcher meets only the few patterns of the fields its spec sets. */
     private static final Map<String, java.util.regex.Pattern> COMPILED = new ConcurrentHashMap<>();

@@ -35,6 +35,10 @@ public final class TemplateSpecRules {
         if (spec.qemu() != null) {
             ExtraArgsRule.check(spec.qemu().extraArgs(), "spec.qemu.extraArgs", out);
         }
+        if (spec.claimData() != null && (spec.claimData().directory() == null || spec.claimData().directory().isBlank())) {
+            out.add("spec.claimData.directory", "is required; name the guest directory that receives each clone's files,"
+                    + " e.g. /run/vmtemplating");
+        }
         PlacementRules.check(spec.placement(), spec.qemu(), out);
         return out.list();
     }

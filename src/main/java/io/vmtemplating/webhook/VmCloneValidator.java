@@ -16,6 +16,7 @@ import java.util.Optional;
 public final class VmCloneValidator {
 
     static final String TEMPLATE_REF_IMMUTABLE = "templateRef is immutable: create a new VmClone instead";
+    static final String CLAIM_DATA_IMMUTABLE = "claimData is immutable: it is delivered once, when the clone starts";
     static final String POOL_REF_IMMUTABLE = "poolRef is immutable: create a new VmClone instead";
 
     private VmCloneValidator() {
@@ -35,8 +36,13 @@ public final class VmCloneValidator {
      * wait for, a claim is a request for a VM now, and a typo'd pool would leave it Pending for good.
      */
     public static List<Violation> validateClaim(VmClone clone, Optional<VmClonePool> pool) {
+        return validateClaim(clone, pool, Optional.empty());
+    }
+
+    /** @param template the pool's template, when known: claim data needs one that declares spec.claimData */
+    public static List<Violation> validateClaim(VmClone clone, Optional<VmClonePool> pool, Optional<VmTemplate> template) {
         Violations out = new Violations();
-        out.addAll(validate(clone, Optional.empty()));
+        out.addAll(validate(clone, template));
         String name = clone.getSpec().poolRef().name();
         if (out.list().isEmpty() && pool.isEmpty()) {
             out.add("spec.poolRef.name", "VmClonePool " + name + " does not exist in namespace "
@@ -63,6 +69,9 @@ public final class VmCloneValidator {
         }
         if (!Objects.equals(oldSpec == null ? null : oldSpec.poolRef(), newSpec == null ? null : newSpec.poolRef())) {
             out.add("spec.poolRef", POOL_REF_IMMUTABLE);
+        }
+        if (!Objects.equals(oldSpec == null ? null : oldSpec.claimData(), newSpec == null ? null : newSpec.claimData())) {
+            out.add("spec.claimData", CLAIM_DATA_IMMUTABLE);
         }
         out.addAll(validate(newClone, template));
         return out.list();

@@ -74,6 +74,19 @@ class DeployManifestsTest {
     }
 
     @Test
+    void claimDataSecretsAreReadOnlyInNamespacesThatOptIn() throws IOException {
+        List<HasMetadata> objects = Serialization.unmarshal(
+                Files.readString(ProjectFiles.ROOT.resolve("deploy/vm-namespace/claim-data-secrets.yaml")));
+        io.fabric8.kubernetes.api.model.rbac.Role role = (io.fabric8.kubernetes.api.model.rbac.Role) objects.get(0);
+        assertEquals(List.of("[] [secrets] [get] []"), role.getRules().stream()
+                .map(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs() + " " + r.getResourceNames()).toList(),
+                "get by name only: no list or watch, so the operator learns no Secret a clone does not name");
+        io.fabric8.kubernetes.api.model.rbac.RoleBinding binding = (io.fabric8.kubernetes.api.model.rbac.RoleBinding) objects.get(1);
+        assertEquals("vmtemplating-operator", binding.getSubjects().get(0).getName());
+        assertEquals(null, role.getMetadata().getNamespace(), "applied with -n into each VM namespace");
+    }
+
+    @Test
     void kustomizationListsEveryManifest() throws IOException {
         JsonNode kustomization = CrdSchemas.YAML.readTree(ProjectFiles.ROOT.resolve("deploy/kustomization.yaml").toFile());
         Set<String> listed = new java.util.TreeSet<>();

@@ -61,6 +61,13 @@ final class ValidSpecs {
                 pick(random, EXTRA_ARGS).forEach(args::add);
             }
         }
+        if (random.nextInt(3) == 0) {
+            ObjectNode claimData = spec.putObject("claimData").put("directory",
+                    pick(random, "/run/vmtemplating", "/a", "/var/lib/app_1/claim.d", "/" + "d".repeat(199)));
+            if (random.nextBoolean()) {
+                claimData.put("timeoutSeconds", pick(random, 1, 600, 30));
+            }
+        }
         return template;
     }
 
@@ -235,6 +242,9 @@ final class ValidSpecs {
         }
         if (random.nextBoolean()) {
             spec.putObject("migration").put("restoreTimeoutSeconds", pick(random, 1, 3600, 1 + random.nextInt(120)));
+        }
+        if ((template == null || shape.has("claimData")) && random.nextBoolean()) {
+            spec.putObject("claimData").putObject("secretRef").put("name", pick(random, "creds", "a", "app.config-1", "s".repeat(253)));
         }
         if (random.nextInt(4) == 0) {
             spec.putObject("nodeSelector").put("topology.kubernetes.io/zone", pick(random, "a", "b"));

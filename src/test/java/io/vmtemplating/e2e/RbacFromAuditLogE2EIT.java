@@ -61,6 +61,14 @@ class RbacFromAuditLogE2EIT {
             // real kubelet; on the local node a slow start under load), when its Events are read
             "/events list", "a launcher pod ContainerCreating for more than 3 s");
 
+    /**
+     * Grants used only by a feature no end-to-end class exercises yet: the webhook's SubjectAccessReview for a VmClone
+     * that names a Secret in spec.claimData (docs/pools.md; ClaimDataAccessTest and AdmissionResourceTest cover it
+     * without a real API server).
+     */
+    static final Map<String, String> USED_BY_CLAIM_DATA_ONLY = Map.of(
+            "authorization.k8s.io/subjectaccessreviews create", "the webhook asks whether a clone's creator may get its claim-data Secret");
+
     @Test
     void theClusterRoleGrantsExactlyWhatTheOperatorUsed() throws IOException {
         RealCluster.client(); // the cluster (and its audit log) of this run
@@ -76,6 +84,7 @@ class RbacFromAuditLogE2EIT {
         unused.removeAll(used);
         unused.removeAll(CHECKED_BY_ADMISSION.keySet());
         unused.removeAll(USED_WHEN_A_CACHE_TRAILS.keySet());
+        unused.removeAll(USED_BY_CLAIM_DATA_ONLY.keySet());
         assertEquals(Set.of(), missing, "used by the operator but not granted in deploy/clusterrole.yaml or role.yaml");
         assertEquals(Set.of(), unused, "granted in deploy/clusterrole.yaml or role.yaml but used by no request of this run; "
                 + "every call the operator made: " + used);

@@ -82,6 +82,7 @@ final class HostileSpecs {
                     .put("delaySeconds", 5).put("timeoutSeconds", 600);
             freeze.putArray("migrationCapabilities").add("events");
             spec.putObject("qemu").putArray("extraArgs").add("-rtc").add("base=utc");
+            spec.putObject("claimData").put("directory", "/run/vmtemplating").put("timeoutSeconds", 30);
             bases.add(spec);
         }
         return bases;
@@ -105,6 +106,7 @@ final class HostileSpecs {
         spec.putObject("virtioMem").put("requestedSize", "128Mi");
         spec.putArray("portForwards").add(NODES.objectNode().put("podPort", 2222).put("guestPort", 22).put("protocol", "tcp"));
         spec.putObject("migration").put("restoreTimeoutSeconds", 60);
+        spec.putObject("claimData").putObject("secretRef").put("name", "app-credentials");
         return spec;
     }
 
@@ -195,7 +197,8 @@ final class HostileSpecs {
             "^[^/\\x00][^\\x00]*$", List.of("/etc/shadow", "", "boot\u0000"),
             "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", List.of("Guest-Files", "guest_files", "guest-files-"),
             "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", List.of("Full", "other-namespace/full", "full."),
-            "^[a-z0-9-]{1,64}$", List.of("Events", "x-ignore_shared", "a".repeat(65)));
+            "^[a-z0-9-]{1,64}$", List.of("Events", "x-ignore_shared", "a".repeat(65)),
+            "^(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$", List.of("run/vmt", "/run/../etc", "/run/./x", "/", "/run/vmt/", "/run vmt"));
 
     static List<Case> schemaLimits() {
         List<Case> cases = new ArrayList<>();

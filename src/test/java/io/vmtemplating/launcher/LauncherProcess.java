@@ -122,6 +122,14 @@ final class LauncherProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST with a JSON body and the operator's token (POST /claim-data). */
+    HttpResponse<String> post(String path, String json, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + podIp + ":" + httpPort + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Polls /healthz until 200; fails with the launcher's stderr when it exits or the time runs out. */
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

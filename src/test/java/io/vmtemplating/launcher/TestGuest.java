@@ -30,6 +30,12 @@ final class TestGuest {
                 + "\"freeze\":{\"trigger\":\"GuestAgent\",\"timeoutSeconds\":" + timeoutSeconds + "}}";
     }
 
+    /** The test guest frozen at GUEST-READY, declaring spec.claimData (which adds the guest agent's channel). */
+    static String claimDataTemplateSpec(String directory) {
+        String spec = templateSpec();
+        return spec.substring(0, spec.length() - 1) + ",\"claimData\":{\"directory\":\"" + directory + "\",\"timeoutSeconds\":30}}";
+    }
+
     /** The pod's boot volumes: the guest's build directory stands for the node's allowed boot-file directory. */
     static String bootPathMap() throws IOException, InterruptedException {
         return "/vmt/boot/kernel=" + dir() + ":/vmt/boot/initrd=" + dir();

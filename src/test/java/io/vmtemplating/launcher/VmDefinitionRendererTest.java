@@ -82,6 +82,17 @@ class VmDefinitionRendererTest {
                 "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"), vm.extraArgs());
     }
 
+    @Test
+    void claimDataAddsTheSameChannelWithAnyTriggerAndOnlyOnce() {
+        List<String> channel = List.of("-chardev", "socket,id=qga0,path=/tmp/r/qga.sock,server=on,wait=off", "-device",
+                "virtio-serial-pci,id=vmt-serial0", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0");
+        String claimData = ",\"claimData\":{\"directory\":\"/run/vmtemplating\"}";
+        assertEquals(channel, VmDefinitionRenderer.render(spec("\"memory\":{\"size\":\"512Mi\"}," + BOOT + "," + FREEZE + claimData),
+                PodPaths.parse("/vmt/run=/tmp/r"), DIRS).extraArgs());
+        assertEquals(channel, VmDefinitionRenderer.render(spec("\"memory\":{\"size\":\"512Mi\"}," + BOOT
+                + ",\"freeze\":{\"trigger\":\"GuestAgent\"}" + claimData), PodPaths.parse("/vmt/run=/tmp/r"), DIRS).extraArgs());
+    }
+
     private static String M(String size) {
         return "\"memory\":{\"size\":\"" + size + "\"},";
     }

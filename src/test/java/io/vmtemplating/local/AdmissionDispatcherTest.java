@@ -142,6 +142,26 @@ class AdmissionDispatcherTest {
         assertNull(stored("hinting"));
     }
 
+    @Test
+    void aClaimWithDataOnAPoolWhoseTemplateTakesNoneIsRefusedAsByTheWebhook() throws Exception {
+        create(template("no-agent"));
+        create((ObjectNode) YAML.readTree("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClonePool
+                metadata: {name: no-agent-pool}
+                spec: {templateRef: {name: no-agent}, replicas: 0}
+                """));
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> create((ObjectNode) YAML.readTree("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: claim-with-data}
+                spec: {poolRef: {name: no-agent-pool}, claimData: {secretRef: {name: creds}}}
+                """)));
+        assertTrue(refused.getMessage().contains("spec.claimData: VmTemplate no-agent declares no spec.claimData: its guest has"
+                + " no guest agent to receive the data; remove spec.claimData or use a template that sets spec.claimData.directory"),
+                refused.getMessage());
+    }
+
     private static ObjectNode template(String name) throws Exception {
         return (ObjectNode) YAML.readTree(TEMPLATE.formatted(name));
     }

@@ -127,7 +127,7 @@ class LocalModeIT {
             VmClone copy = c;
             var spec = c.getSpec();
             copy.setSpec(new io.vmtemplating.api.v1alpha1.VmCloneSpec(spec.templateRef(), running, spec.cpus(),
-                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration(), spec.poolRef()));
+                    spec.machine(), spec.memory(), spec.virtioMem(), spec.portForwards(), spec.migration(), spec.poolRef(), spec.claimData()));
             return copy;
         });
     }

@@ -42,7 +42,7 @@ class CloneChangeFilterTest {
     private static VmClone clone(Long generation, ClonePhase phase, Condition templateReady, CloneMemoryFigures memory) {
         VmClone clone = new VmClone();
         clone.setMetadata(new ObjectMetaBuilder().withName("c").withNamespace("default").withGeneration(generation).build());
-        clone.setStatus(new VmCloneStatus(phase, List.of(templateReady), generation, "node-a", "c-vm", "u1", 180L, memory, null));
+        clone.setStatus(new VmCloneStatus(phase, List.of(templateReady), generation, "node-a", "c-vm", "u1", 180L, memory, null, null));
         return clone;
     }
 }

@@ -21,7 +21,7 @@ class CloneStatusBuilderTest {
         clone.setMetadata(new ObjectMetaBuilder().withName("c").withNamespace("default").withGeneration(1L).build());
         Condition ready = new Condition(Conditions.READY, Conditions.FALSE, Conditions.REASON_NODE_LOST,
                 "node n3 is gone from the cluster", "2026-11-30T18:23:12Z", 1L);
-        clone.setStatus(new VmCloneStatus(ClonePhase.Failed, List.of(ready), 1L, "n3", "c-vm", "uid", 900L, null, null));
+        clone.setStatus(new VmCloneStatus(ClonePhase.Failed, List.of(ready), 1L, "n3", "c-vm", "uid", 900L, null, null, null));
 
         VmCloneStatus next = new CloneStatusBuilder(clone, Clock.systemUTC()).build();
 

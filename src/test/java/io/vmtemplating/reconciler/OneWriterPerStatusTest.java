@@ -152,7 +152,7 @@ class OneWriterPerStatusTest {
         client.resources(VmClone.class).inNamespace("default").withName("c").editStatus(c -> {
             c.setStatus(new VmCloneStatus(ClonePhase.Pending, List.of(new Condition(Conditions.TEMPLATE_READY, Conditions.FALSE,
                     Conditions.REASON_TEMPLATE_FILES_MISSING, "template memory file /vmt/memory/pc.ram is missing on node node-a",
-                    reportedAt, 1L)), 1L, "node-a", "c-vm", template.getMetadata().getUid(), null, null, null));
+                    reportedAt, 1L)), 1L, "node-a", "c-vm", template.getMetadata().getUid(), null, null, null, null));
             return c;
         });
 

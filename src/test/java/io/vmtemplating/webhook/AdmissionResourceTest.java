@@ -158,6 +158,24 @@ class AdmissionResourceTest {
                 .post("/validate/vmclones").then().statusCode(200).body("response.allowed", equalTo(true));
     }
 
+    @Test
+    void claimDataIsCheckedWithASubjectAccessReviewThatFailsClosed() {
+        // the mock API server cannot answer a SubjectAccessReview (422): no answer, no claim data
+        ObjectNode clone = Fixtures.tree(Fixtures.CLONE);
+        clone.withObject("/spec").put("templateRef", (String) null);
+        clone.withObject("/spec").putObject("templateRef").put("name", "not-there-yet");
+        clone.withObject("/spec").putObject("claimData").putObject("secretRef").put("name", "db-root");
+        ObjectNode review = (ObjectNode) io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                AdmissionReviews.review("CREATE", clone, null), com.fasterxml.jackson.databind.JsonNode.class);
+        ((ObjectNode) review.get("request")).putObject("userInfo").put("username", "mallory");
+        post("/validate/vmclones", review.toString())
+                .statusCode(200)
+                .body("response.allowed", equalTo(false))
+                .body("response.status.message", equalTo("spec.claimData.secretRef.name: whether mallory may get Secret db-root"
+                        + " could not be checked (422); the operator reads it for the clone's guest only when its creator may get it:"
+                        + " ask for get on it, or name a Secret you may read"));
+    }
+
     private static ValidatableResponse post(String path, String body) {
         return given().contentType("application/json").body(body).post(path).then();
     }

@@ -58,6 +58,45 @@ class VmCloneValidatorTest {
     }
 
     @Test
+    void claimDataNeedsATemplateThatDeclaresIt() {
+        testError(spec -> spec.putObject("claimData").putObject("secretRef").put("name", "creds"),
+                "spec.claimData: VmTemplate busybox declares no spec.claimData: its guest has no guest agent to receive"
+                        + " the data; remove spec.claimData or use a template that sets spec.claimData.directory");
+        testError(template -> template.putObject("claimData").put("directory", "/run/vmtemplating"),
+                spec -> spec.putObject("claimData").putObject("secretRef").put("name", "creds"));
+        testError(template -> template.putObject("claimData").put("directory", "/run/vmtemplating"),
+                spec -> spec.putObject("claimData").putObject("secretRef").put("name", "../creds"),
+                "spec.claimData.secretRef.name: '../creds' is not a Secret name; name a Secret of this namespace"
+                        + " (references to other namespaces are not allowed)");
+        testError(template -> template.putObject("claimData").put("directory", "/run/vmtemplating"),
+                spec -> spec.putObject("claimData").putObject("secretRef"),
+                "spec.claimData.secretRef.name: is required; name a Secret of this namespace, or remove spec.claimData");
+    }
+
+    @Test
+    void aClaimWithDataOnAPoolWhoseTemplateTakesNoneIsRefused() {
+        ObjectNode claim = Fixtures.tree(Fixtures.CLONE);
+        ObjectNode spec = claim.putObject("spec");
+        spec.putObject("poolRef").put("name", "warm");
+        spec.putObject("claimData").putObject("secretRef").put("name", "creds");
+        io.vmtemplating.api.v1alpha1.VmClonePool pool = new io.vmtemplating.api.v1alpha1.VmClonePool();
+        assertEquals(List.of("spec.claimData: VmTemplate busybox declares no spec.claimData: its guest has no guest agent to"
+                        + " receive the data; remove spec.claimData or use a template that sets spec.claimData.directory"),
+                VmTemplateValidatorTest.render(VmCloneValidator.validateClaim(Fixtures.vmClone(claim), Optional.of(pool),
+                        Optional.of(Fixtures.template()))));
+        // the pool's template not known yet: only the reference's shape; the reconciler checks again
+        assertEquals(List.of(), VmCloneValidator.validateClaim(Fixtures.vmClone(claim), Optional.of(pool), Optional.empty()));
+    }
+
+    @Test
+    void claimDataIsImmutable() {
+        ObjectNode with = Fixtures.tree(Fixtures.CLONE);
+        with.withObject("/spec").putObject("claimData").putObject("secretRef").put("name", "creds");
+        assertEquals(List.of("spec.claimData: claimData is immutable: it is delivered once, when the clone starts"),
+                VmTemplateValidatorTest.render(VmCloneValidator.validateUpdate(Fixtures.vmClone(), Fixtures.vmClone(with), Optional.empty())));
+    }
+
+    @Test
     void missingTemplateLeavesOnlyOwnRules() {
         ObjectNode tree = Fixtures.tree(Fixtures.CLONE);
         tree.withObject("/spec").put("cpus", 4).put("machine", "pc");

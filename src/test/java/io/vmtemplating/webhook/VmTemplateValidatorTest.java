@@ -21,6 +21,9 @@ class VmTemplateValidatorTest {
         testError(spec -> spec.remove("memory"), "spec.memory: is required; set memory.size, e.g. 512Mi");
         testError(spec -> spec.remove("boot"), "spec.boot: is required; set boot.kernel, boot.disk or both");
         testError(spec -> spec.put("cpus", 0), "spec.cpus: 0 is out of range; set 1 to 64");
+        testError(spec -> spec.putObject("claimData"), "spec.claimData.directory: is required; name the guest directory"
+                + " that receives each clone's files, e.g. /run/vmtemplating");
+        testError(spec -> spec.putObject("claimData").put("directory", "/run/vmtemplating"));
     }
 
     @Test

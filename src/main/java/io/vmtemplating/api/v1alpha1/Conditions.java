@@ -24,6 +24,13 @@ public final class Conditions {
     public static final String ALL_NODES_READY = "AllNodesReady";
     public static final String REASON_ALL_COPIES_READY = "AllCopiesReady";
     public static final String REASON_COPIES_NOT_READY = "CopiesNotReady";
+    /**
+     * Clone of a template with spec.claimData: its guest acknowledged the clone's name, namespace, uid and the data of
+     * its spec.claimData Secret. Ready waits for it.
+     */
+    public static final String CLAIM_DATA_DELIVERED = "ClaimDataDelivered";
+    /** Pool: members stay Pending because the node cannot hold them (the scheduler says Unschedulable). */
+    public static final String CAPACITY_LIMITED = "CapacityLimited";
     /** Template: deletion waits for clones. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
@@ -56,6 +63,17 @@ public final class Conditions {
     public static final String REASON_VOLUME_MOUNT_FAILED = "VolumeMountFailed";
     /** The node's tmpfs has less free space than the template's memory file needs. */
     public static final String REASON_NO_MEMORY_SPACE = "NoMemorySpace";
+    public static final String REASON_DELIVERED = "Delivered";
+    /** The launcher is writing the files through the guest agent. */
+    public static final String REASON_DELIVERING_CLAIM_DATA = "DeliveringClaimData";
+    /** The Secret spec.claimData.secretRef names does not exist (yet): the clone waits, nothing is started or taken. */
+    public static final String REASON_SECRET_NOT_FOUND = "SecretNotFound";
+    /** The guest agent did not acknowledge (no agent, a full disk, a timeout): retried. */
+    public static final String REASON_CLAIM_DATA_FAILED = "ClaimDataDeliveryFailed";
+    /** Delivered once the guest runs: a paused guest's agent cannot answer. */
+    public static final String REASON_GUEST_PAUSED = "GuestPaused";
+    public static final String REASON_UNSCHEDULABLE = "Unschedulable";
+    public static final String REASON_SCHEDULED = "Scheduled";
 
     private Conditions() {
     }

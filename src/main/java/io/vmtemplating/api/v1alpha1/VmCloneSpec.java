@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Size;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataSource;
 import io.vmtemplating.api.v1alpha1.types.CloneMemorySpec;
 import io.vmtemplating.api.v1alpha1.types.CloneVirtioMem;
 import io.vmtemplating.api.v1alpha1.types.MigrationSpec;
@@ -45,14 +46,23 @@ public record VmCloneSpec(
         List<PortForward> portForwards,
         @JsonPropertyDescription("Restore settings.")
         MigrationSpec migration,
-        @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running: the pool's settings apply.")
+        @JsonPropertyDescription("A claim: the VmClonePool (same namespace) whose warm member becomes this clone, resumed in milliseconds; a cold restore when the pool has no Ready member. A claim sets no other field but running and claimData: the pool's settings apply.")
         PoolRef poolRef,
+        @JsonPropertyDescription("Data for the guest, delivered after the restore (warm claim, cold claim or plain clone alike) with the clone's name, namespace and uid. Needs a template with spec.claimData. Immutable.")
+        ClaimDataSource claimData,
         @JsonPropertyDescription("Optional: node labels the clone's node must have. The clone goes to a node with a Ready copy of its template and these labels; none such keeps it Pending with the reason.")
         Map<String, String> nodeSelector) {
 
     /** A clone spec without a node selector. */
     public VmCloneSpec(TemplateRef templateRef, Boolean running, Integer cpus, String machine, CloneMemorySpec memory,
+            CloneVirtioMem virtioMem, List<PortForward> portForwards, MigrationSpec migration, PoolRef poolRef,
+            ClaimDataSource claimData) {
+        this(templateRef, running, cpus, machine, memory, virtioMem, portForwards, migration, poolRef, claimData, null);
+    }
+
+    /** A clone spec without a node selector or claim data. */
+    public VmCloneSpec(TemplateRef templateRef, Boolean running, Integer cpus, String machine, CloneMemorySpec memory,
             CloneVirtioMem virtioMem, List<PortForward> portForwards, MigrationSpec migration, PoolRef poolRef) {
-        this(templateRef, running, cpus, machine, memory, virtioMem, portForwards, migration, poolRef, null);
+        this(templateRef, running, cpus, machine, memory, virtioMem, portForwards, migration, poolRef, null, null);
     }
 }

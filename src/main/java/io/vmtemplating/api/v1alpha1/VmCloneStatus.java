@@ -2,6 +2,7 @@ package io.vmtemplating.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataStatus;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.api.v1alpha1.types.CloneMemoryFigures;
 import io.vmtemplating.api.v1alpha1.types.Condition;
@@ -27,5 +28,7 @@ public record VmCloneStatus(
         @JsonPropertyDescription("Memory of the clone's QEMU process, refreshed at least every 30 s.")
         CloneMemoryFigures memory,
         @JsonPropertyDescription("For a claim (spec.poolRef): the pool, the path taken (Warm or Cold) and the template.")
-        ClaimStatus claim) {
+        ClaimStatus claim,
+        @JsonPropertyDescription("When the template declares spec.claimData: what the guest acknowledged (condition ClaimDataDelivered).")
+        ClaimDataStatus claimData) {
 }

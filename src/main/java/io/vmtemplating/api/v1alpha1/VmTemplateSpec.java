@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.vmtemplating.api.v1alpha1.types.BootSpec;
+import io.vmtemplating.api.v1alpha1.types.ClaimDataTarget;
 import io.vmtemplating.api.v1alpha1.types.DevicesSpec;
 import io.vmtemplating.api.v1alpha1.types.FreezeSpec;
 import io.vmtemplating.api.v1alpha1.types.MemorySpec;
@@ -43,5 +44,7 @@ public record VmTemplateSpec(
         @JsonPropertyDescription("Extra QEMU arguments (allow-listed).")
         QemuSpec qemu,
         @JsonPropertyDescription("Node placement of the template; clones follow it to the same node.")
-        PlacementSpec placement) {
+        PlacementSpec placement,
+        @JsonPropertyDescription("The guest runs qemu-guest-agent and accepts each clone's identity (name, namespace, uid) and its spec.claimData Secret as files, written after the restore; its clones are Ready once the guest acknowledged them. Adds the guest agent's virtio-serial channel.")
+        ClaimDataTarget claimData) {
 }
