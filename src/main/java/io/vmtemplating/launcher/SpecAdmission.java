@@ -5,6 +5,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.webhook.BootFileDirs;
 import io.vmtemplating.webhook.CloneSpecRules;
 import io.vmtemplating.webhook.SchemaLimits;
+import io.vmtemplating.webhook.PlacementRules;
 import io.vmtemplating.webhook.TemplateSpecRules;
 import io.vmtemplating.webhook.Violation;
 import java.util.List;
@@ -26,6 +27,8 @@ final class SpecAdmission {
         refuseAny(SchemaLimits.template(tree));
         VmTemplateSpec spec = SpecJson.bindSpec(PodContract.ENV_TEMPLATE_SPEC, tree, VmTemplateSpec.class);
         refuseAny(TemplateSpecRules.check(spec, bootFileDirs));
+        // placement is not bound here (its scheduling types are the scheduler's business), but copies rules the CPU
+        refuseAny(PlacementRules.check(copies(tree), spec == null ? null : spec.qemu()));
         return spec;
     }
 
@@ -38,6 +41,13 @@ final class SpecAdmission {
         String templateName = spec == null || spec.templateRef() == null ? "" : spec.templateRef().name();
         refuseAny(CloneSpecRules.check(spec, templateName, template));
         return spec;
+    }
+
+    /** spec.placement.copies from the spec's JSON; a value that is no whole number is the schema's to refuse. */
+    private static Integer copies(Object tree) {
+        return tree instanceof java.util.Map<?, ?> spec && spec.get("placement") instanceof java.util.Map<?, ?> placement
+                && placement.get("copies") instanceof Number copies && copies.doubleValue() == copies.intValue()
+                ? copies.intValue() : null;
     }
 
     /** All violations in one refusal, one per line (as the reconciler words its own), the first naming the field. */
