@@ -1,17 +1,4 @@
 #!/usr/bin/env bash
-# Builds hack/kstatus (sigs.k8s.io/cli-utils' kstatus, what Flux reads from a status) into a cache outside the repo,
-# keyed on its sources; prints the binary's path. A cached run takes milliseconds, a cold one a minute or two.
-#   VMT_CACHE   cache root (default ~/.cache/vm-templating-operator)
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-key=$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -c1-16)
-cache=${VMT_CACHE:-$HOME/.cache/vm-templating-operator}
-bin="$cache/kstatus-$key/kstatus"
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
-command -v go >/dev/null || { echo "kstatus/build.sh: no Go toolchain on PATH; install Go >= 1.24" >&2; exit 1; }
-mkdir -p "$(dirname "$bin")"
-partial="$bin.partial.$$"
-trap 'rm -f "$partial"' EXIT
-(cd "$here" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$partial" .)
-mv "$partial" "$bin"
-echo "$bin"
+# Builds hack/kstatus (sigs.k8s.io/cli-utils' kstatus, what Flux reads from a status), cached outside the repo;
+# prints the binary's path (hack/go-tool.sh).
+exec bash "$(dirname "$0")/../go-tool.sh" "$(dirname "$0")"

@@ -4,10 +4,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
@@ -87,33 +84,9 @@ final class KubeletBench {
         long templateMillis = millisSince(templateStart);
         err.printf("kubelet: template demo Ready %d ms after its create%n", templateMillis);
 
-        Map<String, Long> runningAt = new ConcurrentHashMap<>();
-        Map<String, Long> restoreMillis = new ConcurrentHashMap<>();
-        SharedIndexInformer<VmClone> watch = client.resources(VmClone.class).inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(VmClone clone) {
-                seen(clone);
-            }
-
-            @Override
-            public void onUpdate(VmClone before, VmClone clone) {
-                seen(clone);
-            }
-
-            @Override
-            public void onDelete(VmClone clone, boolean unknown) {
-            }
-
-            private void seen(VmClone clone) {
-                if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
-                    runningAt.putIfAbsent(clone.getMetadata().getName(), System.nanoTime());
-                }
-                // the launcher's own figure: with the Running status, or in a status update after it
-                if (clone.getStatus() != null && clone.getStatus().restoreMillis() != null) {
-                    restoreMillis.putIfAbsent(clone.getMetadata().getName(), clone.getStatus().restoreMillis());
-                }
-            }
-        });
+        CloneWatch watch = CloneWatch.start(client, NAMESPACE);
+        Map<String, Long> runningAt = watch.runningAt();
+        Map<String, Long> restoreMillis = watch.restoreMillis();
         try {
             List<Long> single = new ArrayList<>();
             List<String> names = new ArrayList<>();

@@ -3,9 +3,6 @@ package io.vmtemplating.bench;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
@@ -100,28 +97,8 @@ final class NodesBench {
     /** {@link #CLONES} clones created at once, each timed to Running as the watch delivers it. */
     private static List<CloneSample> clones(KubernetesClient client, String template) throws Exception {
         Map<String, Long> createdAt = new ConcurrentHashMap<>();
-        Map<String, Long> runningAt = new ConcurrentHashMap<>();
-        SharedIndexInformer<VmClone> informer = client.resources(VmClone.class).inNamespace(NS).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(VmClone clone) {
-                seen(clone);
-            }
-
-            @Override
-            public void onUpdate(VmClone old, VmClone clone) {
-                seen(clone);
-            }
-
-            @Override
-            public void onDelete(VmClone clone, boolean unknown) {
-            }
-
-            private void seen(VmClone clone) {
-                if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
-                    runningAt.putIfAbsent(clone.getMetadata().getName(), System.nanoTime());
-                }
-            }
-        });
+        CloneWatch watch = CloneWatch.start(client, NS);
+        Map<String, Long> runningAt = watch.runningAt();
         try {
             for (int i = 1; i <= CLONES; i++) {
                 VmClone clone = new VmClone();
@@ -139,7 +116,7 @@ final class NodesBench {
                 Thread.sleep(50);
             }
         } finally {
-            informer.close();
+            watch.close();
         }
         List<CloneSample> samples = new ArrayList<>();
         for (VmClone clone : client.resources(VmClone.class).inNamespace(NS).list().getItems()) {

@@ -3,10 +3,7 @@ package io.vmtemplating.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
@@ -59,28 +56,8 @@ final class PoolBench {
                 return t != null && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
             });
 
-            Map<String, Long> runningAt = new ConcurrentHashMap<>();
-            SharedIndexInformer<VmClone> watch = client.resources(VmClone.class).inNamespace(ns).inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(VmClone clone) {
-                    seen(clone);
-                }
-
-                @Override
-                public void onUpdate(VmClone before, VmClone clone) {
-                    seen(clone);
-                }
-
-                @Override
-                public void onDelete(VmClone clone, boolean unknown) {
-                }
-
-                private void seen(VmClone clone) {
-                    if (clone.getStatus() != null && clone.getStatus().phase() == ClonePhase.Running) {
-                        runningAt.putIfAbsent(clone.getMetadata().getName(), System.nanoTime());
-                    }
-                }
-            });
+            CloneWatch watch = CloneWatch.start(client, ns);
+            Map<String, Long> runningAt = watch.runningAt();
             try {
                 long fillStart = System.nanoTime();
                 client.resource(pool(ns, size)).create();

@@ -1,13 +1,6 @@
 package io.vmtemplating.e2e;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,50 +9,14 @@ import java.util.Map;
  * directory under target/): each node its own `vmt node` process, node root and Node object. Stopped by close()
  * and, if the JVM ends first, by a shutdown hook.
  */
-final class LocalNodesCluster implements AutoCloseable {
-    private final Path dir;
-    private final Path kubeconfig;
-    private final KubernetesClient client;
-    private final Map<String, String> env;
-    private final Thread stopOnExit;
+final class LocalNodesCluster extends ScriptedCluster {
 
-    private LocalNodesCluster(Path dir, Path kubeconfig, KubernetesClient client, Map<String, String> env, Thread stopOnExit) {
-        this.dir = dir;
-        this.kubeconfig = kubeconfig;
-        this.client = client;
-        this.env = env;
-        this.stopOnExit = stopOnExit;
+    private LocalNodesCluster(String dirName, int nodes) {
+        super(dirName, Map.of("VMT_CLUSTER_NODES", Integer.toString(nodes)), "NODES=" + nodes);
     }
 
     static LocalNodesCluster start(String dirName, int nodes) {
-        Path dir = Path.of("target", dirName).toAbsolutePath();
-        Map<String, String> env = Map.of("VMT_CLUSTER_DIR", dir.toString(), "VMT_CLUSTER_NODES", Integer.toString(nodes));
-        Thread stopOnExit = new Thread(() -> RealCluster.run(List.of("bash", "hack/cluster/down.sh"), env, 300));
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        RealCluster.Result up = RealCluster.run(List.of("bash", "hack/cluster/up.sh"), env, 1800);
-        if (up.exitCode() != 0) {
-            RealCluster.run(List.of("bash", "hack/cluster/down.sh"), env, 300);
-            throw new IllegalStateException("hack/cluster/up.sh (NODES=" + nodes + ") failed (exit " + up.exitCode() + "):\n"
-                    + up.stderr());
-        }
-        Path kubeconfig = Path.of(up.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
-        try {
-            Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-            return new LocalNodesCluster(dir, kubeconfig, new KubernetesClientBuilder().withConfig(config).build(), env, stopOnExit);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    KubernetesClient client() {
-        return client;
-    }
-
-    /** The pinned kubectl against this cluster, as a user types it. */
-    RealCluster.Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(dir.resolve("bin/kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        return RealCluster.run(command, Map.of(), 120);
+        return new LocalNodesCluster(dirName, nodes);
     }
 
     /**
@@ -83,12 +40,5 @@ final class LocalNodesCluster implements AutoCloseable {
         String root = RealCluster.run(List.of("bash", "-c", ". hack/cluster/lib.sh && node_root_of \"$0\" \"$1\"",
                 dir.toString(), Integer.toString(k)), Map.of(), 10).stdout().strip();
         return Path.of(root).resolve(hostPath.replaceFirst("^/+", ""));
-    }
-
-    @Override
-    public void close() {
-        client.close();
-        RealCluster.run(List.of("bash", "hack/cluster/down.sh"), env, 300);
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
     }
 }
