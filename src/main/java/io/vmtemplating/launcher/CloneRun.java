@@ -34,6 +34,7 @@ final class CloneRun {
     private final CompletableFuture<LauncherHttp> http = new CompletableFuture<>();
     private volatile RestoredClone clone;
     private volatile QemuProcess qemu;
+    private final QemuSlot slot = new QemuSlot();
     private volatile boolean ready;
     private volatile boolean terminating;
     private volatile boolean guestShutdown;
@@ -88,7 +89,10 @@ final class CloneRun {
             Files.deleteIfExists(nodePaths.serialSocket());
             // QEMU first: it loads its libraries and waits (-incoming defer) while the restorer's template check
             // (metadata JSON, QEMU version) runs; a failed check stops it before anything is loaded
-            QemuProcess started = QemuProcess.start(argv, nodePaths.qemuLog());
+            QemuProcess started = slot.start(() -> QemuProcess.start(argv, nodePaths.qemuLog()));
+            if (started == null) {
+                return Launcher.EXIT_FAILED; // SIGTERM came first: no QEMU was started, the JVM is exiting
+            }
             qemu = started;
             overheadMillis = context.millisSinceProcessStart();
             context.err().println(context.overheadLine(overheadMillis));
@@ -322,7 +326,7 @@ final class CloneRun {
             return;
         }
         terminating = true;
-        QemuProcess running = qemu;
+        QemuProcess running = slot.stop();
         if (running == null || !running.isAlive()) {
             return;
         }

@@ -38,6 +38,7 @@ final class TemplateBuild {
     private volatile QemuProcess qemu;
     private volatile long overheadMillis = -1;
     private volatile boolean aborting;
+    private final QemuSlot slot = new QemuSlot();
     private NodePaths nodePaths;
 
     TemplateBuild(LauncherContext context) {
@@ -83,7 +84,10 @@ final class TemplateBuild {
             Files.deleteIfExists(nodePaths.qmpSocket());
             Files.deleteIfExists(nodePaths.serialSocket());
 
-            qemu = QemuProcess.start(argv, nodePaths.qemuLog());
+            qemu = slot.start(() -> QemuProcess.start(argv, nodePaths.qemuLog()));
+            if (qemu == null) {
+                return parkUntilHalted(); // SIGTERM came first: the hook reports, no QEMU was started
+            }
             long qemuStartNanos = System.nanoTime();
             overheadMillis = context.millisSinceProcessStart();
             context.err().println(context.overheadLine(overheadMillis));
@@ -202,7 +206,7 @@ final class TemplateBuild {
             return;
         }
         aborting = true;
-        QemuProcess running = qemu;
+        QemuProcess running = slot.stop();
         if (running != null) {
             running.close();
         }
