@@ -90,17 +90,7 @@ class ErrorStatusTest {
 
     @Test
     void aRefusedPodCreationIsAConditionAndAWarningUntilARetrySucceeds() {
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: t, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """, VmTemplate.class)).create();
+        MockObjects.template(client, "t");
 
         await().atMost(WAIT).until(() -> reconciled().isPresent());
         Condition error = reconciled().orElseThrow();

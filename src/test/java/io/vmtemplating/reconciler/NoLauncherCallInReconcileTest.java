@@ -98,32 +98,15 @@ class NoLauncherCallInReconcileTest {
 
     @Test
     void launchersAreAskedOffTheReconcileThreadsAndARestoreShowsAtOnce() throws Exception {
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: t, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """, VmTemplate.class)).create();
+        MockObjects.template(client, "t");
         String readySince = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         client.resources(VmTemplate.class).inNamespace("default").withName("t").editStatus(t -> {
             t.setStatus(new VmTemplateStatus(TemplatePhase.Ready, List.of(new Condition(Conditions.READY, Conditions.TRUE,
                     Conditions.REASON_FROZEN, "frozen", readySince, 1L)), 1L, "node-a", "t-build-1", null, "10.0.2", 6100L, 14L, 0, 0));
             return t;
         });
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmClone
-                metadata: {name: c, namespace: default}
-                spec:
-                  templateRef: {name: t}
-                """, VmClone.class)).create();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("c-vm").get() != null);
-        Pod pod = client.pods().inNamespace("default").withName("c-vm").get();
+        MockObjects.clone(client, "c", "t");
+        Pod pod = MockObjects.pod(client, "c-vm");
 
         try (StandInLauncher launcher = new StandInLauncher("127.0.0.79")) {
             launcher.state("restoring");

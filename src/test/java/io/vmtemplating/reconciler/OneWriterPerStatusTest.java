@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.vmtemplating.api.v1alpha1.ClonePhase;
@@ -63,27 +62,11 @@ class OneWriterPerStatusTest {
     }
 
     private VmTemplate template(String name) {
-        return client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: %s, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """.formatted(name), VmTemplate.class)).create();
+        return MockObjects.template(client, name);
     }
 
     private VmClone clone(String name, String template) {
-        return client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmClone
-                metadata: {name: %s, namespace: default}
-                spec:
-                  templateRef: {name: %s}
-                """.formatted(name, template), VmClone.class)).create();
+        return MockObjects.clone(client, name, template);
     }
 
     private VmTemplate getTemplate(String name) {
@@ -113,8 +96,7 @@ class OneWriterPerStatusTest {
         String statusVersion = getTemplate("t").getMetadata().getResourceVersion();
 
         clone("c", "t");
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("c-vm").get() != null);
-        Pod pod = client.pods().inNamespace("default").withName("c-vm").get();
+        Pod pod = MockObjects.pod(client, "c-vm");
         new KubeletSimulator(client).terminated(pod, false, 3,
                 "{\"outcome\":\"TemplateFilesMissing\",\"error\":\"template memory file /vmt/memory/pc.ram is missing on node node-a\"}");
 
@@ -138,8 +120,7 @@ class OneWriterPerStatusTest {
         startOperatorWith(new VmTemplateReconciler(OperatorSettings.DEFAULTS, new LauncherClient(new LauncherTokens(client)), Clock.systemUTC()));
         KubeletSimulator kubelet = new KubeletSimulator(client);
         VmTemplate template = template("t");
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("t-build-1").get() != null);
-        Pod build = client.pods().inNamespace("default").withName("t-build-1").get();
+        Pod build = MockObjects.pod(client, "t-build-1");
         String firstBuildUid = build.getMetadata().getUid();
         kubelet.scheduled(build, "node-a");
         kubelet.terminated(build, true, 0, FROZEN);

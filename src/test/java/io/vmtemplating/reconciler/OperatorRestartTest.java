@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
@@ -48,17 +47,7 @@ class OperatorRestartTest {
     }
 
     private VmTemplate template(String name) {
-        return client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: %s, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """.formatted(name), VmTemplate.class)).create();
+        return MockObjects.template(client, name);
     }
 
     private void awaitPhase(String name, TemplatePhase phase) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.vmtemplating.api.v1alpha1.ClonePhase;
@@ -60,34 +59,16 @@ class StatusChurnTest {
     @Test
     void memoryFiguresThatMoveALittleAreNotWrittenAndDoNotWakeTheTemplate() throws Exception {
         KubeletSimulator kubelet = new KubeletSimulator(client);
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: t, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                    initrd: {hostPath: {path: /var/lib/vmtemplating/guest/initrd.gz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """, VmTemplate.class)).create();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("t-build-1").get() != null);
-        Pod build = client.pods().inNamespace("default").withName("t-build-1").get();
+        MockObjects.template(client, "t");
+        Pod build = MockObjects.pod(client, "t-build-1");
         kubelet.scheduled(build, "node-a");
         kubelet.terminated(build, true, 0, FROZEN);
         await().atMost(WAIT).until(() -> {
             VmTemplate t = client.resources(VmTemplate.class).inNamespace("default").withName("t").get();
             return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
         });
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmClone
-                metadata: {name: c, namespace: default}
-                spec:
-                  templateRef: {name: t}
-                """, VmClone.class)).create();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("c-vm").get() != null);
-        Pod pod = client.pods().inNamespace("default").withName("c-vm").get();
+        MockObjects.clone(client, "c", "t");
+        Pod pod = MockObjects.pod(client, "c-vm");
 
         try (StandInLauncher launcher = new StandInLauncher("127.0.0.81")) {
             launcher.privateMemory(300, 0);

@@ -54,27 +54,8 @@ class TemplateCopiesTest {
         cluster.close();
     }
 
-    private void template(String name, int copies) {
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmTemplate
-                metadata: {name: %s, namespace: default}
-                spec:
-                  memory: {size: 512Mi}
-                  boot:
-                    kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
-                  freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                  placement: {copies: %d}
-                """.formatted(name, copies), VmTemplate.class)).create();
-    }
-
     private VmTemplate get(String name) {
         return client.resources(VmTemplate.class).inNamespace("default").withName(name).get();
-    }
-
-    private Pod pod(String name) {
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName(name).get() != null);
-        return client.pods().inNamespace("default").withName(name).get();
     }
 
     private static Optional<Condition> condition(VmTemplate template, String type) {
@@ -88,10 +69,10 @@ class TemplateCopiesTest {
 
     @Test
     void eachCopyIsBuiltOnItsOwnNodeAndTheTemplateIsReadyWithTheFirst() {
-        template("three", 3);
-        Pod copy0 = pod("three-build-1");
-        Pod copy1 = pod("three-copy1-build-1");
-        Pod copy2 = pod("three-copy2-build-1");
+        MockObjects.template(client, "three", 3);
+        Pod copy0 = MockObjects.pod(client, "three-build-1");
+        Pod copy1 = MockObjects.pod(client, "three-copy1-build-1");
+        Pod copy2 = MockObjects.pod(client, "three-copy2-build-1");
         // built at once, the three builds repel each other: no two on one node
         for (Pod build : List.of(copy0, copy1, copy2)) {
             var antiAffinity = build.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
@@ -127,14 +108,14 @@ class TemplateCopiesTest {
 
     @Test
     void aRetriedCopyAvoidsTheNodesOfTheOthersAndAFailedCopyLeavesTheTemplateReady() {
-        template("retry", 2);
-        freeze(pod("retry-build-1"), "node-a");
-        Pod copy1 = pod("retry-copy1-build-1");
+        MockObjects.template(client, "retry", 2);
+        freeze(MockObjects.pod(client, "retry-build-1"), "node-a");
+        Pod copy1 = MockObjects.pod(client, "retry-copy1-build-1");
         kubelet.scheduled(copy1, "node-b");
         kubelet.terminated(copy1, false, 1, "{\"outcome\":\"BootFailed\",\"error\":\"the guest never printed GUEST-READY\"}");
 
         // the next attempt (after the backoff) excludes node-a, which holds copy 0
-        Pod retry = pod("retry-copy1-build-2");
+        Pod retry = MockObjects.pod(client, "retry-copy1-build-2");
         var terms = retry.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms();
         assertEquals(1, terms.size());
@@ -150,10 +131,37 @@ class TemplateCopiesTest {
     }
 
     @Test
+    void aDeletedNodesCopyIsBuiltAgainAwayFromTheOtherCopiesWhileTheTemplateStaysReady() {
+        MockObjects.template(client, "lost", 3);
+        freeze(MockObjects.pod(client, "lost-build-1"), "node-a");
+        freeze(MockObjects.pod(client, "lost-copy1-build-1"), "node-b");
+        freeze(MockObjects.pod(client, "lost-copy2-build-1"), "node-c");
+        await().atMost(WAIT).until(() -> get("lost").getStatus().readyNodes() == 3);
+        String firstBuild = client.pods().inNamespace("default").withName("lost-copy2-build-1").get().getMetadata().getUid();
+
+        client.nodes().withName("node-c").delete();
+
+        // the copy starts over: its stranded build pod removed by force, a new one excluding the two other copies' nodes
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod rebuild = client.pods().inNamespace("default").withName("lost-copy2-build-1").get();
+            assertTrue(rebuild != null && !firstBuild.equals(rebuild.getMetadata().getUid()), "a new build pod for copy 2");
+            var fields = rebuild.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms().get(0).getMatchFields();
+            assertEquals(List.of("NotIn", "NotIn"), fields.stream().map(f -> f.getOperator()).toList());
+            assertEquals(List.of(List.of("node-a"), List.of("node-b")), fields.stream().map(f -> f.getValues()).toList());
+        });
+        VmTemplate t = get("lost");
+        assertEquals(TemplatePhase.Ready, t.getStatus().phase(), "the two other copies keep serving");
+        assertEquals(2, t.getStatus().readyNodes());
+        assertEquals(TemplatePhase.Pending, t.getStatus().copies().get(2).phase());
+        assertNull(t.getStatus().copies().get(2).nodeName());
+    }
+
+    @Test
     void clonesGoToTheNodesWithAReadyCopyAndTheirFilesLeaveEveryNode() {
-        template("spread", 3);
-        freeze(pod("spread-build-1"), "node-a");
-        freeze(pod("spread-copy1-build-1"), "node-b");
+        MockObjects.template(client, "spread", 3);
+        freeze(MockObjects.pod(client, "spread-build-1"), "node-a");
+        freeze(MockObjects.pod(client, "spread-copy1-build-1"), "node-b");
         await().atMost(WAIT).until(() -> get("spread").getStatus().readyNodes() == 2);
         client.resource(Serialization.unmarshal("""
                 apiVersion: vmtemplating.io/v1alpha1
@@ -163,7 +171,7 @@ class TemplateCopiesTest {
                   templateRef: {name: spread}
                   nodeSelector: {topology.kubernetes.io/zone: a}
                 """, VmClone.class)).create();
-        Pod clone = pod("c1-vm");
+        Pod clone = MockObjects.pod(client, "c1-vm");
         assertNull(clone.getSpec().getNodeName(), "the scheduler places a clone of a template with several copies");
         // a term per node (ORed): the API server takes one value per metadata.name requirement
         var terms = clone.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
@@ -177,8 +185,8 @@ class TemplateCopiesTest {
         client.resource(get("spread")).delete();
         client.resources(VmClone.class).inNamespace("default").withName("c1").delete();
         // one cleanup pod per node that holds files: the copies' nodes, not the third copy's (never placed)
-        Pod cleanupA = pod("spread-cleanup");
-        Pod cleanupB = pod("spread-cleanup-1");
+        Pod cleanupA = MockObjects.pod(client, "spread-cleanup");
+        Pod cleanupB = MockObjects.pod(client, "spread-cleanup-1");
         assertEquals(List.of("node-a", "node-b"), List.of(cleanupA.getSpec().getNodeName(), cleanupB.getSpec().getNodeName()));
         kubelet.terminated(cleanupA, true, 0, "");
         kubelet.terminated(cleanupB, true, 0, "");
