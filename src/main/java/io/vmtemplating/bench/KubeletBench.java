@@ -1,18 +1,14 @@
 package io.vmtemplating.bench;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.local.LocalSession;
 import io.vmtemplating.reconciler.VmResources;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,17 +49,14 @@ final class KubeletBench {
         Path home = LocalSession.home();
         Path clusterDir = dir.resolve("kubelet-cluster");
         Map<String, String> env = Map.of("VMT_CLUSTER_DIR", clusterDir.toString(), "VMT_CLUSTER_NODE", "kubelet");
+        BenchCluster cluster = new BenchCluster(home, env, dir.resolve("kubelet-cluster.log"), "kubelet", "make cluster NODE=kubelet",
+                "root, Debian's containerd and the image make image builds");
         try (Teardown teardown = new Teardown(err)) {
-            // registered before the start: a start that fails half way, or a signal during it, stops what it started
-            teardown.add("stopping the kubelet cluster (hack/cluster/down.sh)", () -> script(home, "down.sh", env, dir, err));
             err.println("kubelet: starting make cluster NODE=kubelet in " + clusterDir + " (log: " + dir.resolve("kubelet-cluster.log") + ") ...");
-            long upStart = System.nanoTime();
-            String kubeconfig = script(home, "up.sh", env, dir, err).lines().reduce((a, b) -> b).orElseThrow().strip();
-            long upMillis = millisSince(upStart);
-            err.printf("kubelet: cluster up, operator installed from deploy/, in %d s%n", upMillis / 1000);
-            Config config = Config.fromKubeconfig(null, Files.readString(Path.of(kubeconfig)), kubeconfig);
-            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-                return measure(client, home, singles, burst, upMillis, err);
+            BenchCluster.Started started = cluster.start(teardown);
+            err.printf("kubelet: cluster up, operator installed from deploy/, in %d s%n", started.upMillis() / 1000);
+            try (KubernetesClient client = started.client()) {
+                return measure(client, home, singles, burst, started.upMillis(), err);
             }
         }
     }
@@ -146,25 +139,6 @@ final class KubeletBench {
         client.resources(VmClone.class).inNamespace(NAMESPACE).list().getItems().forEach(c -> client.resource(c).delete());
         await("clones and their pods gone", API_POLL, () -> client.resources(VmClone.class).inNamespace(NAMESPACE).list().getItems().isEmpty()
                 && client.pods().inNamespace(NAMESPACE).withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).list().getItems().isEmpty());
-    }
-
-    /** A script of hack/cluster/ with this cluster's directory; its stderr to the log. @return its stdout */
-    private static String script(Path home, String name, Map<String, String> env, Path dir, PrintStream err)
-            throws IOException, InterruptedException, BadBenchInput {
-        ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("hack/cluster").resolve(name).toString())
-                .directory(home.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("kubelet-cluster.log").toFile()));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes());
-        int exit = process.waitFor();
-        if (exit != 0) {
-            throw new BadBenchInput("--only kubelet: hack/cluster/" + name + " (make cluster NODE=kubelet) failed with exit code " + exit
-                    + "; it needs root, Debian's containerd and the image make image builds; the end of "
-                    + dir.resolve("kubelet-cluster.log") + " says why");
-        }
-        return out;
     }
 
     private static long millisSince(long start) {

@@ -1,15 +1,11 @@
 package io.vmtemplating.bench;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
 import io.vmtemplating.local.LocalSession;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,12 +51,10 @@ final class NodesBench {
         Path home = LocalSession.home();
         Path dir = home.resolve("target/bench/nodes-cluster");
         Map<String, String> env = Map.of("VMT_CLUSTER_DIR", dir.toString(), "VMT_CLUSTER_NODES", Integer.toString(NODES));
+        BenchCluster cluster = new BenchCluster(home, env, dir.resolve("bench.log"), "nodes", "make cluster NODES=" + NODES, "");
         try (Teardown teardown = new Teardown(err)) {
-            teardown.add("stopping the " + NODES + "-node cluster", () -> script(home, "hack/cluster/down.sh", env, dir));
             err.println("vmt bench: nodes: starting a cluster of " + NODES + " local nodes (make cluster NODES=" + NODES + ") ...");
-            Path kubeconfig = Path.of(script(home, "hack/cluster/up.sh", env, dir).strip().lines().reduce((a, b) -> b).orElseThrow());
-            try (KubernetesClient client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString())).build()) {
+            try (KubernetesClient client = cluster.start(teardown).client()) {
                 return measure(client, home, err);
             }
         }
@@ -129,24 +123,5 @@ final class NodesBench {
 
     private static long millis(long from, long to) {
         return TimeUnit.NANOSECONDS.toMillis(to - from);
-    }
-
-    /** Runs a cluster script; its stderr goes to DIR/bench.log (up.sh's progress), its stdout is returned. */
-    private static String script(Path home, String script, Map<String, String> env, Path dir) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        Path out = Files.createTempFile("vmt-bench", ".out");
-        try {
-            ProcessBuilder builder = new ProcessBuilder("bash", script).directory(home.toFile())
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("bench.log").toFile()));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException(script + " failed; see " + dir.resolve("bench.log"));
-            }
-            return Files.readString(out);
-        } finally {
-            Files.deleteIfExists(out);
-        }
     }
 }
