@@ -160,24 +160,13 @@ public final class LauncherPods {
                     .withNodeName(pinned ? template.getStatus().nodeName() : null)
                     // else the scheduler picks among the nodes with a Ready copy, spreading the template's clones
                     .withNodeSelector(cloneSpec.nodeSelector())
-                    .withAffinity(pinned ? null : PlacementAffinity.onReadyCopies(readyNodes(template)))
+                    .withAffinity(pinned ? null : PlacementAffinity.onReadyCopies(TemplateCopies.readyNodes(template.getStatus())))
                     .withTopologySpreadConstraints(pinned ? List.of() : List.of(PlacementAffinity.spreadClones(uid)))
                     .withTolerations(placement.tolerations())
                     .withContainers(container)
                     .withVolumes(volumes)
                 .endSpec()
                 .build();
-    }
-
-    /** Nodes with a Ready copy of the template: each copy's, or the one node of a status from before copies. */
-    static List<String> readyNodes(VmTemplate template) {
-        var status = template.getStatus();
-        if (status.copies() == null || status.copies().isEmpty()) {
-            return status.nodeName() == null ? List.of() : List.of(status.nodeName());
-        }
-        return status.copies().stream()
-                .filter(c -> c.phase() == io.vmtemplating.api.v1alpha1.TemplatePhase.Ready && c.nodeName() != null)
-                .map(io.vmtemplating.api.v1alpha1.types.TemplateCopy::nodeName).distinct().toList();
     }
 
     /**

@@ -43,18 +43,7 @@ final class TemplateStatusBuilder {
         this.files = previous.files();
         this.clones = previous.clones();
         this.wanted = PlacementSpec.copiesOf(template.getSpec() == null ? null : template.getSpec().placement());
-        if (previous.copies() != null && !previous.copies().isEmpty()) {
-            previous.copies().forEach(c -> copies.add(new CopyState(c)));
-        } else if (previous.phase() != null) {
-            // a status from before copies existed: its top-level fields are copy 0
-            Optional<Condition> ready = condition(Conditions.READY);
-            TemplatePhase phase = previous.phase() == TemplatePhase.Deleting
-                    ? (ready.map(c -> Conditions.TRUE.equals(c.status())).orElse(false) ? TemplatePhase.Ready : TemplatePhase.Pending)
-                    : previous.phase();
-            copies.add(new CopyState(new TemplateCopy(0, previous.nodeName(), phase, ready.map(Condition::reason).orElse(null),
-                    ready.map(Condition::message).orElse(null), previous.podName(), previous.qemuVersion(),
-                    previous.bootMillis(), previous.freezeMillis(), previous.failedAttempts())));
-        }
+        TemplateCopies.of(previous).forEach(c -> copies.add(new CopyState(c)));
         copies.removeIf(c -> c.copy >= wanted);
         for (int i = 0; i < wanted; i++) {
             int index = i;

@@ -282,7 +282,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         String node = desired.getSpec().getNodeName();
         status.pod(desired.getMetadata().getName(), node, t.getMetadata().getUid())
                 .restoring("launcher pod " + desired.getMetadata().getName() + " created "
-                        + (node != null ? "on node " + node : "for a node with a Ready copy: " + String.join(", ", LauncherPods.readyNodes(t))));
+                        + (node != null ? "on node " + node : "for a node with a Ready copy: " + String.join(", ", TemplateCopies.readyNodes(t.getStatus()))));
         return status.patchIfChanged(clone);
     }
 

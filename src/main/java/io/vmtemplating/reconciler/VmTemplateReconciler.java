@@ -94,7 +94,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 // a running clone's status changes with its phase and pod: none of that is the template's business
                 .withOnUpdateFilter(VmTemplateReconciler::cloneChangeMattersToTemplate)
                 .build();
-        context.getPrimaryCache().addIndexer(TEMPLATES_BY_NODE, VmTemplateReconciler::copyNodes);
+        context.getPrimaryCache().addIndexer(TEMPLATES_BY_NODE, t -> TemplateCopies.nodes(t.getStatus()));
         nodes = new KnownNodes<>("template-nodes", context, VmTemplate.class, (Node node) -> context.getPrimaryCache()
                 .byIndex(TEMPLATES_BY_NODE, node.getMetadata().getName()).stream()
                 .map(ResourceID::fromResource).collect(Collectors.toSet()));
@@ -398,7 +398,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 .filter(p -> !new PodView(p).finished())
                 .forEach(p -> client.resource(p).delete());
 
-        List<String> nodes = copyNodes(template);
+        List<String> nodes = TemplateCopies.nodes(template.getStatus());
         if (nodes.isEmpty()) {
             return DeleteControl.defaultDelete(); // never frozen: a failed build removes its partial files itself
         }
@@ -408,23 +408,6 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             done &= cleanupNode(template, nodes.get(i), i, cleanupPods, client, events);
         }
         return done ? DeleteControl.defaultDelete() : DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
-    }
-
-    /** The nodes holding files of the template: each copy's, or the one node of a status from before copies. */
-    static List<String> copyNodes(VmTemplate template) {
-        VmTemplateStatus status = template.getStatus();
-        if (status == null) {
-            return List.of();
-        }
-        java.util.Set<String> nodes = new java.util.LinkedHashSet<>();
-        if (status.nodeName() != null) {
-            nodes.add(status.nodeName());
-        }
-        if (status.copies() != null) {
-            status.copies().stream().map(io.vmtemplating.api.v1alpha1.types.TemplateCopy::nodeName)
-                    .filter(Objects::nonNull).forEach(nodes::add);
-        }
-        return List.copyOf(nodes);
     }
 
     /** Removes the files from one node with a cleanup pod there; true when that is done or cannot be done. */
