@@ -169,7 +169,8 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         fresh.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
                 .withNamespace(pool.getMetadata().getNamespace()).build());
         fresh.setStatus(next);
-        return held ? UpdateControl.patchStatus(fresh).rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.patchStatus(fresh);
+        return StatusWrite.apply(context, pool,
+                held ? UpdateControl.patchStatus(fresh).rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.patchStatus(fresh));
     }
 
     private static TemplatePhase phase(VmTemplate template) {

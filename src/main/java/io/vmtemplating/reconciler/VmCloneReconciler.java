@@ -202,7 +202,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             }
         }
         observe(clone, status.build());
-        return control;
+        return StatusWrite.apply(context, clone, control);
     }
 
     /**

@@ -126,8 +126,10 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         // JOSDK 5.3.2 loses a deletion that the API server merged into the response of our status patch (its
         // own-update filtering swallows the event; operator-framework/java-operator-sdk#3394): the template then
         // waits with its finalizer for any later event, seen here as `vmt demo` hanging 1 in 2 runs in its
-        // cleanup. A periodic recheck bounds that wait; the cleanup runs at the next one.
-        return control.getScheduleDelay().isPresent() ? control : control.rescheduleAfter(settings.statusRefresh());
+        // cleanup. StatusWrite reconciles again when the write shows a newer generation; the periodic recheck
+        // stays for a change that moves no generation.
+        return StatusWrite.apply(context, template,
+                control.getScheduleDelay().isPresent() ? control : control.rescheduleAfter(settings.statusRefresh()));
     }
 
     /** An exception out of reconcile, in the status and as an event; JOSDK retries as configured. */

@@ -202,8 +202,12 @@ class ClaimDataLocalIT {
             p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
             return p;
         });
-        await().atMost(LONG).until(() -> client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, "demo-claim-data")
-                .list().getItems().stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
+        await().atMost(LONG).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertEquals(List.of(),
+                client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, "demo-claim-data").list().getItems().stream()
+                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                        .map(p -> p.getMetadata().getName() + " " + p.getMetadata().getLabels() + " " + p.getStatus().getPhase()).toList(),
+                () -> "members left after scaling to 0; pool " + client.resources(VmClonePool.class).inNamespace(ns)
+                        .withName("demo-claim-data").get().getStatus()));
         long millis = claimAndTime("cold-1", "app-creds");
         VmClone cold = awaitClone("cold-1", ClonePhase.Running);
         assertEquals(ClaimStatus.COLD, cold.getStatus().claim().path());
