@@ -20,6 +20,7 @@ final class CopyState {
     private Long bootMillis;
     private Long freezeMillis;
     private int failedAttempts;
+    private String readySince;
 
     CopyState(TemplateCopy previous) {
         this.copy = previous.copy() == null ? 0 : previous.copy();
@@ -32,6 +33,7 @@ final class CopyState {
         this.bootMillis = previous.bootMillis();
         this.freezeMillis = previous.freezeMillis();
         this.failedAttempts = previous.failedAttempts() == null ? 0 : previous.failedAttempts();
+        this.readySince = previous.readySince();
     }
 
     static CopyState fresh(int copy) {
@@ -54,6 +56,15 @@ final class CopyState {
         return nodeName;
     }
 
+    String qemuVersion() {
+        return qemuVersion;
+    }
+
+    /** Frozen with a QEMU the other copies do not run: kept (its files, its node) but never used. */
+    CopyState qemuMismatch(String message) {
+        return phase(TemplatePhase.Failed, Conditions.REASON_QEMU_VERSION_MISMATCH, message);
+    }
+
     int failedAttempts() {
         return failedAttempts;
     }
@@ -65,7 +76,7 @@ final class CopyState {
     /** Failed for a reason no rebuild can fix: nothing more to do for this copy until the template is recreated. */
     boolean failedForGood() {
         return phase == TemplatePhase.Failed && (Conditions.REASON_BACKOFF_LIMIT_EXCEEDED.equals(reason)
-                || Conditions.REASON_INVALID_SPEC.equals(reason));
+                || Conditions.REASON_INVALID_SPEC.equals(reason) || Conditions.REASON_QEMU_VERSION_MISMATCH.equals(reason));
     }
 
     CopyState podName(String name) {
@@ -99,7 +110,11 @@ final class CopyState {
                 "the freeze trigger fired; saving device state in pod " + pod);
     }
 
-    CopyState ready(String node, LauncherResult result) {
+    /** @param now when it became Ready, unless it already was */
+    CopyState ready(String node, LauncherResult result, java.time.Instant now) {
+        if (phase != TemplatePhase.Ready || readySince == null) {
+            this.readySince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
         this.nodeName = node;
         this.qemuVersion = result.qemuVersion();
         this.bootMillis = result.bootMillis();
@@ -116,6 +131,7 @@ final class CopyState {
         this.bootMillis = null;
         this.freezeMillis = null;
         this.failedAttempts = 0;
+        this.readySince = null;
         return phase(TemplatePhase.Pending, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
     }
 
@@ -123,6 +139,27 @@ final class CopyState {
     CopyState nodeLost(String message) {
         filesMissing(message);
         return phase(TemplatePhase.Pending, Conditions.REASON_NODE_LOST, message);
+    }
+
+    /** Its node left the template's placement: no new clone goes there; its files stay until they are removed. */
+    CopyState leavingNode(String message) {
+        return phase(TemplatePhase.Pending, Conditions.REASON_NODE_LEFT_PLACEMENT, message);
+    }
+
+    /** Left a node it no longer belongs on (files removed there): it starts again from nothing, on another node. */
+    CopyState nodeLeft(String message) {
+        filesMissing(message);
+        return phase(TemplatePhase.Pending, Conditions.REASON_NODE_LEFT_PLACEMENT, message);
+    }
+
+    /** Still holding files on a node that left the placement. */
+    boolean leaving() {
+        return nodeName != null && Conditions.REASON_NODE_LEFT_PLACEMENT.equals(reason);
+    }
+
+    /** Its node is back in the placement before its files were removed: Ready again as it was frozen. */
+    CopyState backInPlacement() {
+        return phase(TemplatePhase.Ready, Conditions.REASON_FROZEN, "frozen with QEMU " + qemuVersion + " on node " + nodeName);
     }
 
     CopyState failedAttempt(int attempt) {
@@ -143,6 +180,6 @@ final class CopyState {
 
     TemplateCopy build() {
         return new TemplateCopy(copy, nodeName, phase, reason, message, podName, qemuVersion, bootMillis, freezeMillis,
-                failedAttempts);
+                failedAttempts, readySince);
     }
 }

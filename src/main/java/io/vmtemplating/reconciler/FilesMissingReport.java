@@ -5,6 +5,7 @@ import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.Condition;
+import io.vmtemplating.api.v1alpha1.types.TemplateCopy;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,6 +39,45 @@ record FilesMissingReport(String cloneName, String message, Instant since) {
                         condition.message(), Instant.parse(condition.lastTransitionTime()))).stream())
                 .filter(report -> current(readySince, report.since()))
                 .min(Comparator.comparing(FilesMissingReport::since));
+    }
+
+    /**
+     * For a template with several copies: the earliest report about one Ready copy — from a clone whose pod ran on
+     * that copy's node — not older than the copy's own Ready time ({@code copies[].readySince}). Only that copy is
+     * rebuilt; the others keep serving.
+     */
+    static Optional<FilesMissingReport> forCopy(VmTemplate template, TemplateCopy copy, Collection<VmClone> clones) {
+        if (copy.phase() != TemplatePhase.Ready || copy.nodeName() == null) {
+            return Optional.empty();
+        }
+        String uid = template.getMetadata().getUid();
+        Optional<Instant> readySince = Optional.ofNullable(copy.readySince()).map(Instant::parse);
+        return clones.stream()
+                .filter(c -> c.getStatus() != null && uid.equals(c.getStatus().templateUid())
+                        && copy.nodeName().equals(c.getStatus().nodeName()))
+                .flatMap(c -> filesMissing(c).map(condition -> new FilesMissingReport(c.getMetadata().getName(),
+                        condition.message(), Instant.parse(condition.lastTransitionTime()))).stream())
+                .filter(report -> current(readySince, report.since()))
+                .min(Comparator.comparing(FilesMissingReport::since));
+    }
+
+    /**
+     * The clone's report still stands (the clone waits): for a template with several copies, while the copy on the
+     * clone's node is the Ready one it reported about; once that copy is reset, the clone starts again on a node with
+     * a Ready copy. For one copy, while the template is Ready since before the report.
+     */
+    static boolean stands(VmClone clone, VmTemplate template) {
+        Optional<Instant> reported = filesMissing(clone).map(c -> Instant.parse(c.lastTransitionTime()));
+        if (reported.isEmpty()) {
+            return false;
+        }
+        if (io.vmtemplating.api.v1alpha1.types.PlacementSpec.copiesOf(template.getSpec().placement()) == 1) {
+            return current(readySince(template), reported.get());
+        }
+        String node = clone.getStatus().nodeName();
+        return TemplateCopies.of(template.getStatus()).stream()
+                .filter(c -> c.phase() == TemplatePhase.Ready && node != null && node.equals(c.nodeName()))
+                .anyMatch(c -> current(Optional.ofNullable(c.readySince()).map(Instant::parse), reported.get()));
     }
 
     /** The clone's TemplateReady condition when it says the files were missing. */

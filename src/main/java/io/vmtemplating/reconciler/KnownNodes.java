@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The cluster's Nodes, from an informer: a node whose object is gone (deleted by its admin or its cloud) took the
@@ -30,6 +31,11 @@ final class KnownNodes<P extends HasMetadata> {
 
     InformerEventSource<Node, P> eventSource() {
         return informer;
+    }
+
+    /** The node as the informer last saw it; empty when it is gone (or the name is null). */
+    Optional<Node> node(String nodeName) {
+        return nodeName == null ? Optional.empty() : informer.get(new ResourceID(nodeName));
     }
 
     /** The node is gone from the API server (never: null). */

@@ -180,6 +180,11 @@ public final class LauncherPods {
 
     /** The cleanup pod of the {@code index}-th node holding the template's files. */
     public Pod cleanupPod(VmTemplate template, String nodeName, int index) {
+        return cleanupPod(template, nodeName, VmResources.cleanupPodName(template, index));
+    }
+
+    /** A pod on {@code nodeName} that removes the template's files there. */
+    public Pod cleanupPod(VmTemplate template, String nodeName, String podName) {
         String uid = template.getMetadata().getUid();
         List<Volume> volumes = new ArrayList<>(templateDirectories(uid, MemorySizes.backend(template.getSpec())));
         volumes.add(LauncherSecurity.tmpVolume());
@@ -202,7 +207,7 @@ public final class LauncherPods {
         PlacementSpec placement = Optional.ofNullable(template.getSpec().placement()).orElse(new PlacementSpec(null, null, null));
         return new PodBuilder()
                 .withNewMetadata()
-                    .withName(VmResources.cleanupPodName(template, index))
+                    .withName(podName)
                     .withNamespace(template.getMetadata().getNamespace())
                     .withLabels(VmResources.cleanupPodLabels(template))
                     .withOwnerReferences(ownerReference(template))

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the scheduler may put a template's pods, as pure functions: the builds of a template with several copies
@@ -76,6 +77,20 @@ final class PlacementAffinity {
         antiAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(required);
         affinity.setPodAntiAffinity(antiAffinity);
         return affinity;
+    }
+
+    /** The nodes a build pod's affinity excludes by name (every term carries the same exclusions). */
+    static Set<String> excludedNodes(Affinity affinity) {
+        if (affinity == null || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().isEmpty()) {
+            return Set.of();
+        }
+        NodeSelectorTerm first = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0);
+        return Optional.ofNullable(first.getMatchFields()).orElse(List.of()).stream()
+                .filter(r -> NODE_NAME_FIELD.equals(r.getKey()) && "NotIn".equals(r.getOperator()) && r.getValues() != null)
+                .flatMap(r -> r.getValues().stream()).collect(java.util.stream.Collectors.toSet());
     }
 
     /**

@@ -24,26 +24,35 @@ record PoolPlan(int create, List<Pod> delete, int current, int ready, int outdat
      * @param templateUid the current template's UID; null when the template is gone, not Ready or being deleted
      */
     static PoolPlan of(List<Pod> members, String templateUid, int replicas) {
-        return of(members, templateUid, replicas, java.time.Instant.now());
+        return of(members, templateUid, replicas, java.time.Instant.now(), null);
+    }
+
+    static PoolPlan of(List<Pod> members, String templateUid, int replicas, java.time.Instant now) {
+        return of(members, templateUid, replicas, now, null);
     }
 
     /**
      * @param now a member the node refused for lack of room ({@link PoolCapacity#rejectedByNode}) is kept in its slot
      *            for {@link PoolCapacity#RETRY} after its creation, not replaced at once: a pool larger than its node
      *            then makes one attempt per slot per period instead of a create/reject/delete loop
+     * @param servingNodes the nodes with a Ready copy of a template with several copies (null: any node). A member on
+     *            another node (its copy left with the node's labels) is replaced like a member of an earlier template
      */
-    static PoolPlan of(List<Pod> members, String templateUid, int replicas, java.time.Instant now) {
+    static PoolPlan of(List<Pod> members, String templateUid, int replicas, java.time.Instant now, java.util.Set<String> servingNodes) {
         List<Pod> delete = new ArrayList<>();
         List<Pod> current = new ArrayList<>();
         List<Pod> outdated = new ArrayList<>();
         for (Pod pod : members) {
             PodView view = new PodView(pod);
-            boolean currentTemplate = templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID));
+            String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+            boolean onServingNode = servingNodes == null || node == null || servingNodes.contains(node);
+            boolean currentTemplate = onServingNode
+                    && templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID));
             if (view.failed() && currentTemplate && PoolCapacity.rejectedByNode(pod) && !PoolCapacity.retryDue(pod, now)) {
                 current.add(pod);
             } else if (view.failed() || view.succeeded()) {
                 delete.add(pod);
-            } else if (templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID))) {
+            } else if (currentTemplate) {
                 current.add(pod);
             } else {
                 outdated.add(pod);

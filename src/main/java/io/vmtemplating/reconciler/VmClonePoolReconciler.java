@@ -17,6 +17,7 @@ import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmClonePoolStatus;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
+import io.vmtemplating.api.v1alpha1.types.PlacementSpec;
 import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.VmClonePoolValidator;
 import jakarta.inject.Inject;
@@ -114,7 +115,10 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         }
 
         String currentUid = usableUid;
-        PoolPlan plan = PoolPlan.of(members, currentUid, replicas);
+        // a template on several nodes serves from its Ready copies only: a member elsewhere is replaced
+        Set<String> servingNodes = currentUid == null || PlacementSpec.copiesOf(template.get().getSpec().placement()) == 1 ? null
+                : Set.copyOf(TemplateCopies.readyNodes(template.get().getStatus()));
+        PoolPlan plan = PoolPlan.of(members, currentUid, replicas, java.time.Instant.now(), servingNodes);
         for (Pod pod : plan.delete()) {
             context.getClient().resource(pod).delete();
         }

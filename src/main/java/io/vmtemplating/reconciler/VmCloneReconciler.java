@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * VmClone → a launcher pod on the template's node once the template is Ready → status from the pod and the
@@ -65,6 +66,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     private KnownNodes<VmClone> nodes;
     /** Clones by the node they run on: a node's departure reaches exactly those. */
     static final String CLONES_BY_NODE = "clonesByNode";
+    /** Clones waiting for a Ready copy on a node their spec.nodeSelector picks. */
+    static final String WAITING_FOR_SELECTED_NODE = "waitingForSelectedNode";
 
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
         this(settings, launcher, clock, OperatorMetrics.none());
@@ -124,8 +127,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         reports = new LauncherReports(launcher, 2);
         context.getPrimaryCache().addIndexer(CLONES_BY_NODE, clone -> clone.getStatus() == null || clone.getStatus().nodeName() == null
                 ? List.of() : List.of(clone.getStatus().nodeName()));
-        nodes = new KnownNodes<>("clone-nodes", context, VmClone.class, (io.fabric8.kubernetes.api.model.Node node) -> context
-                .getPrimaryCache().byIndex(CLONES_BY_NODE, node.getMetadata().getName()).stream()
+        // clones waiting for a node their selector picks: any node's new labels may be the one
+        context.getPrimaryCache().addIndexer(WAITING_FOR_SELECTED_NODE, clone -> Conditions.REASON_NO_READY_COPY_SELECTED
+                .equals(readyReason(clone)) ? List.of(WAITING_FOR_SELECTED_NODE) : List.of());
+        nodes = new KnownNodes<>("clone-nodes", context, VmClone.class, (io.fabric8.kubernetes.api.model.Node node) -> Stream.concat(
+                        context.getPrimaryCache().byIndex(CLONES_BY_NODE, node.getMetadata().getName()).stream(),
+                        context.getPrimaryCache().byIndex(WAITING_FOR_SELECTED_NODE, WAITING_FOR_SELECTED_NODE).stream())
                 .map(ResourceID::fromResource).collect(Collectors.toSet()));
         return List.of(templates, new InformerEventSource<>(podConfig, context), reports,
                 new InformerEventSource<>(poolConfig, context), new InformerEventSource<>(memberConfig, context),
@@ -142,7 +149,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 || !Objects.equals(before == null ? null : before.phase(), after == null ? null : after.phase())
                 || !Objects.equals(before == null ? null : before.nodeName(), after == null ? null : after.nodeName())
                 || !Objects.equals(before == null ? null : before.files(), after == null ? null : after.files())
-                || !Objects.equals(before == null ? null : before.qemuVersion(), after == null ? null : after.qemuVersion());
+                || !Objects.equals(before == null ? null : before.qemuVersion(), after == null ? null : after.qemuVersion())
+                // a copy Ready or reset on some node: clones waiting for it, or placed by it, look again
+                || !Objects.equals(TemplateCopies.readyNodes(before), TemplateCopies.readyNodes(after));
     }
 
     @Override
@@ -276,6 +285,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, FilesMissingReport.filesMissing(clone).get().message());
             return status.patchIfChanged(clone);
         }
+        Optional<String> noneSelected = noReadyCopySelected(clone, t);
+        if (noneSelected.isPresent()) {
+            // a pod now could only wait unschedulable, with the Ready nodes of this moment fixed in its affinity
+            status.waitingForTemplate(Conditions.REASON_NO_READY_COPY_SELECTED, noneSelected.get());
+            return status.patchIfChanged(clone).rescheduleAfter(settings.statusRefresh());
+        }
         Pod desired = pods.clonePod(clone, t);
         launcher.prepareNamespace(clone.getMetadata().getNamespace());
         VmTemplateReconciler.createIgnoringConflict(context.getClient(), desired);
@@ -284,6 +299,25 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 .restoring("launcher pod " + desired.getMetadata().getName() + " created "
                         + (node != null ? "on node " + node : "for a node with a Ready copy: " + String.join(", ", TemplateCopies.readyNodes(t.getStatus()))));
         return status.patchIfChanged(clone);
+    }
+
+    /**
+     * For a template with several copies, a clone whose spec.nodeSelector matches no node with a Ready copy waits
+     * without a pod, saying why; it starts once such a copy is Ready (a copy rebuilt on its node, a node relabelled).
+     */
+    private Optional<String> noReadyCopySelected(VmClone clone, VmTemplate template) {
+        java.util.Map<String, String> selector = clone.getSpec().nodeSelector();
+        if (selector == null || selector.isEmpty() || !onSeveralNodes(Optional.of(template))) {
+            return Optional.empty();
+        }
+        List<String> ready = TemplateCopies.readyNodes(template.getStatus());
+        io.vmtemplating.api.v1alpha1.types.PlacementSpec bySelector = new io.vmtemplating.api.v1alpha1.types.PlacementSpec(selector, null, null);
+        if (ready.stream().anyMatch(n -> nodes.node(n).map(node -> NodePlacement.matches(bySelector, node)).orElse(false))) {
+            return Optional.empty();
+        }
+        return Optional.of("spec.nodeSelector " + new java.util.TreeMap<>(selector) + " matches none of the nodes with a Ready"
+                + " copy of VmTemplate " + template.getMetadata().getName() + " (" + (ready.isEmpty() ? "none" : String.join(", ", ready))
+                + "); the clone starts once a copy is Ready on a node it selects");
     }
 
     /** Node loss is acted on for templates with several copies (docs/placement.md). */
@@ -399,9 +433,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
      * is withdrawn and the template's next Ready is the rebuilt one.
      */
     private static boolean waitsForRebuild(VmClone clone, VmTemplate template) {
-        return FilesMissingReport.filesMissing(clone)
-                .map(missing -> FilesMissingReport.current(FilesMissingReport.readySince(template), Instant.parse(missing.lastTransitionTime())))
-                .orElse(false);
+        return FilesMissingReport.stands(clone, template);
     }
 
 }

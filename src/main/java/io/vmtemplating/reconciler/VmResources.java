@@ -66,6 +66,11 @@ public final class VmResources {
         return cleanupPodName(template, 0);
     }
 
+    /** The cleanup pod that empties the node a copy left when that node left the template's placement. */
+    public static String drainPodName(VmTemplate template, int copy) {
+        return boundedName(template.getMetadata().getName(), "-copy" + copy + "-drain");
+    }
+
     /** One cleanup pod per node holding files; the first keeps the name it had before copies existed. */
     public static String cleanupPodName(VmTemplate template, int index) {
         return boundedName(template.getMetadata().getName(), "-cleanup" + (index == 0 ? "" : "-" + index));

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.vmtemplating.api.v1alpha1.ClonePhase;
 import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
@@ -161,7 +162,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         TemplatePhase phase = status.phase();
         EventRecorder events = new EventRecorder(context.getClient(), clock);
 
-        if (phase == TemplatePhase.Ready) {
+        boolean several = status.copies().size() > 1;
+        if (phase == TemplatePhase.Ready && !several) {
             Optional<FilesMissingReport> missing = FilesMissingReport.of(template, context.getSecondaryResources(VmClone.class));
             if (missing.isPresent()) {
                 return rebuild(template, status, missing.get(), context, events);
@@ -177,14 +179,21 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         }
 
         List<Pod> buildPods = podsWithRole(context, VmResources.ROLE_TEMPLATE);
-        boolean several = status.copies().size() > 1;
         Optional<Duration> recheck = Optional.empty();
         for (CopyState copy : status.copies()) {
             List<Pod> ownPods = buildPods.stream().filter(p -> VmResources.copyOf(p) == copy.copy).toList();
-            Optional<Duration> wait = reconcileCopy(template, status, copy, ownPods, several, context, events);
+            Optional<FilesMissingReport> missing = several
+                    ? FilesMissingReport.forCopy(template, copy.build(), context.getSecondaryResources(VmClone.class))
+                    : Optional.empty();
+            Optional<Duration> wait = missing.isPresent()
+                    ? rebuildCopy(template, copy, ownPods, missing.get(), context, events)
+                    : reconcileCopy(template, status, copy, ownPods, several, context, events);
             if (wait.isPresent() && (recheck.isEmpty() || wait.get().compareTo(recheck.get()) < 0)) {
                 recheck = wait;
             }
+        }
+        if (several) {
+            markQemuMismatches(template, status, events);
         }
         // the pods' progress; Frozen, BuildFailed and the rest have their own events above
         if (status.phase() != phase && !several
@@ -206,6 +215,18 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             Optional<Duration> lost = nodeLost(template, copy, buildPods, context, events, which);
             if (lost.isPresent()) {
                 return lost;
+            }
+            if (copy.ready() || copy.leaving()) {
+                Optional<Node> node = nodes.node(copy.nodeName());
+                boolean inPlacement = node.map(n -> NodePlacement.matches(template.getSpec().placement(), n)).orElse(true);
+                if (copy.leaving() && inPlacement && drainPod(template, copy, context).isEmpty()) {
+                    copy.backInPlacement();
+                    events.normal(template, Conditions.REASON_FROZEN, which + "node " + copy.nodeName()
+                            + " matches the template's placement again before its files were removed: Ready again");
+                } else if (!inPlacement || copy.leaving()) {
+                    // a removal under way finishes: the files may be half gone
+                    return drain(template, copy, buildPods, context, events, which);
+                }
             }
         }
         if (copy.ready() || copy.failedForGood()) {
@@ -229,9 +250,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             }
             launcher.prepareNamespace(template.getMetadata().getNamespace());
             // a copy goes to a node without one: the nodes of the other copies are excluded
-            Set<String> otherNodes = status.copies().stream().filter(c -> c != copy).map(CopyState::nodeName)
-                    .filter(Objects::nonNull).collect(Collectors.toCollection(java.util.TreeSet::new));
-            createIgnoringConflict(context.getClient(), pods.templatePod(template, copy.copy, attempt, otherNodes));
+            createIgnoringConflict(context.getClient(), pods.templatePod(template, copy.copy, attempt, otherNodes(status, copy)));
             copy.pending("launcher pod " + VmResources.templatePodName(template, copy.copy, attempt)
                     + " created (attempt " + attempt + ")");
             if (before != TemplatePhase.Pending) {
@@ -241,6 +260,19 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         }
 
         PodView pod = current.get();
+        if (several && !pod.finished()) {
+            if (pod.pod().getMetadata().getDeletionTimestamp() != null) {
+                return Optional.of(Duration.ofSeconds(1));
+            }
+            Optional<String> misplaced = misplaced(pod, otherNodes(status, copy));
+            if (misplaced.isPresent()) {
+                // builds started together exclude each other only while both run: a build still waiting for a node
+                // when another copy froze must not land on that copy's node. Made again with the exclusion.
+                context.getClient().resource(pod.pod()).delete();
+                copy.pending(misplaced.get());
+                return Optional.of(Duration.ofSeconds(1));
+            }
+        }
         if (status.rebuildingSince().isPresent() && pod.created().map(c -> c.isBefore(status.rebuildingSince().get())).orElse(false)) {
             // a build pod from before the files went missing, still in the cache: it is being deleted
             context.getClient().resource(pod.pod()).delete();
@@ -251,7 +283,7 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             Optional<LauncherResult> result = pod.result();
             if (result.isPresent() && LauncherResult.FROZEN.equals(result.get().outcome())) {
                 LauncherResult frozen = result.get();
-                copy.ready(pod.nodeName().orElse(null), frozen);
+                copy.ready(pod.nodeName().orElse(null), frozen, Instant.now(clock));
                 status.frozenFiles(frozen);
                 // once per copy's build: a Ready copy returns above without looking at its build pod again
                 metrics.templateFrozen(template.getMetadata().getNamespace(), Optional.ofNullable(frozen.bootMillis()).orElse(0L),
@@ -301,6 +333,29 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         return Optional.empty();
     }
 
+    /** The nodes holding the template's other copies: a copy's build excludes them. */
+    private static Set<String> otherNodes(TemplateStatusBuilder status, CopyState copy) {
+        return status.copies().stream().filter(c -> c != copy).map(CopyState::nodeName)
+                .filter(Objects::nonNull).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /**
+     * Why a running or waiting build pod is in the wrong place: bound to a node that holds another copy, or not bound
+     * yet and not excluding every node that does (another copy froze since it was made).
+     */
+    private static Optional<String> misplaced(PodView pod, Set<String> otherNodes) {
+        Optional<String> node = pod.nodeName();
+        if (node.isPresent() && otherNodes.contains(node.get())) {
+            return Optional.of("build pod " + pod.name() + " landed on node " + node.get() + ", which holds another copy;"
+                    + " building this copy elsewhere");
+        }
+        if (node.isEmpty() && !PlacementAffinity.excludedNodes(pod.pod().getSpec().getAffinity()).containsAll(otherNodes)) {
+            return Optional.of("build pod " + pod.name() + " was made before another copy froze on " + String.join(", ", otherNodes)
+                    + "; made again excluding those nodes");
+        }
+        return Optional.empty();
+    }
+
     /**
      * The copy's node is gone: its files and VMs went with it. Its build pods there are removed by force (no kubelet
      * will confirm their end) and the copy is built again on another node, once they are gone (the next build reuses
@@ -320,6 +375,80 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
     }
 
     /**
+     * Ready copies frozen with another QEMU version than the template's (QemuVersionCheck) are marked Failed and take
+     * no clones: a clone restores only into the QEMU that froze its copy, so copies on differing nodes would make the
+     * same template behave differently per node. Not rebuilt: the node would build the same version again.
+     */
+    private static void markQemuMismatches(VmTemplate template, TemplateStatusBuilder status, EventRecorder events) {
+        java.util.Map<Integer, String> readyVersions = new java.util.HashMap<>();
+        status.copies().stream().filter(CopyState::ready).forEach(c -> readyVersions.put(c.copy, c.qemuVersion()));
+        Optional<String> version = QemuVersionCheck.templateVersion(readyVersions);
+        for (int mismatched : QemuVersionCheck.mismatched(readyVersions)) {
+            CopyState copy = status.copies().stream().filter(c -> c.copy == mismatched).findFirst().orElseThrow();
+            copy.qemuMismatch("frozen with QEMU " + copy.qemuVersion() + " on node " + copy.nodeName() + ", the template's"
+                    + " other copies with QEMU " + version.orElse("?") + ": a clone restores only into the QEMU that froze its"
+                    + " copy, so this copy takes no clones; run one QEMU version on every node the placement allows and"
+                    + " create the template again");
+            events.warning(template, Conditions.REASON_QEMU_VERSION_MISMATCH, "copy " + copy.copy + ": " + copy.message());
+        }
+    }
+
+    /**
+     * The copy's node no longer matches the template's placement (relabelled): no new clone goes there; once no clone
+     * of the template runs there, a cleanup pod removes the files and the copy is built again where the placement
+     * allows (DaemonSet-like, for a count of nodes). Clones still there keep running: nothing a user runs is stopped.
+     */
+    private Optional<Duration> drain(VmTemplate template, CopyState copy, List<Pod> buildPods, Context<VmTemplate> context,
+            EventRecorder events, String which) {
+        String node = copy.nodeName();
+        boolean wasReady = copy.ready();
+        // the copy's finished build pods: its next build takes their names
+        buildPods.forEach(p -> context.getClient().resource(p).delete());
+        List<String> clonesThere = context.getSecondaryResources(VmClone.class).stream()
+                .filter(c -> c.getStatus() != null && node.equals(c.getStatus().nodeName()))
+                .filter(c -> c.getStatus().phase() != ClonePhase.Succeeded && c.getStatus().phase() != ClonePhase.Failed)
+                .map(c -> c.getMetadata().getName()).sorted().toList();
+        String left = "node " + node + " no longer matches the template's placement (spec.placement): no new clone goes there";
+        if (!clonesThere.isEmpty()) {
+            copy.leavingNode(left + "; its files are removed once its " + clonesThere.size() + " clone(s) there are gone: "
+                    + String.join(", ", clonesThere));
+            if (wasReady) {
+                events.normal(template, Conditions.REASON_NODE_LEFT_PLACEMENT, which + copy.message());
+            }
+            return Optional.empty();
+        }
+        copy.leavingNode(left + "; removing its files there");
+        if (wasReady) {
+            events.normal(template, Conditions.REASON_NODE_LEFT_PLACEMENT, which + copy.message());
+        }
+        Optional<PodView> cleanup = drainPod(template, copy, context);
+        if (cleanup.isEmpty()) {
+            createIgnoringConflict(context.getClient(), pods.cleanupPod(template, node, VmResources.drainPodName(template, copy.copy)));
+            return Optional.empty();
+        }
+        if (cleanup.get().failed()) {
+            events.warning(template, "CleanupFailed", which + "node " + node + ": " + cleanup.get().failureMessage() + "; retrying");
+            context.getClient().resource(cleanup.get().pod()).delete();
+            return Optional.of(Duration.ofSeconds(2));
+        }
+        if (!cleanup.get().succeeded() || !buildPods.isEmpty()) {
+            // running, or the deleted build pods still in the cache: their names are the next build's
+            return cleanup.get().succeeded() ? Optional.of(Duration.ofSeconds(1)) : Optional.empty();
+        }
+        context.getClient().resource(cleanup.get().pod()).delete();
+        events.normal(template, "FilesRemoved", which + "template files removed from node " + node + ", which left the placement");
+        copy.nodeLeft("node " + node + " left the template's placement and its files were removed; building this copy on"
+                + " another node the placement allows");
+        return Optional.of(Duration.ofSeconds(1));
+    }
+
+    private static Optional<PodView> drainPod(VmTemplate template, CopyState copy, Context<VmTemplate> context) {
+        String name = VmResources.drainPodName(template, copy.copy);
+        return podsWithRole(context, VmResources.ROLE_CLEANUP).stream().filter(p -> name.equals(p.getMetadata().getName()))
+                .findFirst().map(PodView::new);
+    }
+
+    /**
      * A clone found this Ready template's files gone from its node (a reboot wipes tmpfs): the old build pods go and
      * the template is Pending again, so the next reconcile starts a fresh build; the clones waiting for it start once it
      * is Ready again. Every copy is rebuilt: the clones' protocol (FilesMissingReport) is about the template as a whole.
@@ -332,6 +461,25 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         status.filesMissing(message);
         events.warning(template, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
         return status.patchIfChanged(template);
+    }
+
+    /**
+     * A clone found this copy's files gone from its node (a reboot wipes tmpfs) — for a template with several copies,
+     * only this copy is built again; the others keep serving, and the clone starts again on one of their nodes (or on
+     * this one once it is Ready again). The copy's build pods go first and are waited for, so the next build, which
+     * reuses their names, is not mistaken for the old one.
+     */
+    private Optional<Duration> rebuildCopy(VmTemplate template, CopyState copy, List<Pod> buildPods, FilesMissingReport report,
+            Context<VmTemplate> context, EventRecorder events) {
+        if (!buildPods.isEmpty()) {
+            buildPods.forEach(p -> context.getClient().resource(p).delete());
+            return Optional.of(Duration.ofSeconds(1));
+        }
+        String message = "clone " + report.cloneName() + " found this copy's files missing on node " + copy.nodeName() + ": "
+                + report.message() + "; building this copy again";
+        copy.filesMissing(message);
+        events.warning(template, Conditions.REASON_TEMPLATE_FILES_MISSING, "copy " + copy.copy + ": " + message);
+        return Optional.of(Duration.ofSeconds(1));
     }
 
     private Optional<Duration> buildFailed(VmTemplate template, CopyState copy, EventRecorder events,

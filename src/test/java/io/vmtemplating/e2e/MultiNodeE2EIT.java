@@ -34,8 +34,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 17 on a real control plane with three local nodes (make cluster NODES=3), real QEMU on each: one template
- * frozen on all three (samples/multi-node/), nine clones spread 3/3/3 by the real scheduler, then a node dies and is
- * removed: its clones fail with the reason, its copy is not Ready, and new clones land on the two others.
+ * frozen on all three (samples/multi-node/), nine clones spread 3/3/3 by the real scheduler; one node's memory files
+ * wiped and only its copy rebuilt; then a node dies and is removed: its clones fail with the reason, its copy is not
+ * Ready, and new clones land on the two others; last, nodes labelled into and out of a template's placement.
  * Runs before the shared cluster starts (class order 1), so the two never share the machine.
  */
 @Tag("qemu")
@@ -130,6 +131,47 @@ class MultiNodeE2EIT {
 
     @Test
     @Order(3)
+    void aNodeWhoseFilesVanishedRebuildsOnlyItsOwnCopy() throws IOException {
+        VmTemplate before = template();
+        Map<String, TemplateCopy> others = before.getStatus().copies().stream().filter(c -> !"local-node-2".equals(c.nodeName()))
+                .collect(Collectors.toMap(TemplateCopy::nodeName, Function.identity()));
+        // what a reboot does to tmpfs: the guest RAM files of the copy on local-node-2 are gone
+        Path memory = cluster.onNode(2, "/dev/shm/vmtemplating/" + before.getMetadata().getUid());
+        try (var files = Files.list(memory)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: pinned-2, namespace: default}
+                spec:
+                  templateRef: {name: spread}
+                  nodeSelector: {kubernetes.io/hostname: local-node-2}
+                """, VmClone.class)).create();
+
+        // its launcher finds the files missing; that copy alone is built again (on the same node: the others hold
+        // copies), and the clone starts there once it is Ready
+        awaitRunning(List.of("pinned-2"));
+        assertEquals("local-node-2", clone("pinned-2").getStatus().nodeName());
+        VmTemplate after = template();
+        assertEquals(3, after.getStatus().readyNodes());
+        TemplateCopy rebuilt = after.getStatus().copies().stream().filter(c -> "local-node-2".equals(c.nodeName())).findFirst().orElseThrow();
+        TemplateCopy old = before.getStatus().copies().stream().filter(c -> "local-node-2".equals(c.nodeName())).findFirst().orElseThrow();
+        assertTrue(rebuilt.readySince().compareTo(old.readySince()) > 0, rebuilt + " rebuilt after " + old);
+        for (TemplateCopy copy : after.getStatus().copies()) {
+            if (!"local-node-2".equals(copy.nodeName())) {
+                assertEquals(others.get(copy.nodeName()), copy, "the copies on the other nodes were not touched");
+            }
+        }
+        names("spread-", 1, 9).forEach(n -> assertEquals(ClonePhase.Running, clone(n).getStatus().phase(),
+                n + ": running clones keep the memory they mapped"));
+        client.resources(VmClone.class).inNamespace(NS).withName("pinned-2").delete();
+    }
+
+    @Test
+    @Order(4)
     void aLostNodeFailsItsClonesWhileNewClonesLandOnTheOthers() {
         List<String> onLostNode = names("spread-", 1, 9).stream()
                 .filter(n -> "local-node-3".equals(clone(n).getStatus().nodeName())).toList();
@@ -165,7 +207,7 @@ class MultiNodeE2EIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void deletingTheTemplateRemovesItsFilesFromTheNodesThatRemain() throws IOException {
         String uid = template().getMetadata().getUid();
         List<Path> memory = List.of(cluster.onNode(1, "/dev/shm/vmtemplating/" + uid), cluster.onNode(2, "/dev/shm/vmtemplating/" + uid));
@@ -185,4 +227,74 @@ class MultiNodeE2EIT {
         }
     }
 
+    private static VmTemplate selected() {
+        return client.resources(VmTemplate.class).inNamespace(NS).withName("selected").get();
+    }
+
+    private static void label(String node, String value) {
+        RealCluster.Result label = cluster.kubectl("label", "node", node, "vm-templates" + (value == null ? "-" : "=" + value), "--overwrite");
+        assertEquals(0, label.exitCode(), label.output());
+    }
+
+    @Test
+    @Order(6)
+    void aNodeLabelledIntoThePlacementGetsACopyAndOneLabelledOutGivesItUp() throws IOException {
+        label("local-node", "on");
+        RealCluster.Result apply = cluster.kubectl("apply", "-n", NS, "-f", Path.of("samples/multi-node/template-selected.yaml").toString());
+        assertEquals(0, apply.exitCode(), apply.output());
+        await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            VmTemplate t = selected();
+            assertEquals(1, t.getStatus() == null ? null : t.getStatus().readyNodes(), () -> String.valueOf(t.getStatus()));
+            assertEquals(Conditions.FALSE, condition(t, Conditions.ALL_NODES_READY).orElseThrow().status());
+        });
+        assertEquals(List.of("local-node"), selected().getStatus().copies().stream().map(TemplateCopy::nodeName)
+                .filter(java.util.Objects::nonNull).toList(), "only the labelled node holds a copy");
+
+        label("local-node-2", "on");
+        RealCluster.Result wait = cluster.kubectl("wait", "-n", NS, "--for=condition=AllNodesReady", "vmtemplate/selected", "--timeout=360s");
+        assertEquals(0, wait.exitCode(), () -> wait.output() + "\n" + selected().getStatus());
+        assertEquals(List.of("local-node", "local-node-2"), selected().getStatus().copies().stream().map(TemplateCopy::nodeName)
+                .sorted().toList(), "the node that joined got its copy");
+
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: on-first, namespace: default}
+                spec:
+                  templateRef: {name: selected}
+                  nodeSelector: {kubernetes.io/hostname: local-node}
+                """, VmClone.class)).create();
+        awaitRunning(List.of("on-first"));
+        Path memory = cluster.onNode(1, "/dev/shm/vmtemplating/" + selected().getMetadata().getUid());
+
+        label("local-node", null);
+        await().atMost(LONG).untilAsserted(() -> {
+            TemplateCopy leaving = selected().getStatus().copies().stream().filter(c -> "local-node".equals(c.nodeName()))
+                    .findFirst().orElseThrow();
+            assertEquals(Conditions.REASON_NODE_LEFT_PLACEMENT, leaving.reason(), leaving.toString());
+            assertTrue(leaving.message().contains("on-first"), leaving.message());
+        });
+        assertEquals(1, selected().getStatus().readyNodes());
+        assertEquals(ClonePhase.Running, clone("on-first").getStatus().phase(), "the clone there keeps running");
+        try (var files = Files.list(memory)) {
+            assertTrue(files.findAny().isPresent(), memory + " keeps the copy's memory while its clone runs");
+        }
+
+        client.resources(VmClone.class).inNamespace(NS).withName("on-first").delete();
+        await().atMost(LONG).untilAsserted(() -> {
+            assertTrue(selected().getStatus().copies().stream().noneMatch(c -> "local-node".equals(c.nodeName())),
+                    () -> String.valueOf(selected().getStatus().copies()));
+            if (Files.isDirectory(memory)) {
+                try (var files = Files.list(memory)) {
+                    assertEquals(List.of(), files.toList(), memory + " after the node left the placement");
+                }
+            }
+        });
+        // the copy waits for a labelled node without one; local-node-2 keeps serving
+        VmTemplate t = selected();
+        assertEquals(TemplatePhase.Ready, t.getStatus().phase());
+        assertEquals(1, t.getStatus().readyNodes());
+        RealCluster.Result delete = cluster.kubectl("delete", "-n", NS, "vmtemplate/selected", "--timeout=100s");
+        assertEquals(0, delete.exitCode(), delete.output());
+    }
 }

@@ -29,7 +29,8 @@ final class MockObjects {
         return template(client, name, "\n  placement: {copies: " + copies + "}");
     }
 
-    private static VmTemplate template(KubernetesClient client, String name, String more) {
+    /** The demo shape with more spec lines (each starting with a newline and two spaces). */
+    static VmTemplate template(KubernetesClient client, String name, String more) {
         return client.resource(Serialization.unmarshal("""
                 apiVersion: vmtemplating.io/v1alpha1
                 kind: VmTemplate

@@ -74,4 +74,17 @@ class PoolPlanTest {
         assertEquals(List.of("o1", "n1"), names(plan.delete()));
         assertEquals(List.of(0, 0, 0, 0), List.of(plan.create(), plan.current(), plan.ready(), plan.outdated()));
     }
+
+    @Test
+    void aMemberOnANodeWhoseCopyLeftIsReplacedThenRemoved() {
+        Pod there = new PodBuilder(member("on-a", NEW, "ready", "1")).editOrNewSpec().withNodeName("node-a").endSpec().build();
+        Pod here = new PodBuilder(member("on-b", NEW, "ready", "2")).editOrNewSpec().withNodeName("node-b").endSpec().build();
+        PoolPlan surge = PoolPlan.of(List.of(there, here), NEW, 2, java.time.Instant.now(), java.util.Set.of("node-b"));
+        assertEquals(List.of(1, 0, 1), List.of(surge.create(), surge.delete().size(), surge.outdated()),
+                "a new member first: the one on node-a stays claimable meanwhile");
+        Pod fresh = new PodBuilder(member("new", NEW, "ready", "3")).editOrNewSpec().withNodeName("node-b").endSpec().build();
+        PoolPlan drained = PoolPlan.of(List.of(there, here, fresh), NEW, 2, java.time.Instant.now(), java.util.Set.of("node-b"));
+        assertEquals(List.of("on-a"), names(drained.delete()));
+        assertEquals(2, PoolPlan.of(List.of(there, here), NEW, 2, java.time.Instant.now(), null).ready(), "any node when one copy");
+    }
 }

@@ -33,6 +33,27 @@ class TemplateChangeFilterTest {
         assertTrue(VmCloneReconciler.templateChangeMattersToClones(noStatus, ready));
     }
 
+    @Test
+    void aCopyResetOrReadyOnAnotherNodeReachesClones() {
+        // copy 1 of two reset (its files vanished): the top level still shows copy 0, unchanged
+        VmTemplate both = withCopies(TemplatePhase.Ready, TemplatePhase.Ready);
+        VmTemplate oneReset = withCopies(TemplatePhase.Ready, TemplatePhase.Pending);
+        assertTrue(VmCloneReconciler.templateChangeMattersToClones(both, oneReset));
+        assertTrue(VmCloneReconciler.templateChangeMattersToClones(oneReset, both));
+        assertFalse(VmCloneReconciler.templateChangeMattersToClones(both, withCopies(TemplatePhase.Ready, TemplatePhase.Ready)));
+    }
+
+    private static VmTemplate withCopies(TemplatePhase copy0, TemplatePhase copy1) {
+        VmTemplate template = template(1L, TemplatePhase.Ready, "n1", 3);
+        VmTemplateStatus s = template.getStatus();
+        template.setStatus(new VmTemplateStatus(s.phase(), s.conditions(), s.observedGeneration(), s.nodeName(), s.podName(),
+                s.files(), s.qemuVersion(), s.bootMillis(), s.freezeMillis(), s.clones(), s.failedAttempts(),
+                List.of(new io.vmtemplating.api.v1alpha1.types.TemplateCopy(0, "n1", copy0, null, null, null, "10.0.2", 1L, 1L, 0),
+                        new io.vmtemplating.api.v1alpha1.types.TemplateCopy(1, "n2", copy1, null, null, null, "10.0.2", 1L, 1L, 0)),
+                null));
+        return template;
+    }
+
     private static VmTemplate template(Long generation, TemplatePhase phase, String node, int clones) {
         VmTemplate template = new VmTemplate();
         template.setMetadata(new ObjectMetaBuilder().withName("t").withNamespace("default").withUid("u1")

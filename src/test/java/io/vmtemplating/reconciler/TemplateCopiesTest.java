@@ -93,8 +93,17 @@ class TemplateCopiesTest {
             assertTrue(all.message().startsWith("1 of 3 copies Ready; copy 0 is Pending"), all.message());
         });
 
-        freeze(copy0, "node-a");
-        freeze(copy2, "node-c");
+        // the builds still waiting for a node are made again excluding node-b: once copy 1's build ended, nothing
+        // else would keep them off the node where it froze
+        for (Pod waiting : List.of(copy0, copy2)) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                Pod again = client.pods().inNamespace("default").withName(waiting.getMetadata().getName()).get();
+                assertTrue(again != null && !again.getMetadata().getUid().equals(waiting.getMetadata().getUid()), "made again");
+                assertEquals(java.util.Set.of("node-b"), PlacementAffinity.excludedNodes(again.getSpec().getAffinity()));
+            });
+        }
+        freeze(MockObjects.pod(client, "three-build-1"), "node-a");
+        freeze(MockObjects.pod(client, "three-copy2-build-1"), "node-c");
         await().atMost(WAIT).untilAsserted(() -> {
             VmTemplate t = get("three");
             assertEquals(3, t.getStatus().readyNodes());
@@ -158,6 +167,126 @@ class TemplateCopiesTest {
     }
 
     @Test
+    void aNodeRelabelledOutOfThePlacementGivesUpItsCopyOnceItsClonesAreGone() {
+        for (String node : List.of("node-a", "node-b")) {
+            client.nodes().withName(node).edit(n -> new NodeBuilder(n).editMetadata().addToLabels("vm", "yes").endMetadata().build());
+        }
+        MockObjects.template(client, "moving", "\n  placement: {copies: 2, nodeSelector: {vm: \"yes\"}}");
+        freeze(MockObjects.pod(client, "moving-build-1"), "node-a");
+        freeze(MockObjects.pod(client, "moving-copy1-build-1"), "node-b");
+        await().atMost(WAIT).until(() -> get("moving").getStatus().readyNodes() == 2);
+        String firstBuild = client.pods().inNamespace("default").withName("moving-build-1").get().getMetadata().getUid();
+        MockObjects.clone(client, "on-a", "moving");
+        kubelet.scheduled(MockObjects.pod(client, "on-a-vm"), "node-a");
+        await().atMost(WAIT).until(() -> "node-a".equals(client.resources(VmClone.class).inNamespace("default").withName("on-a")
+                .get().getStatus().nodeName()));
+
+        client.nodes().withName("node-a").edit(n -> new NodeBuilder(n).editMetadata().removeFromLabels("vm").endMetadata().build());
+
+        // no new clone goes there; the clone there keeps running and keeps the files
+        await().atMost(WAIT).untilAsserted(() -> {
+            TemplateCopy copy0 = get("moving").getStatus().copies().get(0);
+            assertEquals(List.of(TemplatePhase.Pending, Conditions.REASON_NODE_LEFT_PLACEMENT, "node-a"),
+                    List.of(copy0.phase(), copy0.reason(), copy0.nodeName()));
+            assertTrue(copy0.message().contains("once its 1 clone(s) there are gone: on-a"), copy0.message());
+        });
+        assertEquals(1, get("moving").getStatus().readyNodes());
+        assertEquals(TemplatePhase.Ready, get("moving").getStatus().phase(), "copy 1 keeps serving");
+        assertNull(client.pods().inNamespace("default").withName("moving-copy0-drain").get(), "files kept while a clone runs");
+
+        client.resources(VmClone.class).inNamespace("default").withName("on-a").delete();
+        Pod drain = MockObjects.pod(client, "moving-copy0-drain");
+        assertEquals("node-a", drain.getSpec().getNodeName(), "the files are removed where they are");
+        kubelet.terminated(drain, true, 0, "");
+
+        // then built again where the placement allows: not node-b (copy 1), and the selector goes with it
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod rebuild = client.pods().inNamespace("default").withName("moving-build-1").get();
+            assertTrue(rebuild != null && !firstBuild.equals(rebuild.getMetadata().getUid()), "a new build pod for copy 0");
+            assertEquals("yes", rebuild.getSpec().getNodeSelector().get("vm"));
+            var fields = rebuild.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms().get(0).getMatchFields();
+            assertEquals(List.of(List.of("node-b")), fields.stream().map(f -> f.getValues()).toList());
+        });
+        TemplateCopy copy0 = get("moving").getStatus().copies().get(0);
+        assertEquals(TemplatePhase.Pending, copy0.phase(), "building again");
+        assertNull(copy0.nodeName(), "nothing of node-a kept");
+    }
+
+    @Test
+    void aCopyFrozenByAnotherQemuIsMarkedAndTakesNoClones() {
+        MockObjects.template(client, "versions", 3);
+        freeze(MockObjects.pod(client, "versions-build-1"), "node-a");
+        Pod odd = MockObjects.pod(client, "versions-copy1-build-1");
+        kubelet.scheduled(odd, "node-b");
+        kubelet.terminated(odd, true, 0, KubeletSimulator.FROZEN_RESULT.replace("10.0.2", "9.2.0"));
+        freeze(MockObjects.pod(client, "versions-copy2-build-1"), "node-c");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            TemplateCopy copy1 = get("versions").getStatus().copies().get(1);
+            assertEquals(List.of(TemplatePhase.Failed, Conditions.REASON_QEMU_VERSION_MISMATCH, "node-b"),
+                    List.of(copy1.phase(), copy1.reason(), copy1.nodeName()));
+            assertTrue(copy1.message().startsWith("frozen with QEMU 9.2.0 on node node-b, the template's other copies with"
+                    + " QEMU 10.0.2"), copy1.message());
+        });
+        VmTemplate t = get("versions");
+        assertEquals(TemplatePhase.Ready, t.getStatus().phase());
+        assertEquals(2, t.getStatus().readyNodes());
+        assertEquals(Conditions.FALSE, condition(t, Conditions.ALL_NODES_READY).orElseThrow().status());
+
+        MockObjects.clone(client, "c-versions", "versions");
+        var terms = MockObjects.pod(client, "c-versions-vm").getSpec().getAffinity().getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertEquals(List.of(List.of("node-a"), List.of("node-c")), terms.stream().map(x -> x.getMatchFields().get(0).getValues()).toList(),
+                "clones go only where the template's QEMU froze");
+        assertNull(client.pods().inNamespace("default").withName("versions-copy1-build-2").get(), "not rebuilt: same node, same QEMU");
+    }
+
+    @Test
+    void aCopyWhoseFilesVanishedIsBuiltAgainAloneWhileTheOtherKeepsServing() {
+        MockObjects.template(client, "wiped", 2);
+        freeze(MockObjects.pod(client, "wiped-build-1"), "node-a");
+        freeze(MockObjects.pod(client, "wiped-copy1-build-1"), "node-b");
+        await().atMost(WAIT).until(() -> get("wiped").getStatus().readyNodes() == 2);
+        TemplateCopy untouched = get("wiped").getStatus().copies().get(1);
+        String firstBuild = client.pods().inNamespace("default").withName("wiped-build-1").get().getMetadata().getUid();
+        MockObjects.clone(client, "c-wiped", "wiped");
+        Pod first = MockObjects.pod(client, "c-wiped-vm");
+        kubelet.scheduled(first, "node-a");
+        kubelet.terminated(first, false, 3,
+                "{\"outcome\":\"TemplateFilesMissing\",\"error\":\"template memory file /vmt/memory/pc.ram is missing on node node-a\"}");
+
+        // only copy 0 starts over; copy 1 is as it was and the template stays Ready
+        await().atMost(WAIT).untilAsserted(() -> {
+            TemplateCopy copy0 = get("wiped").getStatus().copies().get(0);
+            assertEquals(TemplatePhase.Pending, copy0.phase(), copy0.toString());
+            assertNull(copy0.nodeName(), copy0.toString());
+        });
+        assertTrue(client.v1().events().inNamespace("default").list().getItems().stream().anyMatch(e -> e.getMessage()
+                .startsWith("copy 0: clone c-wiped found this copy's files missing on node node-a")), "the Event says which copy and why");
+        VmTemplate t = get("wiped");
+        assertEquals(untouched, t.getStatus().copies().get(1));
+        assertEquals(TemplatePhase.Ready, t.getStatus().phase());
+        assertEquals(1, t.getStatus().readyNodes());
+
+        // the clone starts again where a copy is Ready; the copy's new build goes where copy 1 is not
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod again = client.pods().inNamespace("default").withName("c-wiped-vm").get();
+            assertTrue(again != null && !first.getMetadata().getUid().equals(again.getMetadata().getUid()), "a new clone pod");
+            assertEquals(List.of(List.of("node-b")), again.getSpec().getAffinity().getNodeAffinity()
+                    .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().stream()
+                    .map(x -> x.getMatchFields().get(0).getValues()).toList());
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod rebuild = client.pods().inNamespace("default").withName("wiped-build-1").get();
+            assertTrue(rebuild != null && !firstBuild.equals(rebuild.getMetadata().getUid()), "a new build pod for copy 0");
+        });
+        freeze(client.pods().inNamespace("default").withName("wiped-build-1").get(), "node-a");
+        await().atMost(WAIT).until(() -> get("wiped").getStatus().readyNodes() == 2);
+        assertEquals(untouched, get("wiped").getStatus().copies().get(1), "copy 1 never rebuilt");
+    }
+
+    @Test
     void clonesGoToTheNodesWithAReadyCopyAndTheirFilesLeaveEveryNode() {
         MockObjects.template(client, "spread", 3);
         freeze(MockObjects.pod(client, "spread-build-1"), "node-a");
@@ -171,6 +300,17 @@ class TemplateCopiesTest {
                   templateRef: {name: spread}
                   nodeSelector: {topology.kubernetes.io/zone: a}
                 """, VmClone.class)).create();
+        // no node with a Ready copy is in zone a: the clone waits without a pod, and says why
+        await().atMost(WAIT).untilAsserted(() -> {
+            VmClone waiting = client.resources(VmClone.class).inNamespace("default").withName("c1").get();
+            Condition ready = waiting.getStatus().conditions().get(0);
+            assertEquals(Conditions.REASON_NO_READY_COPY_SELECTED, ready.reason());
+            assertEquals("spec.nodeSelector {topology.kubernetes.io/zone=a} matches none of the nodes with a Ready copy of"
+                    + " VmTemplate spread (node-a, node-b); the clone starts once a copy is Ready on a node it selects", ready.message());
+        });
+        assertNull(client.pods().inNamespace("default").withName("c1-vm").get());
+        client.nodes().withName("node-a").edit(n -> new NodeBuilder(n).editMetadata()
+                .addToLabels("topology.kubernetes.io/zone", "a").endMetadata().build());
         Pod clone = MockObjects.pod(client, "c1-vm");
         assertNull(clone.getSpec().getNodeName(), "the scheduler places a clone of a template with several copies");
         // a term per node (ORed): the API server takes one value per metadata.name requirement

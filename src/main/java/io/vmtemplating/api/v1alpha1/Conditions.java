@@ -43,6 +43,8 @@ public final class Conditions {
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
     public static final String REASON_CLONES_REMAIN = "ClonesRemain";
     public static final String REASON_TEMPLATE_NOT_READY = "TemplateNotReady";
+    /** A clone's spec.nodeSelector matches none of the nodes with a Ready copy of its template (yet). */
+    public static final String REASON_NO_READY_COPY_SELECTED = "NoReadyCopySelected";
     public static final String REASON_TEMPLATE_NOT_FOUND = "TemplateNotFound";
     public static final String REASON_TEMPLATE_FILES_MISSING = "TemplateFilesMissing";
     /** A clone whose report of missing files the template acted on: it waits for the rebuild to end. */
@@ -57,6 +59,10 @@ public final class Conditions {
     public static final String REASON_POD_LOST = "PodLost";
     /** A template copy's or a clone's node is gone from the cluster, and what ran there with it. */
     public static final String REASON_NODE_LOST = "NodeLost";
+    /** A copy's node no longer matches the template's placement (relabelled): drained, its files removed, rebuilt. */
+    public static final String REASON_NODE_LEFT_PLACEMENT = "NodeLeftPlacement";
+    /** A copy froze with another QEMU version than the template's other copies: marked, takes no clones. */
+    public static final String REASON_QEMU_VERSION_MISMATCH = "QemuVersionMismatch";
     /** The node cannot get the launcher image: not in its container runtime and not pullable. */
     public static final String REASON_IMAGE_PULL_FAILED = "ImagePullFailed";
     /** The kubelet cannot mount one of the pod's volumes (a hostPath directory missing on the node ...). */

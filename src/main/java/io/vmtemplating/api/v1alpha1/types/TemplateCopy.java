@@ -26,5 +26,14 @@ public record TemplateCopy(
         @JsonPropertyDescription("Stop to saved state, in milliseconds.")
         Long freezeMillis,
         @JsonPropertyDescription("Failed build attempts of this copy since its last success.")
-        Integer failedAttempts) {
+        Integer failedAttempts,
+        @JsonPropertyDescription("When this copy last became Ready (RFC 3339): a clone's report that its files are"
+                + " missing counts for this copy when it is not older.")
+        String readySince) {
+
+    /** A copy as recorded before readySince existed. */
+    public TemplateCopy(Integer copy, String nodeName, TemplatePhase phase, String reason, String message, String podName,
+            String qemuVersion, Long bootMillis, Long freezeMillis, Integer failedAttempts) {
+        this(copy, nodeName, phase, reason, message, podName, qemuVersion, bootMillis, freezeMillis, failedAttempts, null);
+    }
 }
