@@ -12,16 +12,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code vmt bench [--only launcher,vm,pool,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
+ * {@code vmt bench [--only launcher,vm,pool,pool-cluster,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]}:
  * the launcher's overhead, clone start and memory against cold boot, operator scale and webhook latency in one run;
  * prints the markdown table and writes target/bench/results.json. The operator and webhook parts run against fabric8's
  * embedded API server, or against the real one {@code --kubeconfig} names ({@link ClusterBench}).
  */
 public final class BenchCommand {
     static final String USAGE = """
-            usage: vmt bench [--only launcher,vm,pool,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
+            usage: vmt bench [--only launcher,vm,pool,pool-cluster,nodes,operator,webhook,kubelet] [--clones 1000] [--webhook-seconds 15] [--kubeconfig PATH]
               --only nodes       a template on 3 local nodes: starts make cluster NODES=3 in target/bench/nodes-cluster and
                                  stops it again
+              --only pool-cluster the pool's claims through a real API server: starts make cluster in
+                                 target/bench/pool-cluster and stops it again (keys ending _real_api)
               --only kubelet     clones through a real kubelet: starts make cluster NODE=kubelet (root, containerd, the image
                                  make image builds) in target/bench/kubelet-cluster and stops it again; not in the default run
               --kubeconfig PATH  run the operator and webhook parts against the real API server of this admin kubeconfig
@@ -103,6 +105,9 @@ public final class BenchCommand {
         if (parts.contains("pool")) {
             pool(PoolBench.run(POOL_SIZE, err), results);
         }
+        if (parts.contains(BenchOptions.POOL_REAL_API)) {
+            poolClaims(PoolBench.runOnRealApiServer(POOL_SIZE, err), results, "_real_api", REAL_API);
+        }
         if (parts.contains("nodes")) {
             nodes(NodesBench.run(err), results);
         }
@@ -173,27 +178,39 @@ public final class BenchCommand {
                 .detail("clone_rounds", vm.rounds()).detail("cold_vms", vm.cold());
     }
 
-    /** Issue 16's figures; with the vm part, a paused member's memory against a cold VM's. */
-    static void pool(PoolBench.Result pool, BenchResults results) {
+    static final String EMBEDDED_API = "embedded (fabric8 mock with the webhook's rules), operator in process, local node: QEMU needs this machine";
+    static final String REAL_API = "real (make cluster: kube-apiserver, etcd, scheduler, controller-manager, the operator as its own"
+            + " process, the local node)";
+
+    /** Issue 16's claim figures through one API server; keys end with {@code suffix} ("" for the embedded one). */
+    static void poolClaims(PoolBench.Result pool, BenchResults results, String suffix, String apiServer) {
         List<Long> claims = pool.claimMillis();
         long[] sorted = Percentiles.sorted(claims.stream().mapToLong(Long::longValue).toArray());
-        results.figure("pool_claim_ms_p50", "claim on a settled pool, VmClone created → Running via the watch, p50 of " + claims.size() + " in a row",
-                        Percentiles.median(claims), 20, "≤ 20")
-                .figure("pool_claim_ms_p99", "claim, p99 of " + claims.size() + " in a row", Percentiles.of(sorted, 0.99),
+        String through = suffix.isEmpty() ? "" : " (real API server)";
+        results.figure("pool_claim_ms_p50" + suffix, "claim on a settled pool, VmClone created → Running via the watch, p50 of "
+                        + claims.size() + " in a row" + through, Percentiles.median(claims), 20, "≤ 20")
+                .figure("pool_claim_ms_p99" + suffix, "claim, p99 of " + claims.size() + " in a row" + through, Percentiles.of(sorted, 0.99),
                         60, "≤ 60")
-                .figure("pool_claim_burst_max_ms", "claim, slowest of " + pool.burstMillis().size() + " created at once",
+                .figure("pool_claim_burst_max_ms" + suffix, "claim, slowest of " + pool.burstMillis().size() + " created at once" + through,
                         Percentiles.max(pool.burstMillis()), 500, "≤ 500")
-                .figure("pool_refill_s", pool.size() + " members back to Ready after a burst took them all (s)", pool.refillMillis() / 1000.0)
-                .figure("pool_empty_fallback_ms", "claim on an empty pool (cold path), created → Running", pool.fallbackMillis())
-                .figure("pool_member_pss_mb", "a paused member's QEMU PSS (MiB, mean of " + pool.memberPssMiB().size() + ")",
+                .figure("pool_refill_s" + suffix, pool.size() + " members back to Ready after a burst took them all (s)" + through,
+                        pool.refillMillis() / 1000.0)
+                .figure("pool_empty_fallback_ms" + suffix, "claim on an empty pool (cold path), created → Running" + through,
+                        pool.fallbackMillis());
+        results.detail("pool" + suffix, Map.of("size", pool.size(), "fill_ms", pool.fillMillis(), "claim_ms", claims, "burst_ms",
+                pool.burstMillis(), "paths", pool.paths(), "operator_claim_ms", pool.operatorClaimMillis(), "member_pss_mib",
+                pool.memberPssMiB(), "api_server", apiServer));
+    }
+
+    /** Issue 16's figures; with the vm part, a paused member's memory against a cold VM's. */
+    static void pool(PoolBench.Result pool, BenchResults results) {
+        poolClaims(pool, results, "", EMBEDDED_API);
+        results.figure("pool_member_pss_mb", "a paused member's QEMU PSS (MiB, mean of " + pool.memberPssMiB().size() + ")",
                         pool.memberPssMiB().stream().mapToLong(Long::longValue).average().orElse(Double.NaN));
         if (!Double.isNaN(results.value("memory_per_cold_vm_mb"))) {
             results.figure("pool_member_to_cold_ratio", "paused member / cold VM memory (PSS)",
                     results.value("pool_member_pss_mb") / results.value("memory_per_cold_vm_mb"), 1.0 / 6, "≤ 1/6 (0.167)");
         }
-        results.detail("pool", Map.of("size", pool.size(), "fill_ms", pool.fillMillis(), "claim_ms", claims, "burst_ms", pool.burstMillis(),
-                "paths", pool.paths(), "operator_claim_ms", pool.operatorClaimMillis(), "member_pss_mib", pool.memberPssMiB(),
-                "api_server", "embedded (fabric8 mock with the webhook's rules), operator in process, local node: QEMU needs this machine"));
     }
 
     static void nodes(NodesBench.Result nodes, BenchResults results) {

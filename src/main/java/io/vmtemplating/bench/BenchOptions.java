@@ -11,13 +11,15 @@ import java.util.Set;
  */
 record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String kubeconfig) {
     /** What a plain `vmt bench` runs. */
-    static final Set<String> ALL_PARTS = Set.of("launcher", "vm", "pool", "nodes", "operator", "webhook");
+    static final Set<String> ALL_PARTS = Set.of("launcher", "vm", "pool", BenchOptions.POOL_REAL_API, "nodes", "operator", "webhook");
+    /** The pool's claims again through a real kube-apiserver (`make cluster`, started and stopped by the part). */
+    static final String POOL_REAL_API = "pool-cluster";
     /**
      * Only on request: starts `make cluster NODE=kubelet` (root, containerd, the image; one real node per machine) and
      * stops it again.
      */
     static final String KUBELET = "kubelet";
-    static final List<String> KNOWN_PARTS = List.of("launcher", "vm", "pool", "nodes", "operator", "webhook", KUBELET);
+    static final List<String> KNOWN_PARTS = List.of("launcher", "vm", "pool", POOL_REAL_API, "nodes", "operator", "webhook", KUBELET);
     /** A real API server serves these two parts; the others start QEMU on this machine and have nothing to run there. */
     static final Set<String> CLUSTER_PARTS = Set.of("operator", "webhook");
 
@@ -29,7 +31,7 @@ record BenchOptions(Set<String> parts, int clones, int webhookSeconds, String ku
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--only" -> {
-                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,nodes,operator,webhook,kubelet").split(",")));
+                    parts = Set.copyOf(Arrays.asList(value(args, ++i, "--only launcher,vm,pool,pool-cluster,nodes,operator,webhook,kubelet").split(",")));
                     List<String> unknown = parts.stream().filter(p -> !KNOWN_PARTS.contains(p)).sorted().toList();
                     if (!unknown.isEmpty()) {
                         throw new BadBenchInput("--only " + args[i] + ": no part named " + String.join(", ", unknown)

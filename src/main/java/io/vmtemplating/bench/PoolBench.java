@@ -16,6 +16,7 @@ import io.vmtemplating.reconciler.LauncherClient;
 import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.VmResources;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Warm pools with real QEMU through the local cluster (issue 16): a pool of {@code size} members of the demo template,
+ * Warm pools with real QEMU (issue 16), through the local embedded API server or a real kube-apiserver: a pool of {@code size} members of the demo template,
  * claims one after another and then all at once, each timed from the VmClone's create to Running as the API server's
  * watch delivers it, the refill, the cold fallback of an empty pool, and what a paused member costs.
  */
@@ -44,84 +45,105 @@ final class PoolBench {
     private PoolBench() {
     }
 
+    /** Against the local embedded API server (fabric8's mock with the webhook's rules) and the in-process local node. */
     static Result run(int size, PrintStream err) throws Exception {
         try (LocalSession session = LocalSession.start(err)) {
-            KubernetesClient client = session.cluster().client();
-            String ns = LocalSession.NAMESPACE;
-            VmTemplate template = (VmTemplate) LocalSession.read(List.of(session.samples().resolve("demo/template.yaml"))).get(0);
-            template.getMetadata().setNamespace(ns);
-            client.resource(template).create();
-            await("template Ready", () -> {
-                VmTemplate t = session.template("demo");
-                return t != null && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
-            });
+            return measure(session.cluster().client(), LocalSession.NAMESPACE, session.samples(), size, err);
+        }
+    }
 
-            CloneWatch watch = CloneWatch.start(client, ns);
-            Map<String, Long> runningAt = watch.runningAt();
-            try {
-                long fillStart = System.nanoTime();
-                client.resource(pool(ns, size)).create();
-                awaitReady(client, ns, size);
-                long fill = millisSince(fillStart);
-                err.printf("pool: %d members Ready in %d ms%n", size, fill);
-                List<Long> memberPss = memberPss(client, ns);
-
-                List<Long> sequential = new ArrayList<>();
-                List<String> paths = new ArrayList<>();
-                List<Long> operatorSide = new ArrayList<>();
-                // one after another on a settled pool: each claim's VM is deleted and the pool back at full strength
-                // before the next, so every claim meets the same machine (no refill or claimed guests running)
-                for (int i = 1; i <= size; i++) {
-                    String name = "seq-" + i;
-                    long created = System.nanoTime();
-                    client.resource(claim(ns, name)).create();
-                    await(name + " Running", () -> runningAt.containsKey(name));
-                    sequential.add((runningAt.get(name) - created) / 1_000_000);
-                    ClaimStatus claim = session.clone(name).getStatus().claim();
-                    paths.add(claim.path());
-                    operatorSide.add(claim.claimMillis());
-                    deleteClaims(session, client, ns);
-                    awaitReady(client, ns, size);
-                    Thread.sleep(500); // the new member's launcher settles (JIT, GC) before the next claim
-                }
-                err.printf("pool: %d claims one after another, created → Running %s ms (operator side %s ms; %s)%n", size,
-                        sequential, operatorSide, paths);
-
-                List<String> burstNames = new ArrayList<>();
-                Map<String, Long> burstCreated = new ConcurrentHashMap<>();
-                for (int i = 1; i <= size; i++) {
-                    String name = "burst-" + i;
-                    burstNames.add(name);
-                    burstCreated.put(name, System.nanoTime());
-                    client.resource(claim(ns, name)).create();
-                }
-                long burstStart = System.nanoTime();
-                await("the burst Running", () -> burstNames.stream().allMatch(runningAt::containsKey));
-                List<Long> burst = burstNames.stream().map(n -> (runningAt.get(n) - burstCreated.get(n)) / 1_000_000).toList();
-                burstNames.forEach(n -> paths.add(session.clone(n).getStatus().claim().path()));
-                err.printf("pool: %d claims at once, created → Running %s ms%n", size, burst);
-                // the burst took every member: the pool refills while the claimed VMs run
-                awaitReady(client, ns, size);
-                long refill = millisSince(burstStart);
-                err.printf("pool: refilled to %d Ready %d ms after the burst began%n", size, refill);
-                deleteClaims(session, client, ns);
-
-                client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).edit(p -> {
-                    p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
-                    return p;
-                });
-                await("pool emptied", () -> client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, POOL).list().getItems().isEmpty());
-                long fallbackStart = System.nanoTime();
-                client.resource(claim(ns, "fallback")).create();
-                await("fallback Running", () -> runningAt.containsKey("fallback"));
-                long fallback = (runningAt.get("fallback") - fallbackStart) / 1_000_000;
-                err.printf("pool: empty pool, cold claim created → Running %d ms (%s)%n", fallback,
-                        session.clone("fallback").getStatus().claim().path());
-                session.deleteAll(Duration.ofSeconds(120));
-                return new Result(size, fill, sequential, burst, paths, refill, fallback, memberPss, operatorSide);
-            } finally {
-                watch.close();
+    /**
+     * Against a real kube-apiserver: `make cluster` (etcd, kube-apiserver, controller-manager, scheduler, the operator
+     * as its own process, this machine as the local node) started in target/bench/pool-cluster and stopped however the
+     * run ends. The same measurement: what differs is the API server the watches and writes go through.
+     */
+    static Result runOnRealApiServer(int size, PrintStream err) throws Exception {
+        Path home = LocalSession.home();
+        Path dir = home.resolve("target/bench/pool-cluster");
+        BenchCluster cluster = new BenchCluster(home, Map.of("VMT_CLUSTER_DIR", dir.toString()), dir.resolve("bench.log"),
+                BenchOptions.POOL_REAL_API, "make cluster", "");
+        try (Teardown teardown = new Teardown(err)) {
+            err.println("vmt bench: " + BenchOptions.POOL_REAL_API + ": starting a real control plane (make cluster) ...");
+            try (KubernetesClient client = cluster.start(teardown).client()) {
+                return measure(client, "default", home.resolve("samples"), size, err);
             }
+        }
+    }
+
+    private static Result measure(KubernetesClient client, String ns, Path samples, int size, PrintStream err) throws Exception {
+        VmTemplate template = (VmTemplate) LocalSession.read(List.of(samples.resolve("demo/template.yaml"))).get(0);
+        template.getMetadata().setNamespace(ns);
+        client.resource(template).create();
+        await("template Ready", () -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+            return t != null && t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+        });
+        java.util.function.Function<String, VmClone> clone = name -> client.resources(VmClone.class).inNamespace(ns).withName(name).get();
+
+        CloneWatch watch = CloneWatch.start(client, ns);
+        Map<String, Long> runningAt = watch.runningAt();
+        try {
+            long fillStart = System.nanoTime();
+            client.resource(pool(ns, size)).create();
+            awaitReady(client, ns, size);
+            long fill = millisSince(fillStart);
+            err.printf("pool: %d members Ready in %d ms%n", size, fill);
+            List<Long> memberPss = memberPss(client, ns);
+
+            List<Long> sequential = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            List<Long> operatorSide = new ArrayList<>();
+            // one after another on a settled pool: each claim's VM is deleted and the pool back at full strength
+            // before the next, so every claim meets the same machine (no refill or claimed guests running)
+            for (int i = 1; i <= size; i++) {
+                String name = "seq-" + i;
+                long created = System.nanoTime();
+                client.resource(claim(ns, name)).create();
+                await(name + " Running", () -> runningAt.containsKey(name));
+                sequential.add((runningAt.get(name) - created) / 1_000_000);
+                ClaimStatus claim = clone.apply(name).getStatus().claim();
+                paths.add(claim.path());
+                operatorSide.add(claim.claimMillis());
+                deleteClaims(client, ns);
+                awaitReady(client, ns, size);
+                Thread.sleep(500); // the new member's launcher settles (JIT, GC) before the next claim
+            }
+            err.printf("pool: %d claims one after another, created → Running %s ms (operator side %s ms; %s)%n", size,
+                    sequential, operatorSide, paths);
+
+            List<String> burstNames = new ArrayList<>();
+            Map<String, Long> burstCreated = new ConcurrentHashMap<>();
+            for (int i = 1; i <= size; i++) {
+                String name = "burst-" + i;
+                burstNames.add(name);
+                burstCreated.put(name, System.nanoTime());
+                client.resource(claim(ns, name)).create();
+            }
+            long burstStart = System.nanoTime();
+            await("the burst Running", () -> burstNames.stream().allMatch(runningAt::containsKey));
+            List<Long> burst = burstNames.stream().map(n -> (runningAt.get(n) - burstCreated.get(n)) / 1_000_000).toList();
+            burstNames.forEach(n -> paths.add(clone.apply(n).getStatus().claim().path()));
+            err.printf("pool: %d claims at once, created → Running %s ms%n", size, burst);
+            // the burst took every member: the pool refills while the claimed VMs run
+            awaitReady(client, ns, size);
+            long refill = millisSince(burstStart);
+            err.printf("pool: refilled to %d Ready %d ms after the burst began%n", size, refill);
+            deleteClaims(client, ns);
+
+            client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).edit(p -> {
+                p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
+                return p;
+            });
+            await("pool emptied", () -> client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, POOL).list().getItems().isEmpty());
+            long fallbackStart = System.nanoTime();
+            client.resource(claim(ns, "fallback")).create();
+            await("fallback Running", () -> runningAt.containsKey("fallback"));
+            long fallback = (runningAt.get("fallback") - fallbackStart) / 1_000_000;
+            err.printf("pool: empty pool, cold claim created → Running %d ms (%s)%n", fallback, clone.apply("fallback").getStatus().claim().path());
+            deleteAll(client, ns);
+            return new Result(size, fill, sequential, burst, paths, refill, fallback, memberPss, operatorSide);
+        } finally {
+            watch.close();
         }
     }
 
@@ -165,10 +187,19 @@ final class PoolBench {
         return pss;
     }
 
-    private static void deleteClaims(LocalSession session, KubernetesClient client, String ns) throws InterruptedException {
+    private static void deleteClaims(KubernetesClient client, String ns) throws InterruptedException {
         client.resources(VmClone.class).inNamespace(ns).list().getItems().forEach(c -> client.resource(c).delete());
         await("claims deleted", () -> client.resources(VmClone.class).inNamespace(ns).list().getItems().isEmpty()
                 && client.pods().inNamespace(ns).withLabel(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE).list().getItems().isEmpty());
+    }
+
+    /** The pool, the claims and the template, and every pod of theirs gone (a template's cleanup pod included). */
+    private static void deleteAll(KubernetesClient client, String ns) throws InterruptedException {
+        client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).delete();
+        deleteClaims(client, ns);
+        client.resources(VmTemplate.class).inNamespace(ns).withName("demo").delete();
+        await("template deleted", () -> client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get() == null
+                && client.pods().inNamespace(ns).list().getItems().isEmpty());
     }
 
     private static long millisSince(long start) {

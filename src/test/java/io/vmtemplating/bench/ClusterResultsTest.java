@@ -103,7 +103,7 @@ class ClusterResultsTest {
     void theKubeletPartRunsOnlyWhenAskedFor() throws Exception {
         assertFalse(BenchOptions.parse(new String[0]).parts().contains("kubelet"), "a plain vmt bench starts no real node");
         assertEquals(Set.of("kubelet"), BenchOptions.parse(new String[] {"--only", "kubelet"}).parts());
-        assertEquals("--only kubelt: no part named kubelt; pick from launcher,vm,pool,nodes,operator,webhook,kubelet",
+        assertEquals("--only kubelt: no part named kubelt; pick from launcher,vm,pool,pool-cluster,nodes,operator,webhook,kubelet",
                 assertThrows(BadBenchInput.class, () -> BenchOptions.parse(new String[] {"--only", "kubelt"})).getMessage());
     }
 

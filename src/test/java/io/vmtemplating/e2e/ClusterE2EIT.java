@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -288,6 +289,51 @@ class ClusterE2EIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(List.of(), entries(memory), "memory"));
         assertEquals(List.of(), entries(state), "state");
         await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace(ns).list().getItems().isEmpty());
+    }
+
+    @Test
+    @Order(11)
+    void claimDataNamesOnlyASecretItsCreatorMayGetAsTheApiServerAnswers() {
+        // two users who may create VmClones here; only bob may get Secrets (RBAC, answered by a real SubjectAccessReview)
+        RealCluster.Result rbac = RealCluster.kubectl("-n", ns, "create", "role", "vm-user", "--verb=create,get,delete",
+                "--resource=vmclones.vmtemplating.io");
+        assertEquals(0, rbac.exitCode(), rbac.output());
+        assertEquals(0, RealCluster.kubectl("-n", ns, "create", "role", "secret-reader", "--verb=get", "--resource=secrets").exitCode());
+        assertEquals(0, RealCluster.kubectl("-n", ns, "create", "rolebinding", "vm-users", "--role=vm-user", "--user=alice",
+                "--user=bob").exitCode());
+        assertEquals(0, RealCluster.kubectl("-n", ns, "create", "rolebinding", "bob-reads-secrets", "--role=secret-reader",
+                "--user=bob").exitCode());
+        String claim = """
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: %s}
+                spec:
+                  templateRef: {name: later}
+                  claimData: {secretRef: {name: app-creds}}
+                """;
+        java.util.function.BiFunction<String, String, RealCluster.Result> createAs = (user, name) -> {
+            try {
+                Path file = Files.createTempFile("claim", ".yaml");
+                Files.writeString(file, claim.formatted(name));
+                try {
+                    return RealCluster.kubectl("--as=" + user, "-n", ns, "create", "-f", file.toString());
+                } finally {
+                    Files.delete(file);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        RealCluster.Result refused = createAs.apply("alice", "alices");
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("spec.claimData.secretRef.name: alice may not get Secret app-creds in namespace "
+                + ns + "; the operator reads it for the clone's guest only when its creator may get it"), refused.output());
+        assertNull(clone("alices"), "nothing stored");
+
+        RealCluster.Result admitted = createAs.apply("bob", "bobs");
+        assertEquals(0, admitted.exitCode(), admitted.output());
+        assertEquals(0, RealCluster.kubectl("-n", ns, "delete", "vmclone", "bobs").exitCode());
     }
 
     /** The names in a directory; fails when it is not one. */
