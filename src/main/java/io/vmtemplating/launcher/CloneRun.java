@@ -280,7 +280,10 @@ final class CloneRun {
             ProcessMemory.Figures memory = memory();
             json.append(",\"memory\":{\"rssMiB\":").append(memory.rssMiB()).append(",\"pssMiB\":").append(memory.pssMiB())
                     .append(",\"privateMiB\":").append(memory.privateMiB())
-                    .append(",\"sharedWithTemplateMiB\":").append(memory.sharedWithTemplateMiB()).append('}');
+                    .append(",\"sharedWithTemplateMiB\":").append(memory.sharedWithTemplateMiB())
+                    .append(",\"guestPrivateMiB\":").append(memory.guestPrivateMiB())
+                    .append(",\"qemuOverheadMiB\":").append(memory.qemuOverheadMiB())
+                    .append(",\"launcherRssMiB\":").append(ProcessMemory.ownRssMiB()).append('}');
         }
         return json.append('}').toString();
     }
@@ -306,8 +309,17 @@ final class CloneRun {
                             bytes(memory.privateMiB()))
                     .gauge("vmtemplating_launcher_qemu_shared_with_template_bytes",
                             "QEMU's resident pages still shared with the template's memory file (whole MiB)",
-                            bytes(memory.sharedWithTemplateMiB()));
+                            bytes(memory.sharedWithTemplateMiB()))
+                    .gauge("vmtemplating_launcher_guest_private_bytes",
+                            "The guest's copy-on-write copies of template pages: what it wrote since the freeze (whole MiB)",
+                            bytes(memory.guestPrivateMiB()))
+                    .gauge("vmtemplating_launcher_qemu_overhead_bytes",
+                            "QEMU's own anonymous memory outside the guest's RAM: heap, TCG code cache, device buffers (whole MiB)",
+                            bytes(memory.qemuOverheadMiB()));
         }
+        // the launcher's own figure is known from its start, before any restore
+        page.gauge("vmtemplating_launcher_rss_bytes", "The launcher process's own resident set size (whole MiB)",
+                bytes(ProcessMemory.ownRssMiB()));
         return page.text();
     }
 
