@@ -6,15 +6,11 @@ import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.CloneRestorer;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.NodePaths;
-import io.vmtemplating.qemu.QemuCommandLine;
 import io.vmtemplating.qemu.QemuLauncher;
-import io.vmtemplating.qemu.QemuProcess;
 import io.vmtemplating.qemu.RestoredClone;
-import io.vmtemplating.qemu.Role;
 import io.vmtemplating.qemu.SerialConsole;
-import io.vmtemplating.qemu.TemplateFreezer;
+import io.vmtemplating.qemu.TemplateBoot;
 import io.vmtemplating.qemu.VmDefinition;
-import io.vmtemplating.qemu.qmp.QmpClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -56,7 +52,7 @@ final class GuestWriteRound {
         List<RestoredClone> clones = new ArrayList<>();
         List<SerialConsole> consoles = new ArrayList<>();
         try {
-            bootAndFreeze(vm, host, template, readyPattern);
+            TemplateBoot.bootAndFreeze(vm, template, host, readyPattern, TIMEOUT, TIMEOUT, console -> { });
             for (int i = 0; i < n; i++) {
                 NodePaths paths = new NodePaths(template.memoryDir(), template.stateDir(), dir.resolve("run-" + i));
                 clones.add(new CloneRestorer(QemuLauncher.processes(), TIMEOUT).restore(vm, paths, host, CloneAdditions.NONE));
@@ -85,20 +81,6 @@ final class GuestWriteRound {
             }
             clones.forEach(RestoredClone::close);
             LocalCluster.deleteTree(dir);
-        }
-    }
-
-    private static void bootAndFreeze(VmDefinition vm, HostFacts host, NodePaths template, String readyPattern) throws IOException {
-        Files.createDirectories(template.memoryDir());
-        List<String> argv = QemuCommandLine.build(vm, template, host, Role.TEMPLATE);
-        long start = System.nanoTime();
-        try (QemuProcess qemu = QemuProcess.start(argv, template.qemuLog());
-                SerialConsole console = SerialConsole.connect(template.serialSocket(), TIMEOUT);
-                QmpClient qmp = QmpClient.connect(template.qmpSocket(), TIMEOUT, TIMEOUT, qemu::isAlive)) {
-            console.awaitLine(line -> line.contains(readyPattern), TIMEOUT)
-                    .orElseThrow(() -> new IllegalStateException("the write round's template did not print " + readyPattern));
-            new TemplateFreezer(TIMEOUT).freeze(qmp, vm, template, argv, (System.nanoTime() - start) / 1_000_000);
-            qemu.waitForExit(TIMEOUT);
         }
     }
 

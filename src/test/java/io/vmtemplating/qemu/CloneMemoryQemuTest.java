@@ -27,37 +27,42 @@ class CloneMemoryQemuTest {
     private static final int WRITE_MIB = 64;
     @TempDir
     static Path work;
-    private static Path memoryRoot;
     private static QemuTestSupport.FrozenTemplate template;
 
     @BeforeAll
     static void bootAndFreezeTemplate() throws IOException {
-        memoryRoot = Files.createTempDirectory(Path.of("/dev/shm"), "vmt-test-");
         VmDefinition.Boot cloud = TestGuest.cloudKernel();
         // unknown_nmi_panic: an NMI from QMP makes the guest panic, and panic=-1 makes it reboot at once
         VmDefinition.Boot boot = new VmDefinition.Boot(cloud.kernelPath(), cloud.initrdPath(), cloud.cmdline() + " unknown_nmi_panic",
                 null, null);
         VmDefinition vm = new VmDefinition("q35", 1, GUEST_MIB, MemoryBackendKind.TMPFS, 0, List.of(), boot,
                 new VmDefinition.Network(false), null, null, false, false, true, List.of(), List.of());
-        NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
-        template = QemuTestSupport.bootAndFreeze("memory", vm, paths, TestHost.facts());
+        template = QemuTestSupport.bootAndFreezeInShm("memory", vm, work);
     }
 
     @AfterAll
     static void removeTemplateMemory() throws IOException {
-        QemuTestSupport.deleteTree(memoryRoot);
+        QemuTestSupport.removeMemory(template);
     }
 
     private static ProcessMemory.Figures memory(RestoredClone clone) throws IOException {
         return ProcessMemory.read(clone.process().pid(), template.paths().memoryDir().toRealPath());
     }
 
+    /** A clone of the template in its own run directory, started by {@code launcher}, running or paused. */
+    private static RestoredClone restore(String runDir, QemuLauncher launcher, boolean run) throws IOException {
+        return new CloneRestorer(launcher, QemuTestSupport.QMP_TIMEOUT).restore(template.vm(),
+                QemuTestSupport.clonePaths(template.paths(), work.resolve(runDir)), TestHost.facts(), CloneAdditions.NONE, run);
+    }
+
+    private static SerialConsole console(String runDir) throws IOException {
+        return SerialConsole.connect(QemuTestSupport.clonePaths(template.paths(), work.resolve(runDir)).serialSocket(),
+                QemuTestSupport.QMP_TIMEOUT);
+    }
+
     @Test
     void aGuestWriteCountsAsTheGuestsCopiesNotAsQemuOverhead() throws IOException {
-        NodePaths paths = QemuTestSupport.clonePaths(template.paths(), work.resolve("run-write"));
-        try (RestoredClone clone = new CloneRestorer(QemuLauncher.processes(), QemuTestSupport.QMP_TIMEOUT)
-                .restore(template.vm(), paths, TestHost.facts(), CloneAdditions.NONE);
-                SerialConsole console = SerialConsole.connect(paths.serialSocket(), QemuTestSupport.QMP_TIMEOUT)) {
+        try (RestoredClone clone = restore("run-write", QemuLauncher.processes(), true); SerialConsole console = console("run-write")) {
             GuestAnswer.ask(console, "ping", QemuTestSupport.ANSWER_TIMEOUT);
             ProcessMemory.Figures before = memory(clone);
             GuestAnswer.ask(console, "dirty " + WRITE_MIB, QemuTestSupport.ANSWER_TIMEOUT);
@@ -89,19 +94,14 @@ class CloneMemoryQemuTest {
     }
 
     private static long pausedQemuOverheadMiB(String runDir, QemuLauncher launcher) throws IOException {
-        NodePaths paths = QemuTestSupport.clonePaths(template.paths(), work.resolve(runDir));
-        try (RestoredClone clone = new CloneRestorer(launcher, QemuTestSupport.QMP_TIMEOUT)
-                .restore(template.vm(), paths, TestHost.facts(), CloneAdditions.NONE, false)) {
+        try (RestoredClone clone = restore(runDir, launcher, false)) {
             return memory(clone).qemuOverheadMiB();
         }
     }
 
     @Test
     void aGuestRebootEndsTheClonesQemu() throws IOException {
-        NodePaths paths = QemuTestSupport.clonePaths(template.paths(), work.resolve("run-reboot"));
-        try (RestoredClone clone = new CloneRestorer(QemuLauncher.processes(), QemuTestSupport.QMP_TIMEOUT)
-                .restore(template.vm(), paths, TestHost.facts(), CloneAdditions.NONE);
-                SerialConsole console = SerialConsole.connect(paths.serialSocket(), QemuTestSupport.QMP_TIMEOUT)) {
+        try (RestoredClone clone = restore("run-reboot", QemuLauncher.processes(), true); SerialConsole console = console("run-reboot")) {
             GuestAnswer.ask(console, "ping", QemuTestSupport.ANSWER_TIMEOUT);
             CompletableFuture<QmpEvent> shutdown = clone.qmp().expectEvent("SHUTDOWN");
             clone.qmp().execute("inject-nmi"); // the guest panics and, with panic=-1, resets the machine itself
