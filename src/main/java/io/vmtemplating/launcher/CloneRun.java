@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * {@code launcher clone}: restore, run (or stay paused), serve /healthz, /status, /metrics, POST /pause and /resume
@@ -160,7 +161,7 @@ final class CloneRun {
      * @param guestShutdownReason the reason of a SHUTDOWN event the guest caused ("guest-shutdown", "guest-reset", …),
      *                            null when the guest caused none
      */
-    static LauncherResult ended(int qemuExitCode, String guestShutdownReason, java.util.function.Supplier<String> qemuLogTail) {
+    static LauncherResult ended(int qemuExitCode, String guestShutdownReason, Supplier<String> qemuLogTail) {
         if ("guest-reset".equals(guestShutdownReason)) {
             // -no-reboot (BootStub): the clone's QEMU has no kernel to boot again
             return LauncherResult.failure(LauncherResult.FAILED, GUEST_REBOOTED);
