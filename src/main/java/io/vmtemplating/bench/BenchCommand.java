@@ -34,6 +34,8 @@ public final class BenchCommand {
     /** Three rounds of one clone (the start figures are their medians), then 4 and 8 at once. */
     private static final List<Integer> ROUNDS = List.of(1, 1, 1, 4, 8);
     private static final int COLD_VMS = 8;
+    /** What each clone's guest writes in the guest-write round (the demo guest's tmpfs holds up to 300 MiB). */
+    private static final int GUEST_WRITE_MIB = 64;
     /** The kubelet part: clones one at a time (the figure is their median), then this many at once (issue 14). */
     private static final int KUBELET_SINGLES = 3;
     private static final int KUBELET_BURST = 8;
@@ -95,7 +97,7 @@ public final class BenchCommand {
             launcher(LauncherBench.run(LAUNCHER_CLONES, err), results);
         }
         if (parts.contains("vm")) {
-            vm(VmBench.run(ROUNDS, COLD_VMS, err), results);
+            vm(VmBench.run(ROUNDS, COLD_VMS, GUEST_WRITE_MIB, err), results);
         }
         if (parts.contains("launcher") && parts.contains("vm")) {
             // the same ratio without the local cluster's operator and API server on the two cores
@@ -166,16 +168,27 @@ public final class BenchCommand {
                 .figure("memory_clone_to_cold_ratio_n8", "clone / cold VM memory (PSS)", clonePss / coldPss, 1.0 / 6, "≤ 1/6 (0.167)")
                 .figure("private_per_clone_mb_n8", "private per clone at N=" + n + " (MiB)", eight.sum(VmBench.CloneSample::privateMiB) / (double) n)
                 .figure("private_per_cold_vm_mb", "private per cold VM (MiB)", vm.cold().privateMiB() / (double) coldN)
+                .figure("guest_private_per_clone_mb_n8", "the guest's copy-on-write pages per clone at N=" + n + " (MiB)",
+                        eight.sum(VmBench.CloneSample::guestPrivateMiB) / (double) n)
+                .figure("qemu_overhead_per_clone_mb_n8", "QEMU's own anonymous memory per clone at N=" + n + " (MiB)",
+                        eight.sum(VmBench.CloneSample::qemuOverheadMiB) / (double) n)
+                .figure("launcher_rss_per_clone_mb_n8", "launcher JVM RSS per clone at N=" + n + " (MiB)",
+                        eight.sum(VmBench.CloneSample::launcherRssMiB) / (double) n)
                 .figure("memavailable_drop_per_clone_mb_n8", "MemAvailable drop per clone, launcher JVM included (MiB)",
-                        eight.memAvailableDropMiB() / (double) n)
+                        eight.memAvailableDropMiB() / (double) n, 32, "≤ 32")
                 .figure("memavailable_drop_per_cold_vm_mb", "MemAvailable drop per cold VM (MiB)", vm.cold().memAvailableDropMiB() / (double) coldN);
         List<Long> overheads = singles.stream().map(VmBench.CloneSample::launcherOverheadMillis).toList();
         List<Long> allOverheads = vm.rounds().stream().flatMap(r -> r.samples().stream()).map(VmBench.CloneSample::launcherOverheadMillis).toList();
         results.figure("launcher_overhead_ms_in_cluster", "launcher overhead in the local cluster (N=1, median of 3)", Percentiles.median(overheads))
                 .figure("launcher_overhead_ms_all_median", "launcher overhead in the local cluster, median of every clone (N=1…8)",
                         Percentiles.median(allOverheads));
+        GuestWriteRound.Result writes = vm.guestWrites();
+        results.figure("guest_private_growth_per_clone_mb_write" + writes.writeMiB(), "guest private growth per clone when each of "
+                        + writes.clones() + " guests wrote " + writes.writeMiB() + " MiB (MiB)", writes.meanGuestPrivateGrowthMiB())
+                .figure("qemu_overhead_growth_per_clone_mb_write" + writes.writeMiB(), "QEMU overhead growth per clone in the same round (MiB)",
+                        writes.meanQemuOverheadGrowthMiB());
         results.detail("template_boot_ms", vm.templateBootMillis()).detail("template_cr_to_ready_ms", vm.templateCrToReadyMillis())
-                .detail("clone_rounds", vm.rounds()).detail("cold_vms", vm.cold());
+                .detail("clone_rounds", vm.rounds()).detail("cold_vms", vm.cold()).detail("guest_writes", writes);
     }
 
     static final String EMBEDDED_API = "embedded (fabric8 mock with the webhook's rules), operator in process, local node: QEMU needs this machine";

@@ -36,14 +36,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The demo template (512 MiB guest) through the local cluster with real QEMU: rounds of N clones started at
  * once (CR created → Running, launcher start → guest running, memory), then N cold VMs booted directly with
- * the QEMU layer, two at a time, measured when all are up.
+ * the QEMU layer, two at a time, measured when all are up; last, {@link GuestWriteRound} (N clones each write a
+ * known amount).
  */
 final class VmBench {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     /** One clone of one round, as the cluster and the launcher's /status saw it. */
     record CloneSample(String name, long crToRunningMillis, long restoreMillis, long launcherOverheadMillis,
-            long pssMiB, long privateMiB, long rssMiB, long sharedWithTemplateMiB) {
+            long pssMiB, long privateMiB, long rssMiB, long sharedWithTemplateMiB, long guestPrivateMiB, long qemuOverheadMiB,
+            long launcherRssMiB) {
     }
 
     record Round(int clones, List<CloneSample> samples, long memAvailableDropMiB) {
@@ -56,13 +58,15 @@ final class VmBench {
             long memAvailableDropMiB) {
     }
 
-    record Result(long templateBootMillis, long templateCrToReadyMillis, List<Round> rounds, ColdRound cold, String accel) {
+    record Result(long templateBootMillis, long templateCrToReadyMillis, List<Round> rounds, ColdRound cold,
+            GuestWriteRound.Result guestWrites, String accel) {
     }
 
     private VmBench() {
     }
 
-    static Result run(List<Integer> roundSizes, int coldVms, PrintStream err) throws Exception {
+    /** @param writeMiB what each clone of the last round's size writes in the guest-write round */
+    static Result run(List<Integer> roundSizes, int coldVms, int writeMiB, PrintStream err) throws Exception {
         try (LocalSession session = LocalSession.start(err)) {
             long created = System.nanoTime();
             VmTemplate template = (VmTemplate) LocalSession.read(List.of(session.samples().resolve("demo/template.yaml"))).get(0);
@@ -80,7 +84,9 @@ final class VmBench {
             }
             ColdRound cold = coldRound(session, ready, coldVms, err);
             session.deleteAll(Duration.ofSeconds(120));
-            return new Result(ready.getStatus().bootMillis(), crToReady, rounds, cold, accel());
+            GuestWriteRound.Result writes = GuestWriteRound.run(demoVm(session, ready), host(), ready.getSpec().freeze().serialConsolePattern(),
+                    roundSizes.get(roundSizes.size() - 1), writeMiB, err);
+            return new Result(ready.getStatus().bootMillis(), crToReady, rounds, cold, writes, accel());
         }
     }
 
@@ -149,7 +155,8 @@ final class VmBench {
             JsonNode memory = status.path("memory");
             samples.add(new CloneSample(name, runningAfter.get(name), status.path("restoreMillis").asLong(-1),
                     status.path("launcherOverheadMillis").asLong(-1), memory.path("pssMiB").asLong(), memory.path("privateMiB").asLong(),
-                    memory.path("rssMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong()));
+                    memory.path("rssMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong(), memory.path("guestPrivateMiB").asLong(),
+                    memory.path("qemuOverheadMiB").asLong(), memory.path("launcherRssMiB").asLong()));
         }
         Round result = new Round(n, samples, (memBefore - memAfter) / 1024);
         err.printf("vm: %d clone(s): CR→Running %s ms, restore %s ms, launcher overhead %s ms, PSS %d MiB, MemAvailable -%d MiB%n",
@@ -171,12 +178,21 @@ final class VmBench {
     }
 
     /** N VMs booted the ordinary way from the template's spec, the first alone, then two at a time. */
-    private static ColdRound coldRound(LocalSession session, VmTemplate template, int n, PrintStream err) throws Exception {
+    /** The template's VM as QEMU runs it on this machine, its boot files from the local node's guest directory. */
+    private static VmDefinition demoVm(LocalSession session, VmTemplate template) {
         Path guest = session.cluster().onNode("/var/lib/vmtemplating/guest");
         PodPaths paths = PodPaths.parse("/vmt/boot/kernel=" + guest + ":/vmt/boot/initrd=" + guest);
-        VmDefinition vm = VmDefinitionRenderer.render(template.getSpec(), paths, io.vmtemplating.webhook.BootFileDirs.DEFAULT);
+        return VmDefinitionRenderer.render(template.getSpec(), paths, io.vmtemplating.webhook.BootFileDirs.DEFAULT);
+    }
+
+    private static HostFacts host() throws IOException {
         HostFacts probed = HostProbe.probe("qemu-system-x86_64");
-        HostFacts host = new HostFacts(probed.qemuBinary(), accel().equals("kvm"), probed.qemuVersion());
+        return new HostFacts(probed.qemuBinary(), accel().equals("kvm"), probed.qemuVersion());
+    }
+
+    private static ColdRound coldRound(LocalSession session, VmTemplate template, int n, PrintStream err) throws Exception {
+        VmDefinition vm = demoVm(session, template);
+        HostFacts host = host();
         String pattern = template.getSpec().freeze().serialConsolePattern();
         long memBefore = Machine.meminfoKiB("MemAvailable").orElse(0L);
         List<ColdVm> vms = new ArrayList<>();

@@ -8,9 +8,7 @@ import io.vmtemplating.qemu.CloneRestorer;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.MemoryBackends;
 import io.vmtemplating.qemu.NodePaths;
-import io.vmtemplating.qemu.QemuCommandLine;
 import io.vmtemplating.qemu.QemuLauncher;
-import io.vmtemplating.qemu.Role;
 import io.vmtemplating.qemu.QemuProcess;
 import io.vmtemplating.qemu.RestoredClone;
 import io.vmtemplating.qemu.VmDefinition;
@@ -21,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * {@code launcher clone}: restore, run (or stay paused), serve /healthz, /status, /metrics, POST /pause and /resume
@@ -29,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class CloneRun {
     private static final Duration QUIT_GRACE = Duration.ofSeconds(20);
+    static final String GUEST_REBOOTED = "the guest rebooted; a clone continues its template's boot and cannot boot again"
+            + " (its QEMU holds no kernel or initrd): delete the VmClone and create it again";
 
     private final LauncherContext context;
     private final CompletableFuture<LauncherHttp> http = new CompletableFuture<>();
@@ -37,7 +38,8 @@ final class CloneRun {
     private final QemuSlot slot = new QemuSlot();
     private volatile boolean ready;
     private volatile boolean terminating;
-    private volatile boolean guestShutdown;
+    /** The reason of the SHUTDOWN event the guest caused (QEMU's words), null while it caused none. */
+    private volatile String guestShutdownReason;
     private volatile long overheadMillis = -1;
     private volatile long restoreMillis = -1;
     private NodePaths nodePaths;
@@ -83,8 +85,8 @@ final class CloneRun {
         Runtime.getRuntime().addShutdownHook(new Thread(this::quit, "sigterm"));
         try {
             HostFacts commandLineHost = context.hostFactsForCommandLine();
-            List<String> argv = QemuCommandLine.build(vm, nodePaths, commandLineHost, Role.CLONE);
             Files.createDirectories(nodePaths.runDir());
+            List<String> argv = CloneRestorer.startArgv(vm, nodePaths, commandLineHost);
             Files.deleteIfExists(nodePaths.qmpSocket());
             Files.deleteIfExists(nodePaths.serialSocket());
             // QEMU first: it loads its libraries and waits (-incoming defer) while the restorer's template check
@@ -110,7 +112,7 @@ final class CloneRun {
             QmpClient qmp = clone.qmp();
             qmp.addEventListener(event -> {
                 if (event.name().equals("SHUTDOWN") && event.data().path("guest").asBoolean(false)) {
-                    guestShutdown = true;
+                    guestShutdownReason = event.data().path("reason").asText();
                 }
             });
             restoreMillis = context.millisSinceProcessStart();
@@ -143,14 +145,31 @@ final class CloneRun {
         if (terminating) {
             return TemplateBuild.parkUntilHalted(); // the SIGTERM hook finishes and exits 0
         }
-        int code = qemu.exitCode().orElse(-1);
-        if (code == 0 || guestShutdown) {
-            context.termination().write(new LauncherResult(LauncherResult.POWERED_OFF, null, null, null, null, null, null, null, null));
+        LauncherResult ended = ended(qemu.exitCode().orElse(-1), guestShutdownReason,
+                () -> LauncherContext.tail(nodePaths.qemuLog(), 1500));
+        if (ended.outcome().equals(LauncherResult.POWERED_OFF)) {
+            context.termination().write(ended);
             context.err().println("guest powered off");
             return 0;
         }
-        return Launcher.failed(context, LauncherResult.FAILED, "QEMU exited unexpectedly with code " + code + ": "
-                + LauncherContext.tail(nodePaths.qemuLog(), 1500), Launcher.EXIT_FAILED);
+        return Launcher.failed(context, ended.outcome(), ended.error(), Launcher.EXIT_FAILED);
+    }
+
+    /**
+     * What a clone's ended QEMU means.
+     *
+     * @param guestShutdownReason the reason of a SHUTDOWN event the guest caused ("guest-shutdown", "guest-reset", …),
+     *                            null when the guest caused none
+     */
+    static LauncherResult ended(int qemuExitCode, String guestShutdownReason, Supplier<String> qemuLogTail) {
+        if ("guest-reset".equals(guestShutdownReason)) {
+            // -no-reboot (BootStub): the clone's QEMU has no kernel to boot again
+            return LauncherResult.failure(LauncherResult.FAILED, GUEST_REBOOTED);
+        }
+        if (qemuExitCode == 0 || guestShutdownReason != null) {
+            return new LauncherResult(LauncherResult.POWERED_OFF, null, null, null, null, null, null, null, null);
+        }
+        return LauncherResult.failure(LauncherResult.FAILED, "QEMU exited unexpectedly with code " + qemuExitCode + ": " + qemuLogTail.get());
     }
 
     private List<String> missingTemplateFiles(VmDefinition vm) {
@@ -280,7 +299,10 @@ final class CloneRun {
             ProcessMemory.Figures memory = memory();
             json.append(",\"memory\":{\"rssMiB\":").append(memory.rssMiB()).append(",\"pssMiB\":").append(memory.pssMiB())
                     .append(",\"privateMiB\":").append(memory.privateMiB())
-                    .append(",\"sharedWithTemplateMiB\":").append(memory.sharedWithTemplateMiB()).append('}');
+                    .append(",\"sharedWithTemplateMiB\":").append(memory.sharedWithTemplateMiB())
+                    .append(",\"guestPrivateMiB\":").append(memory.guestPrivateMiB())
+                    .append(",\"qemuOverheadMiB\":").append(memory.qemuOverheadMiB())
+                    .append(",\"launcherRssMiB\":").append(ProcessMemory.ownRssMiB()).append('}');
         }
         return json.append('}').toString();
     }
@@ -306,8 +328,17 @@ final class CloneRun {
                             bytes(memory.privateMiB()))
                     .gauge("vmtemplating_launcher_qemu_shared_with_template_bytes",
                             "QEMU's resident pages still shared with the template's memory file (whole MiB)",
-                            bytes(memory.sharedWithTemplateMiB()));
+                            bytes(memory.sharedWithTemplateMiB()))
+                    .gauge("vmtemplating_launcher_guest_private_bytes",
+                            "The guest's copy-on-write copies of template pages: what it wrote since the freeze (whole MiB)",
+                            bytes(memory.guestPrivateMiB()))
+                    .gauge("vmtemplating_launcher_qemu_overhead_bytes",
+                            "QEMU's own anonymous memory outside the guest's RAM: heap, TCG code cache, device buffers (whole MiB)",
+                            bytes(memory.qemuOverheadMiB()));
         }
+        // the launcher's own figure is known from its start, before any restore
+        page.gauge("vmtemplating_launcher_rss_bytes", "The launcher process's own resident set size (whole MiB)",
+                bytes(ProcessMemory.ownRssMiB()));
         return page.text();
     }
 

@@ -39,11 +39,11 @@ public final class CloneRestorer {
         if (additions.virtioMemRequestedMiB() > 0 && vm.virtioMem() == null) {
             throw new IllegalArgumentException("virtioMemRequestedMiB is set but the template has no virtio-mem device");
         }
-        List<String> argv = QemuCommandLine.build(vm, paths, host, Role.CLONE);
-        TemplateMetadata metadata = TemplateCheck.verify(vm, paths, host, argv);
+        // the VM shape is checked on the argv with the template's boot files: the stubs change no device
+        TemplateMetadata metadata = TemplateCheck.verify(vm, paths, host, QemuCommandLine.build(vm, paths, host, Role.CLONE));
         long checkedNanos = System.nanoTime();
 
-        QemuProcess process = launcher.start(argv, paths);
+        QemuProcess process = launcher.start(startArgv(vm, paths, host), paths);
         try {
             QmpClient qmp = QmpClient.connect(paths.qmpSocket(), remaining(deadlineNanos), timeout, process::isAlive);
             long connectedNanos = System.nanoTime();
@@ -73,6 +73,12 @@ public final class CloneRestorer {
             process.close();
             throw e;
         }
+    }
+
+    /** The argv a clone's QEMU starts with: the template's, with {@link BootStub}'s files when the VM boots a Linux kernel. */
+    public static List<String> startArgv(VmDefinition vm, NodePaths paths, HostFacts host) throws IOException {
+        List<String> argv = QemuCommandLine.build(vm, paths, host, Role.CLONE);
+        return BootStub.write(vm.boot(), paths.runDir()).map(stub -> stub.argv(argv)).orElse(argv);
     }
 
     private void awaitLoaded(QmpClient qmp, long deadlineNanos) {

@@ -10,7 +10,12 @@ import java.util.Optional;
  */
 record LauncherReport(String state, Long restoreMillis, Memory memory, ClaimData claimData) {
 
-    record Memory(long rssMiB, long pssMiB, long privateMiB, long sharedWithTemplateMiB) {
+    /** The split figures are null from a launcher that does not report them (an older one during an upgrade). */
+    record Memory(long rssMiB, long pssMiB, long privateMiB, long sharedWithTemplateMiB, Long guestPrivateMiB,
+            Long qemuOverheadMiB, Long launcherRssMiB) {
+        Memory(long rssMiB, long pssMiB, long privateMiB, long sharedWithTemplateMiB) {
+            this(rssMiB, pssMiB, privateMiB, sharedWithTemplateMiB, null, null, null);
+        }
     }
 
     /** The launcher's last POST /claim-data: for which clone uid, delivered or failed (with the agent's words). */
@@ -27,8 +32,13 @@ record LauncherReport(String state, Long restoreMillis, Memory memory, ClaimData
                 // -1 until the restore ended: a report read before then (the pod Ready first) has no restore time yet
                 status.hasNonNull("restoreMillis") && status.get("restoreMillis").asLong() >= 0 ? status.get("restoreMillis").asLong() : null,
                 memory.isMissingNode() || memory.isNull() ? null : new Memory(memory.path("rssMiB").asLong(),
-                        memory.path("pssMiB").asLong(), memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong()),
+                        memory.path("pssMiB").asLong(), memory.path("privateMiB").asLong(), memory.path("sharedWithTemplateMiB").asLong(),
+                        mebibytes(memory, "guestPrivateMiB"), mebibytes(memory, "qemuOverheadMiB"), mebibytes(memory, "launcherRssMiB")),
                 claimData(status.path("claimData")));
+    }
+
+    private static Long mebibytes(JsonNode memory, String field) {
+        return memory.path(field).isNumber() ? memory.path(field).asLong() : null;
     }
 
     private static ClaimData claimData(JsonNode claimData) {

@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * When a clone's memory figures go into its status. Status is for what users act on; the launcher's /metrics has
- * the figures of every moment. A user sizes {@code spec.memory.expectedPrivate} from {@code privateMiB} and sees
- * sharing in {@code sharedWithTemplateMiB}: those are written when they moved by a step that matters, and all
+ * the figures of every moment. A user sizes {@code spec.memory.expectedPrivate} from {@code privateMiB} (the guest's share
+ * of it in {@code guestPrivateMiB}) and sees sharing in {@code sharedWithTemplateMiB}: those are written when they moved by a step that matters, and all
  * figures every {@link #REFRESH} otherwise (a status that says how old its figures are must not grow too old). Before, every status refresh (30 s) patched fresh figures and a
  * fresh {@code updatedAt}: 120 writes per clone per hour, each one kept in etcd's history.
  */
@@ -28,7 +28,8 @@ final class MemoryInStatus {
             return previous;
         }
         CloneMemoryFigures fresh = new CloneMemoryFigures(measured.rssMiB(), measured.pssMiB(), measured.privateMiB(),
-                measured.sharedWithTemplateMiB(), now.toString());
+                measured.sharedWithTemplateMiB(), measured.guestPrivateMiB(), measured.qemuOverheadMiB(), measured.launcherRssMiB(),
+                now.toString());
         if (previous == null || previous.updatedAt() == null) {
             return fresh;
         }
@@ -37,6 +38,7 @@ final class MemoryInStatus {
                 || moved(previous.sharedWithTemplateMiB(), measured.sharedWithTemplateMiB()) ? fresh : previous;
     }
 
+    // the guest's copies are part of privateMiB: a move of theirs that matters moves privateMiB too
     private static boolean moved(Long before, long after) {
         if (before == null) {
             return true;

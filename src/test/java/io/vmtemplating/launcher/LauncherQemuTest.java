@@ -96,6 +96,10 @@ class LauncherQemuTest {
             assertTrue(memory.path("privateMiB").asLong() <= rss, status.toString());
             assertTrue(memory.path("sharedWithTemplateMiB").asLong() >= 0 && memory.path("sharedWithTemplateMiB").asLong() <= rss,
                     status.toString());
+            // the split: the guest's copies and QEMU's own memory are parts of QEMU's RSS, the launcher's is its own
+            assertTrue(memory.path("guestPrivateMiB").asLong() >= 0 && memory.path("qemuOverheadMiB").asLong() > 0
+                    && memory.path("guestPrivateMiB").asLong() + memory.path("qemuOverheadMiB").asLong() <= rss, status.toString());
+            assertTrue(memory.path("launcherRssMiB").asLong() > 0, status.toString());
 
             // issue 15, item 6: only the holder of the namespace's token may pause the guest
             HttpResponse<String> anonymous = clone.post("/pause", null);
@@ -115,7 +119,14 @@ class LauncherQemuTest {
             assertTrue(metrics.contains("\nvmtemplating_launcher_qemu_rss_bytes ")
                     && metrics.contains("\nvmtemplating_launcher_guest_running 1\n"), metrics);
 
+            assertTrue(metrics.contains("\nvmtemplating_launcher_guest_private_bytes ") && metrics.contains("\nvmtemplating_launcher_qemu_overhead_bytes ")
+                    && metrics.contains("\nvmtemplating_launcher_rss_bytes "), metrics);
+
             ProcessHandle qemu = clone.qemu().orElseThrow();
+            // the launcher starts QEMU with the boot stub (BootStub): a reboot ends it, the boot files are not in its heap
+            List<String> qemuArgs = List.of(qemu.info().arguments().orElseThrow());
+            assertTrue(qemuArgs.contains("-no-reboot"), qemuArgs.toString());
+            assertTrue(qemuArgs.get(qemuArgs.indexOf("-kernel") + 1).endsWith("/boot-stub-kernel"), qemuArgs.toString());
             clone.process.destroy(); // SIGTERM
             assertEquals(0, clone.waitForExit(Duration.ofSeconds(30)), clone.stderr());
             assertFalse(qemu.isAlive(), "QEMU quit with the launcher");

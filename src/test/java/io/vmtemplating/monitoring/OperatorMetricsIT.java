@@ -193,7 +193,8 @@ class OperatorMetricsIT {
         assertEquals(List.of(), page.problems(), launcher.body());
         assertEquals(Set.of("vmtemplating_launcher_guest_running", "vmtemplating_launcher_overhead_seconds",
                 "vmtemplating_launcher_restore_seconds", "vmtemplating_launcher_qemu_rss_bytes", "vmtemplating_launcher_qemu_pss_bytes",
-                "vmtemplating_launcher_qemu_private_bytes", "vmtemplating_launcher_qemu_shared_with_template_bytes"),
+                "vmtemplating_launcher_qemu_private_bytes", "vmtemplating_launcher_qemu_shared_with_template_bytes",
+                "vmtemplating_launcher_guest_private_bytes", "vmtemplating_launcher_qemu_overhead_bytes", "vmtemplating_launcher_rss_bytes"),
                 page.families().keySet());
         page.families().values().forEach(f -> assertEquals("GAUGE", f.type(), f.name()));
         assertEquals(1.0, value(page, "vmtemplating_launcher_guest_running", Map.of()));

@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 record GuestAnswer(int counter, double uptimeSeconds, String patternSum, String randomHex) {
     private static final Pattern FORMAT = Pattern.compile("ANSWER n=(\\d+) up=([\\d.]+) sum=(\\w+) rnd=(\\w*) cmd=(.*)");
 
-    /** Sends "command token" and waits for the answer naming that token. */
+    /**
+     * Sends "command token" and waits for the answer naming that token. A command with an argument ("dirty 64") goes
+     * without the token: the guest reads the argument to the end of the line (with a token, dd got no number and wrote nothing).
+     */
     static GuestAnswer ask(SerialConsole console, String command, Duration timeout) throws IOException {
-        String line = (command + " " + UUID.randomUUID()).strip();
+        String line = command.contains(" ") ? command : (command + " " + UUID.randomUUID()).strip();
         console.send(line);
         String answer = console.awaitLine(l -> l.startsWith("ANSWER ") && l.endsWith("cmd=" + line), timeout)
                 .orElseThrow(() -> new AssertionError("guest did not answer '" + line + "' within " + timeout.toSeconds()

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,21 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 class NumaVmgenidQemuTest {
     @TempDir
     static Path work;
-    private static Path memoryRoot;
     private static QemuTestSupport.FrozenTemplate template;
 
     @BeforeAll
     static void bootAndFreezeTemplate() throws IOException {
-        memoryRoot = Files.createTempDirectory(Path.of("/dev/shm"), "vmt-test-");
         VmDefinition vm = new VmDefinition("q35", 1, 384, MemoryBackendKind.TMPFS, 0, List.of(256L, 128L), TestGuest.genericKernel(),
                 new VmDefinition.Network(false), null, null, true, true, true, List.of(), List.of());
-        NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
-        template = QemuTestSupport.bootAndFreeze("numa+vmgenid", vm, paths, TestHost.facts());
+        template = QemuTestSupport.bootAndFreezeInShm("numa+vmgenid", vm, work);
     }
 
     @AfterAll
     static void removeTemplateMemory() throws IOException {
-        QemuTestSupport.deleteTree(memoryRoot);
+        QemuTestSupport.removeMemory(template);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.vmtemplating.qemu;
 
-import io.vmtemplating.qemu.qmp.QmpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 
 /** Boots and freezes templates, restores clones, measures: the pieces the real-QEMU test classes share. */
 final class QemuTestSupport {
@@ -24,24 +22,30 @@ final class QemuTestSupport {
     }
 
     static FrozenTemplate bootAndFreeze(String name, VmDefinition vm, NodePaths paths, HostFacts host) throws IOException {
-        Files.createDirectories(paths.memoryDir());
-        Files.createDirectories(paths.stateDir());
-        List<String> argv = QemuCommandLine.build(vm, paths, host, Role.TEMPLATE);
-        long startNanos = System.nanoTime();
-        try (QemuProcess process = QemuProcess.start(argv, paths.qemuLog());
-                SerialConsole console = SerialConsole.connect(paths.serialSocket(), QMP_TIMEOUT);
-                QmpClient qmp = QmpClient.connect(paths.qmpSocket(), QMP_TIMEOUT, QMP_TIMEOUT, process::isAlive)) {
-            console.awaitLine(line -> line.startsWith("GUEST-READY"), BOOT_TIMEOUT).orElseThrow(() -> new AssertionError(
-                    "template did not boot: " + console.transcript() + "; QEMU said: " + process.log()));
-            long bootMillis = (System.nanoTime() - startNanos) / 1_000_000;
-            GuestAnswer answer = GuestAnswer.ask(console, "ping", ANSWER_TIMEOUT);
-            FreezeResult freeze = new TemplateFreezer(QMP_TIMEOUT).freeze(qmp, vm, paths, argv, bootMillis);
-            if (!process.waitForExit(QMP_TIMEOUT)) {
-                throw new AssertionError("template QEMU did not quit after the freeze");
-            }
-            System.out.printf("[%s] %s cold boot to ready %d ms, freeze %d ms, state %d KiB%n", name, TestHost.accelName(),
-                    bootMillis, freeze.freezeMillis(), freeze.metadata().stateBytes() / 1024);
-            return new FrozenTemplate(vm, paths, answer, bootMillis, freeze);
+        GuestAnswer[] lastAnswer = new GuestAnswer[1];
+        FreezeResult freeze = TemplateBoot.bootAndFreeze(vm, paths, host, "GUEST-READY", BOOT_TIMEOUT, QMP_TIMEOUT,
+                console -> lastAnswer[0] = GuestAnswer.ask(console, "ping", ANSWER_TIMEOUT));
+        long bootMillis = freeze.metadata().bootMillis();
+        System.out.printf("[%s] %s cold boot to ready %d ms, freeze %d ms, state %d KiB%n", name, TestHost.accelName(),
+                bootMillis, freeze.freezeMillis(), freeze.metadata().stateBytes() / 1024);
+        return new FrozenTemplate(vm, paths, lastAnswer[0], bootMillis, freeze);
+    }
+
+    /** A template whose memory is in a directory of its own under /dev/shm (removed by {@link #removeMemory}). */
+    static FrozenTemplate bootAndFreezeInShm(String name, VmDefinition vm, Path work) throws IOException {
+        Path memoryRoot = Files.createTempDirectory(Path.of("/dev/shm"), "vmt-test-");
+        NodePaths paths = new NodePaths(memoryRoot.resolve("t"), work.resolve("state"), work.resolve("run-template"));
+        try {
+            return bootAndFreeze(name, vm, paths, TestHost.facts());
+        } catch (IOException | RuntimeException e) {
+            deleteTree(memoryRoot);
+            throw e;
+        }
+    }
+
+    static void removeMemory(FrozenTemplate template) throws IOException {
+        if (template != null) {
+            deleteTree(template.paths().memoryDir().getParent());
         }
     }
 

@@ -23,8 +23,8 @@ class CloneChangeFilterTest {
     @Test
     void aClonesOwnPhaseAndMemoryDoNotReachItsTemplate() {
         VmClone restoring = clone(1L, ClonePhase.Restoring, TEMPLATE_READY, null);
-        VmClone running = clone(1L, ClonePhase.Running, TEMPLATE_READY, new CloneMemoryFigures(60L, 40L, 30L, 25L, "t1"));
-        VmClone runningLater = clone(1L, ClonePhase.Running, TEMPLATE_READY, new CloneMemoryFigures(61L, 41L, 31L, 25L, "t2"));
+        VmClone running = clone(1L, ClonePhase.Running, TEMPLATE_READY, new CloneMemoryFigures(60L, 40L, 30L, 25L, 2L, 28L, 40L, "t1"));
+        VmClone runningLater = clone(1L, ClonePhase.Running, TEMPLATE_READY, new CloneMemoryFigures(61L, 41L, 31L, 25L, 2L, 29L, 41L, "t2"));
         assertFalse(VmTemplateReconciler.cloneChangeMattersToTemplate(restoring, running));
         assertFalse(VmTemplateReconciler.cloneChangeMattersToTemplate(running, runningLater));
     }
