@@ -215,8 +215,11 @@ class MultiNodeE2EIT {
         client.resources(VmClone.class).inNamespace(NS).delete();
         RealCluster.Result delete = cluster.kubectl("delete", "-n", NS, "vmtemplate/spread", "--timeout=100s");
         assertEquals(0, delete.exitCode(), delete.output());
-        RealCluster.Result pods = cluster.kubectl("get", "pods", "-n", NS, "-o", "name");
-        assertEquals("", pods.stdout().strip(), "pods left: " + pods.output());
+        // the build and cleanup pods it owned go with it: the garbage collector's work, a moment after the template
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            RealCluster.Result pods = cluster.kubectl("get", "pods", "-n", NS, "-o", "name");
+            assertEquals("", pods.stdout().strip(), "pods left: " + pods.output());
+        });
         // the cleanup pods empty the directories (a mount point cannot remove itself: docs/security.md)
         for (Path dir : memory) {
             try (var files = Files.list(dir)) {
