@@ -21,6 +21,7 @@ final class CopyState {
     private Long freezeMillis;
     private int failedAttempts;
     private String readySince;
+    private String cpuModel;
 
     CopyState(TemplateCopy previous) {
         this.copy = previous.copy() == null ? 0 : previous.copy();
@@ -34,6 +35,7 @@ final class CopyState {
         this.freezeMillis = previous.freezeMillis();
         this.failedAttempts = previous.failedAttempts() == null ? 0 : previous.failedAttempts();
         this.readySince = previous.readySince();
+        this.cpuModel = previous.cpuModel();
     }
 
     static CopyState fresh(int copy) {
@@ -111,7 +113,8 @@ final class CopyState {
     }
 
     /** @param now when it became Ready, unless it already was */
-    CopyState ready(String node, LauncherResult result, java.time.Instant now) {
+    CopyState ready(String node, LauncherResult result, String cpuModel, java.time.Instant now) {
+        this.cpuModel = cpuModel;
         if (phase != TemplatePhase.Ready || readySince == null) {
             this.readySince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         }
@@ -132,6 +135,7 @@ final class CopyState {
         this.freezeMillis = null;
         this.failedAttempts = 0;
         this.readySince = null;
+        this.cpuModel = null;
         return phase(TemplatePhase.Pending, Conditions.REASON_TEMPLATE_FILES_MISSING, message);
     }
 
@@ -180,6 +184,6 @@ final class CopyState {
 
     TemplateCopy build() {
         return new TemplateCopy(copy, nodeName, phase, reason, message, podName, qemuVersion, bootMillis, freezeMillis,
-                failedAttempts, readySince);
+                failedAttempts, readySince, cpuModel);
     }
 }

@@ -283,7 +283,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
             Optional<LauncherResult> result = pod.result();
             if (result.isPresent() && LauncherResult.FROZEN.equals(result.get().outcome())) {
                 LauncherResult frozen = result.get();
-                copy.ready(pod.nodeName().orElse(null), frozen, Instant.now(clock));
+                copy.ready(pod.nodeName().orElse(null), frozen, io.vmtemplating.qemu.CpuModel.of(template.getSpec().qemu() == null
+                        ? null : template.getSpec().qemu().extraArgs()), Instant.now(clock));
                 status.frozenFiles(frozen);
                 // once per copy's build: a Ready copy returns above without looking at its build pod again
                 metrics.templateFrozen(template.getMetadata().getNamespace(), Optional.ofNullable(frozen.bootMillis()).orElse(0L),

@@ -116,6 +116,7 @@ class MultiNodeE2EIT {
                 "one copy on each node");
         for (TemplateCopy copy : t.getStatus().copies()) {
             assertEquals("10.0.2", copy.qemuVersion(), copy.toString());
+            assertEquals("qemu64", copy.cpuModel(), "no -cpu in the sample: QEMU's default model");
             assertTrue(copy.bootMillis() > 0 && copy.freezeMillis() > 0, copy.toString());
         }
     }

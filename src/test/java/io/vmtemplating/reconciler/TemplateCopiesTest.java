@@ -122,6 +122,7 @@ class TemplateCopiesTest {
             assertEquals(3, t.getStatus().readyNodes());
             assertEquals(List.of("node-a", "node-b", "node-c"), t.getStatus().copies().stream().map(TemplateCopy::nodeName).toList());
             assertEquals(List.of("10.0.2", "10.0.2", "10.0.2"), t.getStatus().copies().stream().map(TemplateCopy::qemuVersion).toList());
+            assertEquals(List.of("qemu64", "qemu64", "qemu64"), t.getStatus().copies().stream().map(TemplateCopy::cpuModel).toList());
             assertEquals(Conditions.TRUE, condition(t, Conditions.ALL_NODES_READY).orElseThrow().status());
             // the top level shows the first Ready copy, as a template with one copy always did
             assertEquals("node-a", t.getStatus().nodeName());

@@ -29,11 +29,13 @@ public record TemplateCopy(
         Integer failedAttempts,
         @JsonPropertyDescription("When this copy last became Ready (RFC 3339): a clone's report that its files are"
                 + " missing counts for this copy when it is not older.")
-        String readySince) {
+        String readySince,
+        @JsonPropertyDescription("CPU model this copy was frozen with (the template's -cpu, or QEMU's default qemu64).")
+        String cpuModel) {
 
-    /** A copy as recorded before readySince existed. */
+    /** A copy as recorded before readySince and cpuModel existed. */
     public TemplateCopy(Integer copy, String nodeName, TemplatePhase phase, String reason, String message, String podName,
             String qemuVersion, Long bootMillis, Long freezeMillis, Integer failedAttempts) {
-        this(copy, nodeName, phase, reason, message, podName, qemuVersion, bootMillis, freezeMillis, failedAttempts, null);
+        this(copy, nodeName, phase, reason, message, podName, qemuVersion, bootMillis, freezeMillis, failedAttempts, null, null);
     }
 }
