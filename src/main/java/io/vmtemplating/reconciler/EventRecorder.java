@@ -14,10 +14,28 @@ public final class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private final KubernetesClient client;
     private final Clock clock;
+    /** Events recorded while holding, posted by {@link #flush}. */
+    private final java.util.List<Runnable> held = new java.util.ArrayList<>();
+    private boolean holding;
 
     public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
+    }
+
+    /**
+     * Holds what is recorded until {@link #flush}: a reconcile then writes the status a user waits for (a claim's
+     * Running) before its Events, each of which is a write to the API server (measured: docs/pools.md).
+     */
+    EventRecorder holding() {
+        this.holding = true;
+        return this;
+    }
+
+    /** Posts the held events, in the order they were recorded. */
+    void flush() {
+        held.forEach(Runnable::run);
+        held.clear();
     }
 
     public void normal(HasMetadata object, String reason, String message) {
@@ -30,6 +48,14 @@ public final class EventRecorder {
 
     private void record(HasMetadata object, String type, String reason, String message) {
         String now = Instant.now(clock).toString();
+        if (holding) {
+            held.add(() -> post(object, type, reason, message, now));
+        } else {
+            post(object, type, reason, message, now);
+        }
+    }
+
+    private void post(HasMetadata object, String type, String reason, String message, String now) {
         try {
             client.v1().events().inNamespace(object.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata()

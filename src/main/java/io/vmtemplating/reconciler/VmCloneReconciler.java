@@ -158,7 +158,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     public UpdateControl<VmClone> reconcile(VmClone clone, Context<VmClone> context) {
         CloneStatusBuilder status = new CloneStatusBuilder(clone, clock);
         ClonePhase before = status.phase();
-        EventRecorder events = new EventRecorder(context.getClient(), clock);
+        // the status first, then the Events: a claim shows Running before its Claimed and Running Events are written
+        EventRecorder events = new EventRecorder(context.getClient(), clock).holding();
         Optional<VmTemplate> template = context.getSecondaryResource(VmTemplate.class);
         Optional<Pod> pod = context.getSecondaryResources(Pod.class).stream().findFirst();
         if (pod.isEmpty() && clone.getStatus() != null && clone.getStatus().podName() != null
@@ -211,7 +212,11 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             }
         }
         observe(clone, status.build());
-        return StatusWrite.apply(context, clone, control);
+        try {
+            return StatusWrite.apply(context, clone, control);
+        } finally {
+            events.flush();
+        }
     }
 
     /**

@@ -280,8 +280,9 @@ class ReconcilerIT {
             assertTrue(ready.message().contains("(ErrImageNeverPull: Container image"), ready.message());
             assertEquals(ClonePhase.Restoring, c.getStatus().phase());
         });
-        assertTrue(client.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(e -> Conditions.REASON_IMAGE_PULL_FAILED.equals(e.getReason())), "a Warning event says so too");
+        // a clone's Events follow its status write
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertTrue(client.v1().events().inNamespace(ns).list().getItems()
+                .stream().anyMatch(e -> Conditions.REASON_IMAGE_PULL_FAILED.equals(e.getReason())), "a Warning event says so too"));
         // the image was loaded on the node: the kubelet starts the container, nothing was deleted meanwhile
         kubelet().running(client.pods().inNamespace(ns).withName("c1-vm").get(), true, "10.0.0.9");
         awaitClonePhase(ns, "c1", ClonePhase.Running);
