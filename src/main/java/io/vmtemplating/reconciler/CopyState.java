@@ -112,18 +112,15 @@ final class CopyState {
                 "the freeze trigger fired; saving device state in pod " + pod);
     }
 
-    /** @param now when it became Ready, unless it already was */
+    /** @param now when it became Ready (a Ready copy is not reconciled again: this is its transition) */
     CopyState ready(String node, LauncherResult result, String cpuModel, java.time.Instant now) {
         this.cpuModel = cpuModel;
-        if (phase != TemplatePhase.Ready || readySince == null) {
-            this.readySince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        }
+        this.readySince = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         this.nodeName = node;
         this.qemuVersion = result.qemuVersion();
         this.bootMillis = result.bootMillis();
         this.freezeMillis = result.freezeMillis();
-        return phase(TemplatePhase.Ready, Conditions.REASON_FROZEN,
-                "frozen with QEMU " + result.qemuVersion() + " on node " + node);
+        return frozen();
     }
 
     /** Back to building from scratch: nothing of the build whose files are gone stays. */
@@ -163,6 +160,10 @@ final class CopyState {
 
     /** Its node is back in the placement before its files were removed: Ready again as it was frozen. */
     CopyState backInPlacement() {
+        return frozen();
+    }
+
+    private CopyState frozen() {
         return phase(TemplatePhase.Ready, Conditions.REASON_FROZEN, "frozen with QEMU " + qemuVersion + " on node " + nodeName);
     }
 

@@ -24,8 +24,7 @@ final class NodePlacement {
             return true;
         }
         Map<String, String> labels = Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of());
-        Map<String, String> selector = Optional.ofNullable(placement.nodeSelector()).orElse(Map.of());
-        if (!selector.entrySet().stream().allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()))) {
+        if (!hasLabels(node, placement.nodeSelector())) {
             return false;
         }
         if (placement.affinity() == null || placement.affinity().getNodeAffinity() == null
@@ -36,6 +35,12 @@ final class NodePlacement {
                 .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()).orElse(List.of());
         // terms are ORed, the requirements in a term ANDed; no term matches no node (the scheduler's reading)
         return terms.stream().anyMatch(term -> termMatches(term, labels, node.getMetadata().getName()));
+    }
+
+    /** A node selector's reading: every label, with its value (null: no selector, every node). */
+    static boolean hasLabels(Node node, Map<String, String> selector) {
+        Map<String, String> labels = Optional.ofNullable(node.getMetadata().getLabels()).orElse(Map.of());
+        return selector == null || selector.entrySet().stream().allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()));
     }
 
     private static boolean termMatches(NodeSelectorTerm term, Map<String, String> labels, String nodeName) {

@@ -285,7 +285,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             }
             return status.patchIfChanged(clone);
         }
-        if (waitsForRebuild(clone, t)) {
+        // the template reconciler has not taken this clone's report yet (FilesMissingReport.stands says when it has)
+        if (FilesMissingReport.stands(clone, t)) {
             // the report stays as written: the template reconciler quotes it (the node and the launcher's words)
             status.waitingForTemplate(Conditions.REASON_TEMPLATE_FILES_MISSING, FilesMissingReport.filesMissing(clone).get().message());
             return status.patchIfChanged(clone);
@@ -316,8 +317,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
             return Optional.empty();
         }
         List<String> ready = TemplateCopies.readyNodes(template.getStatus());
-        io.vmtemplating.api.v1alpha1.types.PlacementSpec bySelector = new io.vmtemplating.api.v1alpha1.types.PlacementSpec(selector, null, null);
-        if (ready.stream().anyMatch(n -> nodes.node(n).map(node -> NodePlacement.matches(bySelector, node)).orElse(false))) {
+        if (ready.stream().anyMatch(n -> nodes.node(n).map(node -> NodePlacement.hasLabels(node, selector)).orElse(false))) {
             return Optional.empty();
         }
         return Optional.of("spec.nodeSelector " + new java.util.TreeMap<>(selector) + " matches none of the nodes with a Ready"
@@ -430,15 +430,6 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         return FilesMissingReport.filesMissing(clone).isPresent() || clone.getStatus() != null
                 && clone.getStatus().conditions() != null && clone.getStatus().conditions().stream()
                         .anyMatch(c -> Conditions.TEMPLATE_READY.equals(c.type()) && Conditions.REASON_TEMPLATE_REBUILDING.equals(c.reason()));
-    }
-
-    /**
-     * A Ready template with this clone's report standing: the template reconciler has not taken it yet (the cache
-     * may also still show the old Ready status for a moment). Once the clone saw the template rebuilding, its report
-     * is withdrawn and the template's next Ready is the rebuilt one.
-     */
-    private static boolean waitsForRebuild(VmClone clone, VmTemplate template) {
-        return FilesMissingReport.stands(clone, template);
     }
 
 }

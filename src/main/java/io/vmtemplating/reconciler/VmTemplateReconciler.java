@@ -409,18 +409,14 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
                 .filter(c -> c.getStatus() != null && node.equals(c.getStatus().nodeName()))
                 .filter(c -> c.getStatus().phase() != ClonePhase.Succeeded && c.getStatus().phase() != ClonePhase.Failed)
                 .map(c -> c.getMetadata().getName()).sorted().toList();
-        String left = "node " + node + " no longer matches the template's placement (spec.placement): no new clone goes there";
-        if (!clonesThere.isEmpty()) {
-            copy.leavingNode(left + "; its files are removed once its " + clonesThere.size() + " clone(s) there are gone: "
-                    + String.join(", ", clonesThere));
-            if (wasReady) {
-                events.normal(template, Conditions.REASON_NODE_LEFT_PLACEMENT, which + copy.message());
-            }
-            return Optional.empty();
-        }
-        copy.leavingNode(left + "; removing its files there");
+        copy.leavingNode("node " + node + " no longer matches the template's placement (spec.placement): no new clone goes"
+                + " there; " + (clonesThere.isEmpty() ? "removing its files there" : "its files are removed once its "
+                        + clonesThere.size() + " clone(s) there are gone: " + String.join(", ", clonesThere)));
         if (wasReady) {
             events.normal(template, Conditions.REASON_NODE_LEFT_PLACEMENT, which + copy.message());
+        }
+        if (!clonesThere.isEmpty()) {
+            return Optional.empty();
         }
         Optional<PodView> cleanup = drainPod(template, copy, context);
         if (cleanup.isEmpty()) {
