@@ -46,6 +46,22 @@ public record BootStub(Path kernel, Path initrd) {
         return Optional.of(new BootStub(kernel, initrd));
     }
 
+    /**
+     * The stub the template's build left in its state directory; else (a template frozen before builds wrote one)
+     * written into the clone's run directory.
+     */
+    public static Optional<BootStub> forClone(VmDefinition.Boot boot, Path stateDir, Path runDir) throws IOException {
+        if (boot.kernelPath() == null) {
+            return Optional.empty();
+        }
+        Path kernel = stateDir.resolve(KERNEL_FILE);
+        Path initrd = boot.initrdPath() == null ? null : stateDir.resolve(INITRD_FILE);
+        if (Files.exists(kernel) && (initrd == null || Files.exists(initrd))) {
+            return Optional.of(new BootStub(kernel, initrd));
+        }
+        return write(boot, runDir);
+    }
+
     /** The clone's argv with the stub's files in place of -kernel's and -initrd's, and a reboot that ends QEMU. */
     public List<String> argv(List<String> cloneArgv) {
         List<String> argv = new ArrayList<>(cloneArgv);

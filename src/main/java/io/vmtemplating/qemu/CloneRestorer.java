@@ -78,7 +78,7 @@ public final class CloneRestorer {
     /** The argv a clone's QEMU starts with: the template's, with {@link BootStub}'s files when the VM boots a Linux kernel. */
     public static List<String> startArgv(VmDefinition vm, NodePaths paths, HostFacts host) throws IOException {
         List<String> argv = QemuCommandLine.build(vm, paths, host, Role.CLONE);
-        return BootStub.write(vm.boot(), paths.runDir()).map(stub -> stub.argv(argv)).orElse(argv);
+        return BootStub.forClone(vm.boot(), paths.stateDir(), paths.runDir()).map(stub -> stub.argv(argv)).orElse(argv);
     }
 
     private void awaitLoaded(QmpClient qmp, long deadlineNanos) {

@@ -58,6 +58,8 @@ public final class TemplateFreezer {
             makeReadOnly(file);
         }
         makeReadOnly(stateFile);
+        // once per template, beside its state (every clone mounts the state directory): no clone writes its own
+        BootStub.write(vm.boot(), paths.stateDir());
         List<String> shape = VmShape.normalize(argv, paths);
         TemplateMetadata metadata = new TemplateMetadata(version.number(), version.packageName(),
                 VmShape.sha256(shape), shape, memoryFiles, vm.migrationCapabilities(), Files.size(stateFile),

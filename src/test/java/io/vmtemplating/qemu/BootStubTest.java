@@ -57,6 +57,24 @@ class BootStubTest {
     }
 
     @Test
+    void aCloneTakesTheStubItsTemplateLeftAndWritesNothing() throws IOException {
+        Path kernel = kernel(39, 64 << 10);
+        Path initrd = Files.write(dir.resolve("initrd.gz"), new byte[1 << 10]);
+        VmDefinition.Boot boot = new VmDefinition.Boot(kernel.toString(), initrd.toString(), null, null, null);
+        BootStub frozen = BootStub.write(boot, dir.resolve("state")).orElseThrow();
+        BootStub clone = BootStub.forClone(boot, dir.resolve("state"), dir.resolve("run")).orElseThrow();
+        assertEquals(frozen, clone);
+        assertTrue(Files.notExists(dir.resolve("run")), "nothing written on the clone's start");
+    }
+
+    @Test
+    void aTemplateFrozenWithoutAStubGetsOneInTheClonesRunDirectory() throws IOException {
+        VmDefinition.Boot boot = new VmDefinition.Boot(kernel(39, 64 << 10).toString(), null, null, null, null);
+        BootStub clone = BootStub.forClone(boot, dir.resolve("state"), dir.resolve("run")).orElseThrow();
+        assertEquals(dir.resolve("run"), clone.kernel().getParent());
+    }
+
+    @Test
     void setupSectsZeroMeansFour() throws IOException {
         Path kernel = kernel(0, 1 << 20);
         assertEquals(5 * 512 + 4096, BootStub.linuxHeader(kernel).orElseThrow().length);
