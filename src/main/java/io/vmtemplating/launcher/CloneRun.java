@@ -32,6 +32,8 @@ final class CloneRun {
             + " (its QEMU holds no kernel or initrd): delete the VmClone and create it again";
 
     private final LauncherContext context;
+    private static final LauncherHttp.Response PAUSED = LauncherHttp.Response.json(200, "{\"state\":\"paused\"}");
+    private static final LauncherHttp.Response RUNNING = LauncherHttp.Response.json(200, "{\"state\":\"running\"}");
     private final CompletableFuture<LauncherHttp> http = new CompletableFuture<>();
     private volatile RestoredClone clone;
     private volatile QemuProcess qemu;
@@ -117,6 +119,10 @@ final class CloneRun {
             });
             restoreMillis = context.millisSinceProcessStart();
             ready = true;
+            if (!running) {
+                // a paused clone (a pool member) waits for its resume: pay the first use of that path now
+                CommandPathWarmUp.begin(qmp, http.join(), context.podIp(), context.err());
+            }
             if (claimData != null) {
                 ClaimDataWarmUp.begin(claimData.directory());
             }
@@ -206,20 +212,23 @@ final class CloneRun {
                 ? LauncherHttp.Response.text(200, "ok\n") : LauncherHttp.Response.text(503, "restoring\n"));
         server.get(PodContract.PATH_STATUS, () -> LauncherHttp.Response.json(200, statusJson()));
         server.get(PodContract.PATH_METRICS, () -> new LauncherHttp.Response(200, MetricsPage.CONTENT_TYPE, metrics()));
-        server.post(PodContract.PATH_PAUSE, () -> command("stop"));
-        server.post(PodContract.PATH_RESUME, () -> command("cont"));
+        server.post(PodContract.PATH_PAUSE, () -> command("stop", PAUSED));
+        server.post(PodContract.PATH_RESUME, () -> command("cont", RUNNING));
         server.post(PodContract.PATH_CLAIM_DATA, this::deliverClaimData);
         return server;
     }
 
-    private LauncherHttp.Response command(String qmpCommand) throws Exception {
+    /**
+     * Runs a QMP command and answers with the state it leaves (QEMU answers {@code cont} and {@code stop} only once the
+     * guest runs or stands, and refuses them otherwise): no {@code query-status} after it, a QMP round trip of 1–8 ms a
+     * claim would wait for; no memory figures (smaps of a big guest take milliseconds); /status reads both back.
+     */
+    private LauncherHttp.Response command(String qmpCommand, LauncherHttp.Response answer) throws Exception {
         if (!ready) {
             return LauncherHttp.Response.text(503, "restoring\n");
         }
         clone.qmp().execute(qmpCommand);
-        // the state only: the memory figures read QEMU's smaps (milliseconds for a big guest), and a claim waits for
-        // this answer; /status has them
-        return LauncherHttp.Response.json(200, "{\"state\":\"" + state() + "\"}");
+        return answer;
     }
 
     /**

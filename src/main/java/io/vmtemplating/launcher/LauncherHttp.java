@@ -37,6 +37,8 @@ final class LauncherHttp implements AutoCloseable {
         Response handle(byte[] body) throws Exception;
     }
 
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     /** A Secret holds at most 1 MiB; base64 and JSON around it stay under this. */
     static final int MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -52,6 +54,13 @@ final class LauncherHttp implements AutoCloseable {
 
     /** @param token empty when the pod mounts none: every POST is then refused */
     static LauncherHttp start(String host, int port, Optional<LauncherToken> token) throws IOException {
+        // TCP_NODELAY on the accepted connections (the JDK server's default is off): it sends a response's headers
+        // and its body as two writes, and with Nagle the body waits for the client's delayed ACK of the headers —
+        // 40 ms on a kept-alive connection. A second POST /resume over one connection took 46–60 ms, the launcher's
+        // own handling of it 2–9 ms (docs/pools.md). Read once, when the JDK's server configuration loads.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         // two threads: a slow /status (smaps of a big guest) must not hold up the readiness probe
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {

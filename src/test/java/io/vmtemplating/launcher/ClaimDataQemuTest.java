@@ -78,8 +78,15 @@ class ClaimDataQemuTest {
             // paused, as a pool member waits: the agent cannot answer, so nothing is written
             HttpResponse<String> paused = member.post(PodContract.PATH_CLAIM_DATA, body("u-1", "claim-1", Map.of()), Duration.ofSeconds(10));
             assertEquals(503, paused.statusCode(), paused.body());
+            // the member warms its resume path while it waits, and stays paused doing so
+            org.awaitility.Awaitility.await("the command path's warm-up").atMost(Duration.ofSeconds(20))
+                    .until(() -> member.stderr().contains("command path warmed up in "));
+            assertEquals("paused", Json.MAPPER.readTree(member.get("/status").body()).path("state").asText(), member.stderr());
 
-            assertEquals(200, member.post(PodContract.PATH_RESUME).statusCode());
+            HttpResponse<String> resumed = member.post(PodContract.PATH_RESUME);
+            assertEquals(200, resumed.statusCode());
+            assertEquals("running", Json.MAPPER.readTree(resumed.body()).path("state").asText(), resumed.body());
+            assertEquals("running", Json.MAPPER.readTree(member.get("/status").body()).path("state").asText());
             byte[] binary = {0, 1, 2, (byte) 0xff, '\n'};
             byte[] large = "x".repeat(100_000).getBytes(StandardCharsets.US_ASCII); // more than one guest-file-write
             String request = body("u-1", "claim-1", Map.of("password", "s3cret".getBytes(StandardCharsets.UTF_8),

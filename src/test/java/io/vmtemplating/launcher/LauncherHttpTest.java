@@ -42,6 +42,18 @@ class LauncherHttpTest {
     }
 
     @Test
+    void answersLeaveWithoutWaitingForTheClientsAck() throws Exception {
+        // the JDK server writes a response's headers and body apart; with Nagle on, the body of a second request on a
+        // kept-alive connection waited for the client's delayed ACK (40 ms): the launcher turns it off for its server
+        try (LauncherHttp http = serve(Optional.empty())) {
+            assertEquals("true", System.getProperty(LauncherHttp.NO_DELAY));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, get(http, "/healthz").statusCode(), "request " + i + " on the kept-alive connection");
+            }
+        }
+    }
+
+    @Test
     void aLauncherWithoutATokenTakesNoCommands() throws Exception {
         try (LauncherHttp http = serve(Optional.empty())) {
             HttpResponse<String> refused = post(http, "/pause", "Bearer anything");
