@@ -7,6 +7,7 @@ import io.vmtemplating.reconciler.LauncherClient;
 import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
+import io.vmtemplating.reconciler.RecentClaims;
 import io.vmtemplating.reconciler.VmClonePoolReconciler;
 import io.vmtemplating.reconciler.VmTemplateReconciler;
 import java.time.Clock;
@@ -27,8 +28,9 @@ final class ClusterOperator {
                 .withMetrics(metrics));
         LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
-        operator.register(new VmCloneReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
-        operator.register(new VmClonePoolReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC()));
+        RecentClaims recentClaims = new RecentClaims();
+        operator.register(new VmCloneReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC(), recentClaims));
+        operator.register(new VmClonePoolReconciler(OperatorSettings.DEFAULTS, launcher, Clock.systemUTC(), recentClaims));
         operator.start();
         return operator;
     }

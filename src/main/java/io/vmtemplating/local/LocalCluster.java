@@ -12,6 +12,7 @@ import io.vmtemplating.reconciler.LauncherTokens;
 import io.vmtemplating.reconciler.NodeLayout;
 import io.vmtemplating.reconciler.OperatorSettings;
 import io.vmtemplating.reconciler.VmCloneReconciler;
+import io.vmtemplating.reconciler.RecentClaims;
 import io.vmtemplating.reconciler.VmClonePoolReconciler;
 import io.vmtemplating.reconciler.VmTemplateReconciler;
 import java.io.IOException;
@@ -124,8 +125,9 @@ public final class LocalCluster implements AutoCloseable {
                 .withMetrics(metrics));
         LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
-        operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC()));
-        operator.register(new VmClonePoolReconciler(settings, launcher, Clock.systemUTC()));
+        RecentClaims recentClaims = new RecentClaims();
+        operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC(), recentClaims));
+        operator.register(new VmClonePoolReconciler(settings, launcher, Clock.systemUTC(), recentClaims));
         operator.start();
         return operator;
     }

@@ -37,10 +37,12 @@ final class PoolClaims {
 
     private final LauncherPods pods;
     private final LauncherClient launcher;
+    private final RecentClaims recentClaims;
 
-    PoolClaims(LauncherPods pods, LauncherClient launcher) {
+    PoolClaims(LauncherPods pods, LauncherClient launcher, RecentClaims recentClaims) {
         this.pods = pods;
         this.launcher = launcher;
+        this.recentClaims = recentClaims;
     }
 
     UpdateControl<VmClone> serve(VmClone claim, CloneStatusBuilder status, Context<VmClone> context, EventRecorder events,
@@ -73,6 +75,8 @@ final class PoolClaims {
                     + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim);
         }
         for (Pod member : readyMembers(context, pool.get(), t)) {
+            // before the relabel: its watch event wakes the pool, which must find the refill held
+            recentClaims.claimed(ResourceID.fromResource(pool.get()));
             Optional<Pod> adopted = adopt(context, member, claim);
             if (adopted.isEmpty()) {
                 continue; // another claim took it first, or it is going away: the next one

@@ -22,6 +22,7 @@ import io.vmtemplating.metrics.OperatorMetrics;
 import io.vmtemplating.webhook.VmClonePoolValidator;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,17 +44,21 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
     private final LauncherClient launcher;
     private final Clock clock;
     private final OperatorMetrics metrics;
+    private final RecentClaims recentClaims;
 
-    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
-        this(settings, launcher, clock, OperatorMetrics.none());
+    /** @param recentClaims the clone reconciler's: its claims hold this pool's refill back */
+    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, RecentClaims recentClaims) {
+        this(settings, launcher, clock, OperatorMetrics.none(), recentClaims);
     }
 
     @Inject
-    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
+    public VmClonePoolReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics,
+            RecentClaims recentClaims) {
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.clock = clock;
         this.metrics = metrics;
+        this.recentClaims = recentClaims;
     }
 
     @Override
@@ -128,14 +133,17 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
             events.normal(pool, "Rollout", "removed " + drained + " member(s) of an earlier or deleted template"
                     + (currentUid == null ? "" : "; " + plan.ready() + " of VmTemplate " + templateName + " are Ready"));
         }
-        if (plan.create() > 0) {
+        // a claim was just served: its status write and its guest get the node before new members (RecentClaims)
+        Duration refillHold = plan.create() > 0 ? recentClaims.refillHold(ResourceID.fromResource(pool)) : Duration.ZERO;
+        int create = refillHold.isZero() ? plan.create() : 0;
+        if (create > 0) {
             launcher.prepareNamespace(pool.getMetadata().getNamespace());
-            for (int i = 0; i < plan.create(); i++) {
+            for (int i = 0; i < create; i++) {
                 VmTemplateReconciler.createIgnoringConflict(context.getClient(),
                         pods.poolMemberPod(pool, template.get(), VmResources.poolMemberPodName(pool)));
             }
-            metrics.poolRefilled(pool.getMetadata().getNamespace(), pool.getMetadata().getName(), plan.create());
-            events.normal(pool, "Refill", "creating " + plan.create() + " member(s) of VmTemplate " + templateName
+            metrics.poolRefilled(pool.getMetadata().getNamespace(), pool.getMetadata().getName(), create);
+            events.normal(pool, "Refill", "creating " + create + " member(s) of VmTemplate " + templateName
                     + " (" + plan.current() + " of " + replicas + " exist)");
         }
 
@@ -162,19 +170,21 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         if (capacity.limited() && !wasLimited) {
             events.warning(pool, "CapacityLimited", limit.get(2));
         }
-        VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + plan.create(), plan.ready(), plan.outdated(),
+        VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + create, plan.ready(), plan.outdated(),
                 VmResources.poolMemberSelector(pool), usableUid, conditions.toList(), pool.getMetadata().getGeneration());
         // a rejected member's slot is tried again after PoolCapacity.RETRY: look again then
         boolean held = members.stream().anyMatch(p -> PoolCapacity.rejectedByNode(p) && !plan.delete().contains(p));
+        Optional<Duration> lookAgain = !refillHold.isZero() ? Optional.of(refillHold)
+                : held ? Optional.of(PoolCapacity.RETRY) : Optional.empty();
         if (Objects.equals(next, pool.getStatus())) {
-            return held ? UpdateControl.<VmClonePool>noUpdate().rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.noUpdate();
+            return lookAgain.map(UpdateControl.<VmClonePool>noUpdate()::rescheduleAfter).orElse(UpdateControl.noUpdate());
         }
         VmClonePool fresh = new VmClonePool();
         fresh.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
                 .withNamespace(pool.getMetadata().getNamespace()).build());
         fresh.setStatus(next);
-        return StatusWrite.apply(context, pool,
-                held ? UpdateControl.patchStatus(fresh).rescheduleAfter(PoolCapacity.RETRY) : UpdateControl.patchStatus(fresh));
+        UpdateControl<VmClonePool> patch = UpdateControl.patchStatus(fresh);
+        return StatusWrite.apply(context, pool, lookAgain.map(patch::rescheduleAfter).orElse(patch));
     }
 
     private static TemplatePhase phase(VmTemplate template) {

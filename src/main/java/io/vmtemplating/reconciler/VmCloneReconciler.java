@@ -70,16 +70,22 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     static final String WAITING_FOR_SELECTED_NODE = "waitingForSelectedNode";
 
     public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock) {
-        this(settings, launcher, clock, OperatorMetrics.none());
+        this(settings, launcher, clock, new RecentClaims());
+    }
+
+    /** @param recentClaims the pool reconciler's: a claim served here holds that pool's refill back */
+    public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, RecentClaims recentClaims) {
+        this(settings, launcher, clock, OperatorMetrics.none(), recentClaims);
     }
 
     @Inject
-    public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics) {
+    public VmCloneReconciler(OperatorSettings settings, LauncherClient launcher, Clock clock, OperatorMetrics metrics,
+            RecentClaims recentClaims) {
         this.settings = settings;
         this.pods = new LauncherPods(settings);
         this.launcher = launcher;
         this.clock = clock;
-        this.claims = new PoolClaims(pods, launcher);
+        this.claims = new PoolClaims(pods, launcher, recentClaims);
         this.metrics = metrics;
     }
 
