@@ -3,6 +3,8 @@ package io.vmtemplating.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
@@ -143,10 +145,9 @@ final class PoolBench {
             err.printf("pool: refilled to %d Ready %d ms after the burst began%n", size, refill);
             deleteClaims(client, ns);
 
-            client.resources(VmClonePool.class).inNamespace(ns).withName(POOL).edit(p -> {
-                p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
-                return p;
-            });
+            // as kubectl scale: no resourceVersion (a read-modify-write races the pool's status writes)
+            client.resources(VmClonePool.class).inNamespace(ns).withName(POOL)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":0}}");
             await("pool emptied", () -> client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, POOL).list().getItems().isEmpty());
             long fallbackStart = System.nanoTime();
             client.resource(claim(ns, "fallback")).create();

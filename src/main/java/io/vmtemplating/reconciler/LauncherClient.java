@@ -67,6 +67,20 @@ public class LauncherClient {
         }).orElse(false);
     }
 
+    /**
+     * {@link #post} without waiting: the request goes out now and the future says whether the launcher accepted it
+     * (false when it could not be reached). A claim sends its member's resume while the member's relabel is written.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> postAsync(Pod pod, String path) {
+        return baseUri(pod).map(base -> http.sendAsync(
+                        HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                                .header("Authorization", "Bearer " + tokens.forNamespace(pod.getMetadata().getNamespace()))
+                                .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2))
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(false));
+    }
+
     /** A launcher's answer: status code and body. */
     public record Answer(int statusCode, String body) {
     }

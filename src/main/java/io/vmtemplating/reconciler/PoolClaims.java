@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
 
 /**
  * Serves a claim (a VmClone naming a pool) at its first reconcile, warm or cold, so that no claim waits for a member:
@@ -34,10 +36,12 @@ import java.util.Optional;
  */
 final class PoolClaims {
     static final String MEMBER_CACHE = "claim-members";
+    private static final Logger LOG = Logger.getLogger(PoolClaims.class);
 
     private final LauncherPods pods;
     private final LauncherClient launcher;
     private final RecentClaims recentClaims;
+    private final MemberReservations reservations = new MemberReservations();
 
     PoolClaims(LauncherPods pods, LauncherClient launcher, RecentClaims recentClaims) {
         this.pods = pods;
@@ -74,18 +78,35 @@ final class PoolClaims {
                     + poolName + " declares no spec.claimData: its guest has no guest agent to receive the data; recreate the"
                     + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim);
         }
+        boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
         for (Pod member : readyMembers(context, pool.get(), t)) {
+            if (!reservations.reserve(member.getMetadata().getUid())) {
+                continue; // another claim is taking it
+            }
             // before the relabel: its watch event wakes the pool, which must find the refill held
             recentClaims.claimed(ResourceID.fromResource(pool.get()));
-            Optional<Pod> adopted = adopt(context, member, claim);
-            if (adopted.isEmpty()) {
-                continue; // another claim took it first, or it is going away: the next one
+            // the resume goes out while the relabel is written, the two round trips overlapping (each 10–25 ms on
+            // the real API server, docs/pools.md); inside the reconcile, unlike every other launcher call
+            // (LauncherReports): it is what the claim waits for, bounded by the client's 2 s timeout
+            CompletableFuture<Boolean> resume = running ? launcher.postAsync(member, PodContract.PATH_RESUME)
+                    : CompletableFuture.completedFuture(false);
+            Optional<Pod> adopted = Optional.empty();
+            try {
+                adopted = adopt(context, member, claim);
+            } finally {
+                if (adopted.isEmpty()) {
+                    // it changed or went away under us (or the API server failed): the next one, or the next
+                    // reconcile; resumed, it ran outside any claim and goes
+                    reservations.release(member.getMetadata().getUid());
+                    if (resume.join()) {
+                        retire(context, member, claim);
+                    }
+                }
             }
-            boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
-            // inline, unlike every other launcher call (LauncherReports): the resume is what the claim waits for, a
-            // loopback POST of ~2 ms bounded by the client's 2 s timeout, and the asynchronous path would add a
-            // report's round trip to every claim (docs/pools.md)
-            boolean resumed = running && launcher.post(adopted.get(), PodContract.PATH_RESUME);
+            if (adopted.isEmpty()) {
+                continue;
+            }
+            boolean resumed = resume.join();
             long millis = (System.nanoTime() - start) / 1_000_000;
             status.pod(adopted.get().getMetadata().getName(), adopted.get().getSpec().getNodeName(), t.getMetadata().getUid())
                     .claim(new ClaimStatus(poolName, ClaimStatus.WARM, templateName, millis));
@@ -135,16 +156,64 @@ final class PoolClaims {
     }
 
     /**
+     * A member this claim resumed but could not relabel (changed or deleted meanwhile, e.g. by the pool's scale-down):
+     * its guest ran outside any claim, so it is deleted rather than handed out later, unless it is going away already
+     * or became another clone's pod (only another operator replica could have done that). The pool refills.
+     */
+    private static void retire(Context<VmClone> context, Pod member, VmClone claim) {
+        Pod now = context.getClient().pods().inNamespace(member.getMetadata().getNamespace())
+                .withName(member.getMetadata().getName()).get();
+        if (stillTheMember(now, member)) {
+            LOG.infof("deleting pool member %s/%s: resumed for claim %s, which could not take it", now.getMetadata().getNamespace(),
+                    now.getMetadata().getName(), claim.getMetadata().getName());
+            context.getClient().resource(now).delete();
+        }
+    }
+
+    /**
      * Makes the member the claim's pod: labels of a clone pod (the pool stops counting it, the clone reconciler's pod
      * informer starts), the claim as controller owner (deleting the claim deletes the pod). One update with the
      * member's resourceVersion: a conflict means someone else changed it first.
      */
     private static Optional<Pod> adopt(Context<VmClone> context, Pod member, VmClone claim) {
+        try {
+            return Optional.of(context.getClient().resource(relabelled(member, claim)).update());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409 && e.getCode() != 404) {
+                throw e;
+            }
+        }
+        // the cache's copy was older than the server's (a status update of the pod): once more on the server's, if
+        // it is still an untouched member; it is reserved, so no claim of ours is changing it
+        Pod current = context.getClient().pods().inNamespace(member.getMetadata().getNamespace())
+                .withName(member.getMetadata().getName()).get();
+        if (!stillTheMember(current, member)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(context.getClient().resource(relabelled(current, claim)).update());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 || e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The same pod, not going away, still labelled a pool member. */
+    private static boolean stillTheMember(Pod current, Pod member) {
+        return current != null && current.getMetadata().getDeletionTimestamp() == null
+                && member.getMetadata().getUid().equals(current.getMetadata().getUid())
+                && VmResources.ROLE_POOL_MEMBER.equals(current.getMetadata().getLabels().get(VmResources.LABEL_ROLE));
+    }
+
+    /** The member with a clone pod's labels and the claim as its controller owner. */
+    private static Pod relabelled(Pod member, VmClone claim) {
         Map<String, String> labels = new HashMap<>(member.getMetadata().getLabels());
         labels.remove(VmResources.LABEL_POOL);
         labels.put(VmResources.LABEL_ROLE, VmResources.ROLE_CLONE);
         labels.put(VmResources.LABEL_CLONE, VmResources.labelValue(claim.getMetadata().getName()));
-        Pod adopted = new PodBuilder(member)
+        return new PodBuilder(member)
                 .editMetadata()
                     .withLabels(labels)
                     .withOwnerReferences(new OwnerReferenceBuilder()
@@ -153,13 +222,5 @@ final class PoolClaims {
                             .withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()
                 .build();
-        try {
-            return Optional.of(context.getClient().resource(adopted).update());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || e.getCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
     }
 }

@@ -17,7 +17,6 @@ import io.vmtemplating.api.v1alpha1.Conditions;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
-import io.vmtemplating.api.v1alpha1.VmClonePoolSpec;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.api.v1alpha1.types.Condition;
@@ -198,10 +197,7 @@ class ClaimDataLocalIT {
     @Test
     @Order(3)
     void aColdClaimGetsTheSameData() throws Exception {
-        client.resources(VmClonePool.class).inNamespace(ns).withName("demo-claim-data").edit(p -> {
-            p.setSpec(new VmClonePoolSpec(p.getSpec().templateRef(), 0, p.getSpec().memory(), p.getSpec().portForwards()));
-            return p;
-        });
+        io.vmtemplating.PoolEdits.scale(client, ns, "demo-claim-data", 0);
         await().atMost(LONG).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertEquals(List.of(),
                 client.pods().inNamespace(ns).withLabel(VmResources.LABEL_POOL, "demo-claim-data").list().getItems().stream()
                         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)

@@ -89,10 +89,7 @@ class PoolLocalIT {
     }
 
     private static void edit(String pool, java.util.function.UnaryOperator<VmClonePoolSpec> change) {
-        VmClonePool changed = client.resources(VmClonePool.class).inNamespace(ns).withName(pool).edit(p -> {
-            p.setSpec(change.apply(p.getSpec()));
-            return p;
-        });
+        VmClonePool changed = io.vmtemplating.PoolEdits.change(client, ns, pool, change);
         assertEquals(change.apply(changed.getSpec()), changed.getSpec(), "the edit was stored");
     }
 

@@ -106,10 +106,7 @@ class PoolCapacityIT {
                 .anyMatch(e -> "CapacityLimited".equals(e.getReason())), "a Warning event says it once");
 
         // lowering replicas to what fits: the rejected go (not Ready: trimmed first) and the condition clears
-        client.resources(VmClonePool.class).inNamespace(NS).withName("big").edit(p -> {
-            p.setSpec(new io.vmtemplating.api.v1alpha1.VmClonePoolSpec(p.getSpec().templateRef(), 1, null, null));
-            return p;
-        });
+        io.vmtemplating.PoolEdits.scale(client, NS, "big", 1);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             VmClonePool pool = client.resources(VmClonePool.class).inNamespace(NS).withName("big").get();
             assertEquals(Conditions.FALSE, pool.getStatus().conditions().stream()
