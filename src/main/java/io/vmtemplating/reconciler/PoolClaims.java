@@ -201,7 +201,7 @@ final class PoolClaims {
     }
 
     /** The same pod, not going away, still labelled a pool member. */
-    private static boolean stillTheMember(Pod current, Pod member) {
+    static boolean stillTheMember(Pod current, Pod member) {
         return current != null && current.getMetadata().getDeletionTimestamp() == null
                 && member.getMetadata().getUid().equals(current.getMetadata().getUid())
                 && VmResources.ROLE_POOL_MEMBER.equals(current.getMetadata().getLabels().get(VmResources.LABEL_ROLE));
