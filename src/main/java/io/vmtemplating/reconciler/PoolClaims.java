@@ -26,9 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Serves a claim (a VmClone naming a pool) at its first reconcile, warm or cold, so that no claim waits for a member:
  * <ol>
- * <li>warm: a Ready member of the pool's current template is adopted — its labels become a clone pod's and its
- * controller owner the claim, in one update guarded by the pod's resourceVersion, so two claims racing for one member
- * cannot both win (the loser takes the next) — then resumed through its launcher;</li>
+ * <li>warm: a Ready member of the pool's current template is reserved in this operator (one claim per member) and
+ * adopted — its labels become a clone pod's and its controller owner the claim, in one update guarded by the pod's
+ * resourceVersion, so nothing else changed it meanwhile — while its launcher's resume is already on its way;</li>
  * <li>cold: with no Ready member, a clone pod with the pool's settings is created, as for a plain VmClone.</li>
  * </ol>
  * The claim's status says which (status.claim.path). Members of another template are never handed out: a claim made
@@ -173,7 +173,8 @@ final class PoolClaims {
     /**
      * Makes the member the claim's pod: labels of a clone pod (the pool stops counting it, the clone reconciler's pod
      * informer starts), the claim as controller owner (deleting the claim deletes the pod). One update with the
-     * member's resourceVersion: a conflict means someone else changed it first.
+     * member's resourceVersion: a conflict means something changed it first (its status, most often: tried again on
+     * the server's copy while it is still a Ready member).
      */
     private static Optional<Pod> adopt(Context<VmClone> context, Pod member, VmClone claim) {
         try {
@@ -187,7 +188,7 @@ final class PoolClaims {
         // it is still an untouched member; it is reserved, so no claim of ours is changing it
         Pod current = context.getClient().pods().inNamespace(member.getMetadata().getNamespace())
                 .withName(member.getMetadata().getName()).get();
-        if (!stillTheMember(current, member)) {
+        if (!stillTheMember(current, member) || !new PodView(current).ready()) {
             return Optional.empty();
         }
         try {
