@@ -19,7 +19,7 @@ if ready == nil then return hs end
 hs.message = ready.reason .. ": " .. ready.message
 if ready.status == "True" then
   hs.status = "Healthy"
-elseif ready.reason == "InvalidSpec" then
+elseif ready.reason == "InvalidSpec" or ready.reason == "MembersFailing" then
   hs.status = "Degraded"
 else
   -- Refilling, a rollout, or a template not Ready yet (claims meanwhile take the cold path)

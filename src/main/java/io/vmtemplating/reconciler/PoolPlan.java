@@ -9,7 +9,9 @@ import java.util.List;
  * Pure: what a pool reconcile does with its members. Members of the current template are topped up to
  * {@code replicas} or trimmed (not-ready ones first); members of an earlier template stay until enough current ones
  * are Ready (surge, then drain), or go at once when there is no current template to replace them with. A failed
- * member is replaced.
+ * member is replaced, once it is {@link PoolCapacity#RETRY} old: one that fails soon after it was made (the node
+ * refused it for room, or its clone fails at every start) keeps its slot until then, so a pool whose members cannot
+ * run makes one attempt per slot per period instead of a create/fail/delete loop.
  *
  * @param create   members of the current template to create
  * @param delete   pods to delete: failed, surplus and drained outdated members
@@ -32,9 +34,9 @@ record PoolPlan(int create, List<Pod> delete, int current, int ready, int outdat
     }
 
     /**
-     * @param now a member the node refused for lack of room ({@link PoolCapacity#rejectedByNode}) is kept in its slot
-     *            for {@link PoolCapacity#RETRY} after its creation, not replaced at once: a pool larger than its node
-     *            then makes one attempt per slot per period instead of a create/reject/delete loop
+     * @param now a failed member is kept in its slot for {@link PoolCapacity#RETRY} after its creation, not replaced
+     *            at once: a pool larger than its node, or whose clones fail at start, then makes one attempt per slot
+     *            per period instead of a create/fail/delete loop
      * @param servingNodes the nodes with a Ready copy of a template with several copies (null: any node). A member on
      *            another node (its copy left with the node's labels) is replaced like a member of an earlier template
      */
@@ -48,7 +50,7 @@ record PoolPlan(int create, List<Pod> delete, int current, int ready, int outdat
             boolean onServingNode = servingNodes == null || node == null || servingNodes.contains(node);
             boolean currentTemplate = onServingNode
                     && templateUid != null && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID));
-            if (view.failed() && currentTemplate && PoolCapacity.rejectedByNode(pod) && !PoolCapacity.retryDue(pod, now)) {
+            if (view.failed() && currentTemplate && !PoolCapacity.retryDue(pod, now)) {
                 current.add(pod);
             } else if (view.failed() || view.succeeded()) {
                 delete.add(pod);

@@ -39,6 +39,8 @@ import java.util.stream.Collectors;
 public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
     /** Pools by "namespace/templateName": template events reach exactly the pools that name it. */
     static final String POOLS_BY_TEMPLATE = "poolsByTemplate";
+    /** Ready False: members fail soon after they are made, and their slots wait before the next attempt. */
+    static final String REASON_MEMBERS_FAILING = "MembersFailing";
 
     private final LauncherPods pods;
     private final LauncherClient launcher;
@@ -147,6 +149,10 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                     + " (" + plan.current() + " of " + replicas + " exist)");
         }
 
+        // failed members kept in their slot (PoolPlan), oldest first; the node's refusals for room have their own condition
+        List<Pod> failing = members.stream().filter(p -> new PodView(p).failed() && !plan.delete().contains(p)
+                        && !PoolCapacity.rejectedByNode(p))
+                .sorted(java.util.Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp()))).toList();
         ConditionSet conditions = new ConditionSet(pool.getStatus() == null ? null : pool.getStatus().conditions(),
                 pool.getMetadata().getGeneration(), clock);
         if (readyReason != null) {
@@ -157,6 +163,16 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         } else if (plan.ready() >= replicas) {
             conditions.set(Conditions.READY, Conditions.TRUE, "MembersReady",
                     plan.ready() + " of " + replicas + " members restored and paused, ready to be claimed");
+        } else if (!failing.isEmpty()) {
+            String last = new PodView(failing.get(failing.size() - 1)).failureMessage();
+            String message = plan.ready() + " of " + replicas + " members Ready; " + failing.size() + " failed within "
+                    + PoolCapacity.RETRY.toSeconds() + " s of being made (last: " + last + "); each such slot is tried again "
+                    + PoolCapacity.RETRY.toSeconds() + " s after its member was made, not recreated in a loop;"
+                    + " claims take the cold path while no member is Ready";
+            if (!reasonWas(pool, Conditions.READY, REASON_MEMBERS_FAILING)) {
+                events.warning(pool, REASON_MEMBERS_FAILING, message);
+            }
+            conditions.set(Conditions.READY, Conditions.FALSE, REASON_MEMBERS_FAILING, message);
         } else {
             conditions.set(Conditions.READY, Conditions.FALSE, "Refilling", plan.ready() + " of " + replicas
                     + " members Ready; claims take the cold path while none is");
@@ -172,8 +188,8 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         }
         VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + create, plan.ready(), plan.outdated(),
                 VmResources.poolMemberSelector(pool), usableUid, conditions.toList(), pool.getMetadata().getGeneration());
-        // a rejected member's slot is tried again after PoolCapacity.RETRY: look again then
-        boolean held = members.stream().anyMatch(p -> PoolCapacity.rejectedByNode(p) && !plan.delete().contains(p));
+        // a failed member's slot is tried again after PoolCapacity.RETRY: look again then
+        boolean held = members.stream().anyMatch(p -> new PodView(p).failed() && !plan.delete().contains(p));
         Optional<Duration> lookAgain = !refillHold.isZero() ? Optional.of(refillHold)
                 : held ? Optional.of(PoolCapacity.RETRY) : Optional.empty();
         if (Objects.equals(next, pool.getStatus())) {
@@ -185,6 +201,11 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         fresh.setStatus(next);
         UpdateControl<VmClonePool> patch = UpdateControl.patchStatus(fresh);
         return StatusWrite.apply(context, pool, lookAgain.map(patch::rescheduleAfter).orElse(patch));
+    }
+
+    private static boolean reasonWas(VmClonePool pool, String type, String reason) {
+        return pool.getStatus() != null && pool.getStatus().conditions() != null && pool.getStatus().conditions().stream()
+                .anyMatch(c -> type.equals(c.type()) && reason.equals(c.reason()));
     }
 
     private static TemplatePhase phase(VmTemplate template) {

@@ -28,7 +28,8 @@ class FluxKstatusTest {
                 Arguments.of("VmClone/testdata/crashed.yaml", "Failed"),
                 Arguments.of("VmClone/testdata/waiting.yaml", "InProgress"),
                 Arguments.of("VmClonePool/testdata/ready.yaml", "Current"),
-                Arguments.of("VmClonePool/testdata/no-template.yaml", "InProgress"));
+                Arguments.of("VmClonePool/testdata/no-template.yaml", "InProgress"),
+                Arguments.of("VmClonePool/testdata/members-failing.yaml", "InProgress"));
     }
 
     @ParameterizedTest(name = "{0} is {1}")

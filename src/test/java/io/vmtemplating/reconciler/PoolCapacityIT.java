@@ -47,29 +47,33 @@ class PoolCapacityIT {
         });
     }
 
-    @Test
-    void aPoolLargerThanItsNodeSaysSoAndDoesNotChurn() throws Exception {
-        VmTemplate template = client.resource(Serialization.unmarshal("""
+    private void readyTemplate(String name) {
+        client.resource(Serialization.unmarshal("""
                 apiVersion: vmtemplating.io/v1alpha1
                 kind: VmTemplate
-                metadata: {name: t, namespace: %s}
+                metadata: {name: %s, namespace: %s}
                 spec:
                   memory: {size: 512Mi}
                   boot:
                     kernel: {hostPath: {path: /var/lib/vmtemplating/guest/vmlinuz}}
                     cmdline: console=ttyS0
                   freeze: {trigger: SerialConsole, serialConsolePattern: GUEST-READY}
-                """.formatted(NS), VmTemplate.class)).create();
+                """.formatted(name, NS), VmTemplate.class)).create();
         KubeletSimulator kubelet = new KubeletSimulator(client);
-        await().atMost(Duration.ofSeconds(15)).until(() -> client.pods().inNamespace(NS).withName("t-build-1").get() != null);
-        Pod build = client.pods().inNamespace(NS).withName("t-build-1").get();
+        await().atMost(Duration.ofSeconds(15)).until(() -> client.pods().inNamespace(NS).withName(name + "-build-1").get() != null);
+        Pod build = client.pods().inNamespace(NS).withName(name + "-build-1").get();
         kubelet.scheduled(build, "node-a");
         kubelet.terminated(build, true, 0, KubeletSimulator.FROZEN_RESULT);
         await().atMost(Duration.ofSeconds(15)).until(() -> {
-            VmTemplate t = client.resources(VmTemplate.class).inNamespace(NS).withName("t").get();
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(NS).withName(name).get();
             return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
         });
+    }
 
+    @Test
+    void aPoolLargerThanItsNodeSaysSoAndDoesNotChurn() throws Exception {
+        readyTemplate("t");
+        KubeletSimulator kubelet = new KubeletSimulator(client);
         client.resource(Serialization.unmarshal("""
                 apiVersion: vmtemplating.io/v1alpha1
                 kind: VmClonePool
@@ -112,5 +116,46 @@ class PoolCapacityIT {
             assertEquals(Conditions.FALSE, pool.getStatus().conditions().stream()
                     .filter(c -> c.type().equals(Conditions.CAPACITY_LIMITED)).findFirst().orElseThrow().status());
         });
+    }
+
+    @Test
+    void aPoolWhoseMembersFailAtStartSaysSoAndDoesNotChurn() throws Exception {
+        readyTemplate("f");
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClonePool
+                metadata: {name: failing, namespace: %s}
+                spec:
+                  templateRef: {name: f}
+                  replicas: 2
+                """.formatted(NS), VmClonePool.class)).create();
+        KubeletSimulator kubelet = new KubeletSimulator(client);
+        java.util.function.Supplier<List<Pod>> members = () -> client.pods().inNamespace(NS)
+                .withLabel(VmResources.LABEL_POOL, "failing").list().getItems();
+        await().atMost(Duration.ofSeconds(15)).until(() -> members.get().size() == 2);
+        List<Pod> first = members.get();
+        for (Pod member : first) {
+            kubelet.scheduled(member, "node-a");
+            kubelet.terminated(member, false, 1, "{\"outcome\":\"Failed\",\"error\":\"qemu-system-x86_64: cannot restore: device state mismatch\"}");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            VmClonePool pool = client.resources(VmClonePool.class).inNamespace(NS).withName("failing").get();
+            Condition ready = pool.getStatus().conditions().stream().filter(c -> c.type().equals(Conditions.READY))
+                    .findFirst().orElseThrow(() -> new AssertionError(String.valueOf(pool.getStatus())));
+            assertEquals(List.of(Conditions.FALSE, VmClonePoolReconciler.REASON_MEMBERS_FAILING), List.of(ready.status(), ready.reason()),
+                    ready.message());
+            assertEquals("0 of 2 members Ready; 2 failed within 60 s of being made (last: qemu-system-x86_64: cannot restore: device"
+                    + " state mismatch); each such slot is tried again 60 s after its member was made, not recreated in a loop;"
+                    + " claims take the cold path while no member is Ready", ready.message());
+        });
+        // no churn: the failed members keep their slots, nothing is deleted or added
+        Set<String> names = new HashSet<>(first.stream().map(p -> p.getMetadata().getName()).toList());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertEquals(names, new HashSet<>(members.get().stream().map(p -> p.getMetadata().getName()).toList()));
+            Thread.sleep(250);
+        }
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> VmClonePoolReconciler.REASON_MEMBERS_FAILING.equals(e.getReason())), "a Warning event says it");
     }
 }

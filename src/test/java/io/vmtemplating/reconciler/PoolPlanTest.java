@@ -54,6 +54,22 @@ class PoolPlanTest {
     }
 
     @Test
+    void aMemberThatFailedSoonAfterItWasMadeKeepsItsSlotForAWhile() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T00:10:00Z");
+        List<Pod> members = List.of(member("dead", NEW, "failed", "2026-12-01T00:09:30Z"), member("ok", NEW, "ready", "1"));
+        PoolPlan held = PoolPlan.of(members, NEW, 2, now);
+        assertEquals(List.of(), names(held.delete()), "not replaced 30 s after it was made: no create/fail/delete loop");
+        assertEquals(List.of(0, 2, 1), List.of(held.create(), held.current(), held.ready()));
+        PoolPlan due = PoolPlan.of(members, NEW, 2, now.plus(PoolCapacity.RETRY));
+        assertEquals(List.of("dead"), names(due.delete()), "one new attempt per slot per period");
+        assertEquals(1, due.create());
+        PoolPlan scaledDown = PoolPlan.of(members, NEW, 1, now);
+        assertEquals(List.of("dead"), names(scaledDown.delete()), "trimmed first: it is not Ready");
+        PoolPlan rolledOver = PoolPlan.of(members, OLD, 2, now);
+        assertEquals(List.of("dead"), names(rolledOver.delete()), "a failed member of another template goes at once");
+    }
+
+    @Test
     void aRolloutSurgesThenDrains() {
         List<Pod> oldOnes = List.of(member("o1", OLD, "ready", "1"), member("o2", OLD, "ready", "2"));
         PoolPlan started = PoolPlan.of(oldOnes, NEW, 2);
