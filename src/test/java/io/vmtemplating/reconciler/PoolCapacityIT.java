@@ -70,18 +70,22 @@ class PoolCapacityIT {
         });
     }
 
+    private void pool(String name, String template, int replicas) {
+        client.resource(Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClonePool
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  templateRef: {name: %s}
+                  replicas: %d
+                """.formatted(name, NS, template, replicas), VmClonePool.class)).create();
+    }
+
     @Test
     void aPoolLargerThanItsNodeSaysSoAndDoesNotChurn() throws Exception {
         readyTemplate("t");
         KubeletSimulator kubelet = new KubeletSimulator(client);
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmClonePool
-                metadata: {name: big, namespace: %s}
-                spec:
-                  templateRef: {name: t}
-                  replicas: 3
-                """.formatted(NS), VmClonePool.class)).create();
+        pool("big", "t", 3);
         await().atMost(Duration.ofSeconds(15)).until(() -> members().size() == 3);
         List<Pod> first = members();
         kubelet.running(first.get(0), true, "10.0.0.5");
@@ -121,14 +125,7 @@ class PoolCapacityIT {
     @Test
     void aPoolWhoseMembersFailAtStartSaysSoAndDoesNotChurn() throws Exception {
         readyTemplate("f");
-        client.resource(Serialization.unmarshal("""
-                apiVersion: vmtemplating.io/v1alpha1
-                kind: VmClonePool
-                metadata: {name: failing, namespace: %s}
-                spec:
-                  templateRef: {name: f}
-                  replicas: 2
-                """.formatted(NS), VmClonePool.class)).create();
+        pool("failing", "f", 2);
         KubeletSimulator kubelet = new KubeletSimulator(client);
         java.util.function.Supplier<List<Pod>> members = () -> client.pods().inNamespace(NS)
                 .withLabel(VmResources.LABEL_POOL, "failing").list().getItems();
