@@ -50,6 +50,11 @@ final class LauncherReports extends ExternalResourceCachingEventSource<LauncherR
 
     /** Asks this clone's launcher for /status now and then every {@code period}; a call with the same pod and period is a no-op. */
     void poll(ResourceID clone, Pod pod, Duration period) {
+        poll(clone, pod, period, Duration.ZERO);
+    }
+
+    /** @param firstAfter when the first question goes out (later ones every {@code period}) */
+    void poll(ResourceID clone, Pod pod, Duration period, Duration firstAfter) {
         String podUid = pod.getMetadata().getUid();
         polls.compute(clone, (id, current) -> {
             if (current != null && Objects.equals(current.podUid(), podUid) && current.period().equals(period)) {
@@ -58,7 +63,8 @@ final class LauncherReports extends ExternalResourceCachingEventSource<LauncherR
             if (current != null) {
                 current.task().cancel(false);
             }
-            ScheduledFuture<?> task = executor.scheduleWithFixedDelay(() -> fetch(id, pod), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> task = executor.scheduleWithFixedDelay(() -> fetch(id, pod), firstAfter.toMillis(), period.toMillis(),
+                    TimeUnit.MILLISECONDS);
             return new Poll(podUid, period, task);
         });
     }

@@ -53,6 +53,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     /** How long after its launcher started a clone's own /status is asked, before its pod is Ready. */
     static final Duration EARLY_STATUS_WINDOW = Duration.ofSeconds(15);
     static final Duration EARLY_STATUS_POLL = Duration.ofMillis(100);
+    /** When a warm claim's launcher is first asked for its /status (memory figures): after a burst's claims. */
+    static final Duration FIRST_REPORT_OF_A_CLAIM = Duration.ofSeconds(1);
 
     private final OperatorSettings settings;
     private final LauncherPods pods;
@@ -401,7 +403,12 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         Duration leftOfWindow = pod.containerStartedAt()
                 .map(started -> Duration.between(Instant.now(clock), started.plus(EARLY_STATUS_WINDOW))).orElse(Duration.ZERO);
         boolean justStarted = leftOfWindow.compareTo(Duration.ZERO) > 0;
-        reports.poll(id, pod.pod(), justStarted && !restored && !pod.ready() ? EARLY_STATUS_POLL : settings.statusRefresh());
+        // a warm claim is Running before any report (PoolClaims): its first one can wait, so that the launcher's
+        // smaps read and the status write that follows it leave the CPU to the claims of a burst
+        boolean runningUnreported = reported.isEmpty() && clone.getStatus() != null
+                && (clone.getStatus().phase() == ClonePhase.Running || clone.getStatus().phase() == ClonePhase.Paused);
+        reports.poll(id, pod.pod(), justStarted && !restored && !pod.ready() ? EARLY_STATUS_POLL : settings.statusRefresh(),
+                runningUnreported ? FIRST_REPORT_OF_A_CLAIM : Duration.ZERO);
         if (!pod.ready() && !restored) {
             status.restoring("restoring the template's state in pod " + pod.name());
             // no report marks the window's end: look again then, to slow the questions down
