@@ -96,32 +96,19 @@ final class PoolBench {
             List<String> paths = new ArrayList<>();
             // the operator's first claim runs its claim path JIT-cold (the reconcile, the writes, the launcher call):
             // reported on its own, not one of the 20 that measure a settled operator
-            long firstCreated = System.nanoTime();
-            client.resource(claim(ns, "first")).create();
-            await("first Running", () -> runningAt.containsKey("first"));
-            long first = (runningAt.get("first") - firstCreated) / 1_000_000;
-            paths.add(clone.apply("first").getStatus().claim().path());
-            err.printf("pool: the operator's first claim, created → Running %d ms%n", first);
-            deleteClaims(client, ns);
-            awaitReady(client, ns, size);
-            Thread.sleep(500);
+            SettledClaim first = claimOnSettledPool(client, ns, "first", size, runningAt);
+            paths.add(first.claim().path());
+            err.printf("pool: the operator's first claim, created → Running %d ms%n", first.millis());
 
             List<Long> sequential = new ArrayList<>();
             List<Long> operatorSide = new ArrayList<>();
             // one after another on a settled pool: each claim's VM is deleted and the pool back at full strength
             // before the next, so every claim meets the same machine (no refill or claimed guests running)
             for (int i = 1; i <= size; i++) {
-                String name = "seq-" + i;
-                long created = System.nanoTime();
-                client.resource(claim(ns, name)).create();
-                await(name + " Running", () -> runningAt.containsKey(name));
-                sequential.add((runningAt.get(name) - created) / 1_000_000);
-                ClaimStatus claim = clone.apply(name).getStatus().claim();
-                paths.add(claim.path());
-                operatorSide.add(claim.claimMillis());
-                deleteClaims(client, ns);
-                awaitReady(client, ns, size);
-                Thread.sleep(500); // the new member's launcher settles (JIT, GC) before the next claim
+                SettledClaim claim = claimOnSettledPool(client, ns, "seq-" + i, size, runningAt);
+                sequential.add(claim.millis());
+                paths.add(claim.claim().path());
+                operatorSide.add(claim.claim().claimMillis());
             }
             err.printf("pool: %d claims one after another, created → Running %s ms (operator side %s ms; %s)%n", size,
                     sequential, operatorSide, paths);
@@ -155,7 +142,7 @@ final class PoolBench {
             long fallback = (runningAt.get("fallback") - fallbackStart) / 1_000_000;
             err.printf("pool: empty pool, cold claim created → Running %d ms (%s)%n", fallback, clone.apply("fallback").getStatus().claim().path());
             deleteAll(client, ns);
-            return new Result(size, fill, first, sequential, burst, paths, refill, fallback, memberPss, operatorSide);
+            return new Result(size, fill, first.millis(), sequential, burst, paths, refill, fallback, memberPss, operatorSide);
         } finally {
             watch.close();
         }
@@ -170,6 +157,24 @@ final class PoolBench {
                 """.formatted(POOL, ns), VmClonePool.class);
         pool.setSpec(new VmClonePoolSpec(new PoolTemplateRef("demo"), size, null, null));
         return pool;
+    }
+
+    /** A claim's created → Running (watch) and how it was served. */
+    private record SettledClaim(long millis, ClaimStatus claim) {
+    }
+
+    /** One claim, timed; then its VM deleted and the pool back at full strength, settled, for the next. */
+    private static SettledClaim claimOnSettledPool(KubernetesClient client, String ns, String name, int size,
+            Map<String, Long> runningAt) throws InterruptedException {
+        long created = System.nanoTime();
+        client.resource(claim(ns, name)).create();
+        await(name + " Running", () -> runningAt.containsKey(name));
+        long millis = (runningAt.get(name) - created) / 1_000_000;
+        ClaimStatus claim = client.resources(VmClone.class).inNamespace(ns).withName(name).get().getStatus().claim();
+        deleteClaims(client, ns);
+        awaitReady(client, ns, size);
+        Thread.sleep(500); // the new member's launcher settles (JIT, GC) before the next claim
+        return new SettledClaim(millis, claim);
     }
 
     private static VmClone claim(String ns, String name) {

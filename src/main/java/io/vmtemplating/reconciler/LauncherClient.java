@@ -50,26 +50,13 @@ public class LauncherClient {
 
     /** POSTs to one of the launcher's action paths with the namespace's token; true when the launcher accepted it. */
     public boolean post(Pod pod, String path) {
-        return baseUri(pod).map(base -> {
-            try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                                .header("Authorization", "Bearer " + tokens.forNamespace(pod.getMetadata().getNamespace()))
-                                .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return response.statusCode() / 100 == 2;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }).orElse(false);
+        return postAsync(pod, path).join();
     }
 
     /**
      * {@link #post} without waiting: the request goes out now and the future says whether the launcher accepted it
-     * (false when it could not be reached). A claim sends its member's resume while the member's relabel is written.
+     * (false when it could not be reached or did not answer within the timeout). A claim sends its member's resume
+     * while the member's relabel is written.
      */
     public java.util.concurrent.CompletableFuture<Boolean> postAsync(Pod pod, String path) {
         return baseUri(pod).map(base -> http.sendAsync(

@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.vmtemplating.api.v1alpha1.Conditions;
+import io.vmtemplating.api.v1alpha1.types.Condition;
 import io.vmtemplating.api.v1alpha1.TemplatePhase;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmClonePoolStatus;
@@ -169,7 +170,7 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                     + PoolCapacity.RETRY.toSeconds() + " s of being made (last: " + last + "); each such slot is tried again "
                     + PoolCapacity.RETRY.toSeconds() + " s after its member was made, not recreated in a loop;"
                     + " claims take the cold path while no member is Ready";
-            if (!reasonWas(pool, Conditions.READY, REASON_MEMBERS_FAILING)) {
+            if (!previous(pool, Conditions.READY).map(c -> REASON_MEMBERS_FAILING.equals(c.reason())).orElse(false)) {
                 events.warning(pool, REASON_MEMBERS_FAILING, message);
             }
             conditions.set(Conditions.READY, Conditions.FALSE, REASON_MEMBERS_FAILING, message);
@@ -181,8 +182,7 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         PoolCapacity capacity = PoolCapacity.of(members.stream().filter(p -> !plan.delete().contains(p)).toList());
         List<String> limit = capacity.condition(replicas);
         conditions.set(Conditions.CAPACITY_LIMITED, limit.get(0), limit.get(1), limit.get(2));
-        boolean wasLimited = pool.getStatus() != null && pool.getStatus().conditions() != null && pool.getStatus().conditions().stream()
-                .anyMatch(c -> Conditions.CAPACITY_LIMITED.equals(c.type()) && Conditions.TRUE.equals(c.status()));
+        boolean wasLimited = previous(pool, Conditions.CAPACITY_LIMITED).map(c -> Conditions.TRUE.equals(c.status())).orElse(false);
         if (capacity.limited() && !wasLimited) {
             events.warning(pool, "CapacityLimited", limit.get(2));
         }
@@ -203,9 +203,10 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         return StatusWrite.apply(context, pool, lookAgain.map(patch::rescheduleAfter).orElse(patch));
     }
 
-    private static boolean reasonWas(VmClonePool pool, String type, String reason) {
-        return pool.getStatus() != null && pool.getStatus().conditions() != null && pool.getStatus().conditions().stream()
-                .anyMatch(c -> type.equals(c.type()) && reason.equals(c.reason()));
+    /** The condition of this type the pool's status had before this reconcile. */
+    private static Optional<Condition> previous(VmClonePool pool, String type) {
+        return pool.getStatus() == null || pool.getStatus().conditions() == null ? Optional.empty()
+                : pool.getStatus().conditions().stream().filter(c -> type.equals(c.type())).findFirst();
     }
 
     private static TemplatePhase phase(VmTemplate template) {
