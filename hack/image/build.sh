@@ -85,7 +85,7 @@ if [ ! -s "$pause_archive" ] || ! "$docker" image inspect vmt-pause:1 >/dev/null
 fi
 
 t1=$(date +%s)
-[ -f "$repo/target/quarkus-app/quarkus-run.jar" ] || (cd "$repo" && mvn -B -q package -DskipTests) >&2
+[ -f "$repo/target/quarkus-app/quarkus-run.jar" ] && [ -x "$repo/target/vmt-clone-keeper" ] || (cd "$repo" && mvn -B -q package -DskipTests) >&2
 t2=$(date +%s)
 # the legacy builder's output names each step and whether its cache was used: kept in a log, summarised
 if ! DOCKER_BUILDKIT=0 "$docker" build --build-arg "BASE=$base" -f "$repo/src/main/docker/Dockerfile" -t "$image" "$repo" \

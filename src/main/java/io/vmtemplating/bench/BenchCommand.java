@@ -172,9 +172,9 @@ public final class BenchCommand {
                         eight.sum(VmBench.CloneSample::guestPrivateMiB) / (double) n)
                 .figure("qemu_overhead_per_clone_mb_n8", "QEMU's own anonymous memory per clone at N=" + n + " (MiB)",
                         eight.sum(VmBench.CloneSample::qemuOverheadMiB) / (double) n)
-                .figure("launcher_rss_per_clone_mb_n8", "launcher JVM RSS per clone at N=" + n + " (MiB)",
+                .figure("launcher_rss_per_clone_mb_n8", "launcher RSS per clone at N=" + n + " (the clone keeper; the JVM exits after the restore) (MiB)",
                         eight.sum(VmBench.CloneSample::launcherRssMiB) / (double) n)
-                .figure("memavailable_drop_per_clone_mb_n8", "MemAvailable drop per clone, launcher JVM included (MiB)",
+                .figure("memavailable_drop_per_clone_mb_n8", "MemAvailable drop per clone, launcher included (MiB)",
                         eight.memAvailableDropMiB() / (double) n, 32, "≤ 32")
                 .figure("memavailable_drop_per_cold_vm_mb", "MemAvailable drop per cold VM (MiB)", vm.cold().memAvailableDropMiB() / (double) coldN);
         List<Long> overheads = singles.stream().map(VmBench.CloneSample::launcherOverheadMillis).toList();

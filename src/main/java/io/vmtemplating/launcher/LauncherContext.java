@@ -72,6 +72,11 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
         return SpecAdmission.clone(env.get(PodContract.ENV_CLONE_SPEC), template);
     }
 
+    /** The clone keeper's line, which the keeper gives its child ({@link KeeperChannel}). */
+    KeeperChannel keeper() throws java.io.IOException {
+        return KeeperChannel.open(env);
+    }
+
     String podIp() {
         String ip = env.get(PodContract.ENV_POD_IP);
         return ip == null || ip.isBlank() ? "127.0.0.1" : ip;

@@ -33,11 +33,6 @@ public final class ProcessMemory {
         return parse(rollup, smaps, templateMemoryDir.toString() + "/");
     }
 
-    /** This JVM's resident set size (the launcher's own memory, next to its QEMU's). */
-    public static long ownRssMiB() throws IOException {
-        return field(Files.readString(Path.of("/proc/self/smaps_rollup")), "Rss:") / KIB_PER_MIB;
-    }
-
     static Figures parse(String rollup, String smaps, String templatePrefix) {
         long rss = field(rollup, "Rss:");
         long pss = field(rollup, "Pss:");

@@ -20,7 +20,7 @@ import java.util.Map;
  * The launcher's start paths without a VM, for recording an AppCDS archive of the classes they load
  * ({@code -XX:ArchiveClassesAtExit}, see the vmt script). A template build whose kernel does not exist (QEMU is
  * exec'd and exits at once), then a clone of a template whose files are placeholders: it gets past the
- * missing-files check, starts QEMU, its console reader and HTTP server, and fails in the template check at the VM
+ * missing-files check, starts QEMU, tells the clone keeper (a file here) to serve, and fails in the template check at the VM
  * shape. Both fail by design; only the classes they load matter, and the clone's path up to QEMU's exec is the one
  * every clone start pays for.
  */
@@ -59,6 +59,8 @@ public final class StartPathTraining {
                 PodContract.STATE_DIR + "=" + dir.resolve("state"), PodContract.RUN_DIR + "=" + dir.resolve("run"),
                 PodContract.BOOT_DIR + "=" + dir.resolve("boot"), PodContract.TERMINATION_MESSAGE_PATH + "=" + dir.resolve("termination-log"));
         env.put(PodPaths.ENV_PATH_MAP, pathMap);
+        // the keeper's pipe stands here as a file: the clone path writes its serve message as in a pod
+        env.put(KeeperChannel.ENV_CHANNEL, dir.resolve("keeper-channel").toString());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Launcher.run(new String[] {PodContract.MODE_TEMPLATE}, env, quiet, quiet);
 

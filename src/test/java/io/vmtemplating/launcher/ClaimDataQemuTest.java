@@ -78,10 +78,11 @@ class ClaimDataQemuTest {
             // paused, as a pool member waits: the agent cannot answer, so nothing is written
             HttpResponse<String> paused = member.post(PodContract.PATH_CLAIM_DATA, body("u-1", "claim-1", Map.of()), Duration.ofSeconds(10));
             assertEquals(503, paused.statusCode(), paused.body());
-            // the member warms its resume path while it waits, and stays paused doing so
-            org.awaitility.Awaitility.await("the command path's warm-up").atMost(Duration.ofSeconds(20))
-                    .until(() -> member.stderr().contains("command path warmed up in "));
+            // served by the clone keeper now: the launcher's JVM handed the member over and exited
             assertEquals("paused", Json.MAPPER.readTree(member.get("/status").body()).path("state").asText(), member.stderr());
+            org.awaitility.Awaitility.await("the launcher JVM's exit").atMost(Duration.ofSeconds(20))
+                    .until(() -> member.process.toHandle().children().noneMatch(child -> child.info().command().orElse("").endsWith("java")));
+            assertTrue(member.qemu().isPresent(), "QEMU is the keeper's child: " + member.stderr());
 
             HttpResponse<String> resumed = member.post(PodContract.PATH_RESUME);
             assertEquals(200, resumed.statusCode());

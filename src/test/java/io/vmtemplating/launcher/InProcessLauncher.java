@@ -72,6 +72,8 @@ final class InProcessLauncher {
         env.put(PodContract.ENV_POD_IP, podIp);
         env.put(PortMap.ENV_PORT_MAP, PodContract.HTTP_PORT + "=" + io.vmtemplating.local.LoopbackPorts.free(podIp));
         env.put(LauncherContext.ENV_ACCEL, "tcg");
+        // in place of the keeper's pipe: what a clone would tell it lands in a file
+        env.put(KeeperChannel.ENV_CHANNEL, dir.resolve("keeper-channel").toString());
         env.put(LauncherContext.ENV_QEMU_BINARY, qemu.toString());
         env.put(PodPaths.ENV_PATH_MAP, String.join(":", PodContract.MEMORY_DIR + "=" + node.memoryDir(),
                 PodContract.STATE_DIR + "=" + node.stateDir(), PodContract.RUN_DIR + "=" + node.runDir(),

@@ -13,10 +13,22 @@ public final class LauncherJvm {
     private LauncherJvm() {
     }
 
-    /** {@code java <options> -cp <launcher class path> io.vmtemplating.cli.Vmt}: the pods' entry point in tests. */
+    /**
+     * {@code vmt-clone-keeper java <options> -cp <launcher class path> io.vmtemplating.cli.Vmt}: the pods' entry point
+     * in tests. The keeper is a clone's main process; for the other modes it only passes signals and the exit code on.
+     */
     public static List<String> entrypoint() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xshare:auto", "-cp", classPath(), "io.vmtemplating.cli.Vmt");
+        return List.of(keeper().toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", classPath(), "io.vmtemplating.cli.Vmt");
+    }
+
+    /** The clone keeper Maven builds before the tests (src/main/go/clonekeeper). */
+    public static Path keeper() {
+        Path keeper = Path.of("target", "vmt-clone-keeper").toAbsolutePath();
+        if (!java.nio.file.Files.isExecutable(keeper)) {
+            throw new IllegalStateException(keeper + " is missing: Maven builds it in process-classes (mvn test-compile)");
+        }
+        return keeper;
     }
 
     /** The test class path cut to what the launcher's is in the image: compiled classes, jackson-core/-databind/-annotations. */

@@ -99,7 +99,8 @@ final class LauncherProcess implements AutoCloseable {
 
     /** The launcher's QEMU child, if it has one now. */
     Optional<ProcessHandle> qemu() {
-        return process.toHandle().children().filter(child -> child.info().command().orElse("").contains("qemu")).findFirst();
+        // the JVM's child under the keeper, the keeper's own once a clone's JVM handed it over and exited
+        return process.toHandle().descendants().filter(child -> child.info().command().orElse("").contains("qemu")).findFirst();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -80,7 +80,7 @@ class NonRootCloneQemuTest {
     }
 
     /**
-     * The launcher's JVM as uid/gid 1001 without any capability; its jars and class directories copied where that user
+     * The clone keeper and the launcher's JVM as uid/gid 1001 without any capability; the keeper, its jars and class directories copied where that user
      * can read them (the checkout may sit below a directory only root may enter: mktemp -d makes them 0700).
      */
     private static List<String> asCloneUser() throws Exception {
@@ -102,6 +102,10 @@ class NonRootCloneQemuTest {
             }
         }
         entrypoint.set(cp, String.join(File.pathSeparator, readable));
+        Path keeper = jars.resolve("vmt-clone-keeper");
+        Files.copy(LauncherJvm.keeper(), keeper);
+        Files.setPosixFilePermissions(keeper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        entrypoint.set(0, keeper.toString());
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + CLONE_USER, "--regid=" + CLONE_USER,
                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
         command.addAll(entrypoint);

@@ -16,7 +16,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A qemu-guest-agent session on the launcher's end of the org.qemu.guest_agent.0 channel: guest-sync first (the
+ * The tests' reader of files in a real guest (the clone keeper writes claim data in Go): a qemu-guest-agent session on
+ * the host's end of the org.qemu.guest_agent.0 channel: guest-sync first (the
  * channel may hold an answer to an earlier client's question), then one command at a time, each answered before the
  * next. Every call shares one deadline. Not thread-safe: one delivery at a time.
  */

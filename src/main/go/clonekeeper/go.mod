@@ -1,0 +1,3 @@
+module vmtemplating.io/clonekeeper
+
+go 1.22
