@@ -214,35 +214,33 @@ func TestASIGTERMWhileTheLauncherExitsAfterItsHandoverQuitsQemu(t *testing.T) {
 	assertEqual(t, "(none)", run.termination())
 }
 
-func TestAGuestPoweroffEndsTheKeeperWithPoweredOff(t *testing.T) {
-	run := startKeeper(t, launcherPlan{StartQemu: true, Serve: true, Handover: true})
-	run.await(t, "/healthz", 200)
-	run.signalQemu(t, syscall.SIGUSR1)
-	assertEqual(t, 0, run.exitCode(t))
-	assertEqual(t, true, reflect.DeepEqual(map[string]any{"outcome": "PoweredOff"}, jsonFields(t, run.termination())))
-	if !strings.HasSuffix(run.stderr.String(), "guest powered off\n") {
-		t.Fatalf("stderr:\n%s", run.stderr.String())
+// QEMU's end, as the fake QEMU plays it on a signal: the exit code, the termination message and stderr's last line.
+func TestQemusEndIsReportedAsTheGuestOrQemuCausedIt(t *testing.T) {
+	cases := []struct {
+		name        string
+		qemuSignal  syscall.Signal
+		exitCode    int
+		termination map[string]any
+		stderrEnd   string
+	}{
+		{"guest poweroff", syscall.SIGUSR1, 0, map[string]any{"outcome": "PoweredOff"}, "guest powered off\n"},
+		{"guest reboot", syscall.SIGUSR2, 1, map[string]any{"outcome": "Failed", "error": guestRebooted}, "Failed: " + guestRebooted + "\n"},
+		{"QEMU killed", syscall.SIGKILL, 1,
+			map[string]any{"outcome": "Failed", "error": "QEMU exited unexpectedly with code 137: fake qemu: started"},
+			"Failed: QEMU exited unexpectedly with code 137: fake qemu: started\n"},
 	}
-}
-
-func TestAGuestRebootFailsTheClone(t *testing.T) {
-	run := startKeeper(t, launcherPlan{StartQemu: true, Serve: true, Handover: true})
-	run.await(t, "/healthz", 200)
-	run.signalQemu(t, syscall.SIGUSR2)
-	assertEqual(t, 1, run.exitCode(t))
-	assertEqual(t, true, reflect.DeepEqual(map[string]any{"outcome": "Failed", "error": guestRebooted}, jsonFields(t, run.termination())))
-	if !strings.HasSuffix(run.stderr.String(), "Failed: "+guestRebooted+"\n") {
-		t.Fatalf("stderr:\n%s", run.stderr.String())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := startKeeper(t, launcherPlan{StartQemu: true, Serve: true, Handover: true})
+			run.await(t, "/healthz", 200)
+			run.signalQemu(t, c.qemuSignal)
+			assertEqual(t, c.exitCode, run.exitCode(t))
+			assertEqual(t, true, reflect.DeepEqual(c.termination, jsonFields(t, run.termination())))
+			if !strings.HasSuffix(run.stderr.String(), c.stderrEnd) {
+				t.Fatalf("stderr:\n%s", run.stderr.String())
+			}
+		})
 	}
-}
-
-func TestQemuDyingReportsItsCodeAndLastWords(t *testing.T) {
-	run := startKeeper(t, launcherPlan{StartQemu: true, Serve: true, Handover: true})
-	run.await(t, "/healthz", 200)
-	run.signalQemu(t, syscall.SIGKILL)
-	assertEqual(t, 1, run.exitCode(t))
-	assertEqual(t, true, reflect.DeepEqual(map[string]any{"outcome": "Failed", "error": "QEMU exited unexpectedly with code 137: fake qemu: started"},
-		jsonFields(t, run.termination())))
 }
 
 func TestAPortInUseFailsTheRestore(t *testing.T) {
