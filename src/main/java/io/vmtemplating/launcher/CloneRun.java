@@ -14,9 +14,9 @@ import io.vmtemplating.qemu.RestoredClone;
 import io.vmtemplating.qemu.VmDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 
 /**
  * {@code launcher clone}: restores the clone (running, or paused for {@code spec.running: false}), then hands QEMU to

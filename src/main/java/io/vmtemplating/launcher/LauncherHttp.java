@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The launcher's HTTP endpoint on POD_IP:8080, or the port a local node gave it (the JDK's server: no framework
+ * A template build's HTTP endpoint on POD_IP:8080, or the port a local node gave it (a clone's is the clone keeper's) (the JDK's server: no framework
  * before or after QEMU starts). GETs are open (probes, status, metrics); POSTs change the guest and need the
  * operator's token ({@link LauncherToken}).
  */
