@@ -11,9 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A template build's HTTP endpoint on POD_IP:8080, or the port a local node gave it (a clone's is the clone keeper's) (the JDK's server: no framework
- * before or after QEMU starts). GETs are open (probes, status, metrics); POSTs change the guest and need the
- * operator's token ({@link LauncherToken}).
+ * A template build's HTTP endpoint on POD_IP:8080, or the port a local node gave it (a clone's is the clone
+ * keeper's). The JDK's server: no framework before or after QEMU starts. GETs are open (probes, status, metrics);
+ * POSTs change the guest and need the operator's token ({@link LauncherToken}).
  */
 final class LauncherHttp implements AutoCloseable {
     record Response(int status, String contentType, String body) {
