@@ -108,11 +108,16 @@ class KubeletNodeE2EIT {
             assertTrue(List.of("IfNotPresent", "Never").contains(launcher.getImagePullPolicy()), launcher.getImagePullPolicy());
             assertFalse(pod.getStatus().getContainerStatuses().get(0).getImageID().isEmpty(), pod.getMetadata().getName());
         }
-        // the kubelet's own readiness probe passed on each running clone
+        // the kubelet's own readiness probe passes on each running clone: it probes once a second, while the operator
+        // saw Running through the launcher's /status (asked every 100 ms), so the pod's Ready may follow a second later
         for (String clone : List.of("demo-1", "demo-2", "demo-3")) {
-            Pod pod = clonePod(clone);
-            assertTrue(pod.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")),
-                    () -> clone + ": " + pod.getStatus().getConditions());
+            await(clone + "'s pod Ready").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        Pod pod = clonePod(clone);
+                        assertTrue(pod.getStatus().getConditions().stream()
+                                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")),
+                                () -> clone + ": " + pod.getStatus().getConditions());
+                    });
         }
     }
 
