@@ -21,7 +21,7 @@ public class OperatorBeans {
     OperatorSettings settings(
             @ConfigProperty(name = "vmt.launcher-image", defaultValue = "vm-templating-operator:0.1.0") String launcherImage,
             @ConfigProperty(name = "vmt.template-overhead-mib", defaultValue = "256") long templateOverheadMiB,
-            @ConfigProperty(name = "vmt.clone-overhead-mib", defaultValue = "160") long cloneOverheadMiB,
+            @ConfigProperty(name = "vmt.clone-overhead-mib", defaultValue = "96") long cloneOverheadMiB,
             @ConfigProperty(name = "vmt.default-expected-private-mib", defaultValue = "64") long expectedPrivateMiB,
             @ConfigProperty(name = "vmt.build-backoff-limit", defaultValue = "3") int backoffLimit,
             @ConfigProperty(name = "vmt.build-backoff-base", defaultValue = "PT10S") Duration backoffBase,

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  *
  * @param launcherImage            image of every template, clone and cleanup pod: the cluster admin's choice only
  * @param templateOverheadMiB      pod memory above the guest for QEMU and the launcher JVM while building
- * @param cloneOverheadMiB         pod memory above the clone's private pages (QEMU + TCG/KVM + launcher)
+ * @param cloneOverheadMiB         pod memory above the clone's private pages (QEMU + TCG/KVM + launcher). 96 MiB:
+ *                                 twice what a clone pod's cgroup peaked at on a real kubelet (42 MiB, while the
+ *                                 restoring JVM and QEMU overlap), four times its steady state with the clone keeper
+ *                                 (24–25 MiB); 160 while a JVM stayed for the clone's life (docs/operations.md)
  * @param defaultExpectedPrivateMiB a clone's expected private memory when its spec does not say
  * @param buildBackoffLimit        failed template builds before the template is Failed for good
  * @param buildBackoffBase         wait before the first rebuild; doubles per failure
@@ -34,7 +37,7 @@ public record OperatorSettings(
         String kvmDeviceResource,
         BootFileDirs bootFileDirs) {
 
-    public static final OperatorSettings DEFAULTS = new OperatorSettings("vm-templating-operator:0.1.0", 256, 160, 64, 3,
+    public static final OperatorSettings DEFAULTS = new OperatorSettings("vm-templating-operator:0.1.0", 256, 96, 64, 3,
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5), NodeLayout.DEFAULT, "", BootFileDirs.DEFAULT);
 
     /** An extended resource name as the API server accepts one in a pod: a domain, a slash, a name. */

@@ -42,7 +42,8 @@ class LocalReliabilityIT {
     @BeforeAll
     static void start() throws Exception {
         List<String> entrypoint = io.vmtemplating.launcher.LauncherJvm.entrypoint();
-        OperatorSettings fastRetries = new OperatorSettings("vm-templating-operator:test", 256, 160, 64, 3,
+        OperatorSettings fastRetries = new OperatorSettings("vm-templating-operator:test", OperatorSettings.DEFAULTS.templateOverheadMiB(),
+                OperatorSettings.DEFAULTS.cloneOverheadMiB(), 64, 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), NodeLayout.DEFAULT, "",
                 io.vmtemplating.webhook.BootFileDirs.DEFAULT);
         session = LocalSession.start(System.err, entrypoint, fastRetries);

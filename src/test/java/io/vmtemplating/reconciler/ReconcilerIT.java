@@ -385,8 +385,8 @@ class ReconcilerIT {
                 .forEach(m -> assertTrue(m.getReadOnly(), m.getName() + " must be read-only in a clone"));
         assertEquals("/dev/shm/vmtemplating/" + template.getMetadata().getUid(), pod.getSpec().getVolumes().stream()
                 .filter(v -> v.getName().equals("template-memory")).findFirst().orElseThrow().getHostPath().getPath());
-        assertEquals("256Mi", container.getResources().getRequests().get("memory").toString(), "96Mi expected private + 160Mi overhead");
-        assertEquals("672Mi", container.getResources().getLimits().get("memory").toString(), "whole guest + overhead");
+        assertEquals("192Mi", container.getResources().getRequests().get("memory").toString(), "96Mi expected private + 96Mi overhead");
+        assertEquals("608Mi", container.getResources().getLimits().get("memory").toString(), "whole guest + overhead");
 
         try (StandInLauncher launcher = new StandInLauncher("127.0.0.77")) {
             kubelet().running(pod, true, "127.0.0.77", launcher.portMap());
