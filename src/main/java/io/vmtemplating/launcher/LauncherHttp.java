@@ -56,8 +56,9 @@ final class LauncherHttp implements AutoCloseable {
     static LauncherHttp start(String host, int port, Optional<LauncherToken> token) throws IOException {
         // TCP_NODELAY on the accepted connections (the JDK server's default is off): it sends a response's headers
         // and its body as two writes, and with Nagle the body waits for the client's delayed ACK of the headers —
-        // 40 ms on a kept-alive connection. A second POST /resume over one connection took 46–60 ms, the launcher's
-        // own handling of it 2–9 ms (docs/pools.md). Read once, when the JDK's server configuration loads.
+        // 40 ms for every request after the first on a kept-alive connection, e.g. the operator's status polls
+        // (measured on clone launchers before the clone keeper: docs/pools.md). Read once, when the JDK's server
+        // configuration loads.
         if (System.getProperty(NO_DELAY) == null) {
             System.setProperty(NO_DELAY, "true");
         }

@@ -16,15 +16,15 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The tests' reader of files in a real guest (the clone keeper writes claim data in Go): a qemu-guest-agent session on
- * the host's end of the org.qemu.guest_agent.0 channel: guest-sync first (the
- * channel may hold an answer to an earlier client's question), then one command at a time, each answered before the
- * next. Every call shares one deadline. Not thread-safe: one delivery at a time.
+ * The tests' reader of files in a real guest (the clone keeper writes claim data, in Go): a qemu-guest-agent session
+ * on the host's end of the org.qemu.guest_agent.0 channel. guest-sync first (the channel may hold an answer to an
+ * earlier client's question), then one command at a time, each answered before the next; every call shares one
+ * deadline. Not thread-safe.
  */
 final class GuestAgentClient implements AutoCloseable {
-    /** Bytes of file content per guest-file-write (base64 in the request): well under the agent's request limit. */
-    static final int WRITE_CHUNK = 48 * 1024;
-    private static final Duration EXEC_POLL = Duration.ofMillis(10);
+    /** Bytes of file content per guest-file-read. */
+    static final int READ_CHUNK = 48 * 1024;
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private final SocketChannel channel;
     private final Selector selector;
@@ -65,45 +65,13 @@ final class GuestAgentClient implements AutoCloseable {
         }
     }
 
-    /** Creates directories as `mkdir -p -m 0700` does in the guest (guest-exec). */
-    void mkdirs(String directory) throws IOException, GuestAgentException {
-        ObjectNode arguments = Json.MAPPER.createObjectNode().put("path", "mkdir").put("capture-output", false);
-        arguments.putArray("arg").add("-p").add("-m").add("0700").add(directory);
-        long pid = call("guest-exec", arguments).path("pid").asLong();
-        while (true) {
-            JsonNode status = call("guest-exec-status", Json.MAPPER.createObjectNode().put("pid", pid));
-            if (status.path("exited").asBoolean(false)) {
-                int code = status.path("exitcode").asInt(-1);
-                if (code != 0) {
-                    throw new GuestAgentException("mkdir -p " + directory + " exited " + code + " in the guest");
-                }
-                return;
-            }
-            sleep();
-        }
-    }
-
-    /** Writes a whole file (created or truncated), closed before this returns: the agent's answer is the acknowledgement. */
-    void writeFile(String path, byte[] content) throws IOException, GuestAgentException {
-        long handle = call("guest-file-open", Json.MAPPER.createObjectNode().put("path", path).put("mode", "w")).asLong();
-        try {
-            for (int offset = 0; offset < content.length; offset += WRITE_CHUNK) {
-                int length = Math.min(WRITE_CHUNK, content.length - offset);
-                String chunk = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(content, offset, offset + length));
-                call("guest-file-write", Json.MAPPER.createObjectNode().put("handle", handle).put("buf-b64", chunk));
-            }
-        } finally {
-            call("guest-file-close", Json.MAPPER.createObjectNode().put("handle", handle));
-        }
-    }
-
     /** Reads a whole file back (tests read what a guest received). */
     byte[] readFile(String path) throws IOException, GuestAgentException {
         long handle = call("guest-file-open", Json.MAPPER.createObjectNode().put("path", path).put("mode", "r")).asLong();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
             while (true) {
-                JsonNode read = call("guest-file-read", Json.MAPPER.createObjectNode().put("handle", handle).put("count", WRITE_CHUNK));
+                JsonNode read = call("guest-file-read", Json.MAPPER.createObjectNode().put("handle", handle).put("count", READ_CHUNK));
                 out.writeBytes(Base64.getDecoder().decode(read.path("buf-b64").asText("")));
                 if (read.path("eof").asBoolean(true) || read.path("count").asInt(0) == 0) {
                     return out.toByteArray();
@@ -173,7 +141,7 @@ final class GuestAgentClient implements AutoCloseable {
 
     private static void sleep() throws GuestAgentException {
         try {
-            Thread.sleep(EXEC_POLL.toMillis());
+            Thread.sleep(POLL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GuestAgentException("interrupted");
