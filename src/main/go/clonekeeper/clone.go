@@ -14,10 +14,9 @@ type clone struct {
 
 	overheadMillis atomic.Int64 // launcher start until QEMU started; -1 until the serve message
 	restoreMillis  atomic.Int64 // launcher start until the guest ran (or stood paused); -1 until ready
-	ready          atomic.Bool  // the keeper holds QMP: the restored guest is its to command
 	qemuAlive      atomic.Bool
 	handover       atomic.Pointer[handoverMessage]
-	qmp            atomic.Pointer[qmpClient]
+	qmp            atomic.Pointer[qmpClient] // set at the take-over: the restored guest is the keeper's to command
 	// the reason of the SHUTDOWN event the guest caused (QEMU's words), nil while it caused none
 	guestShutdownReason atomic.Pointer[string]
 
@@ -48,7 +47,11 @@ func (c *clone) onQmpEvent(name string, data json.RawMessage) {
 
 // takenOver publishes the keeper's QMP connection: from now on the API answers for the restored guest.
 func (c *clone) takenOver(qmp *qmpClient, restoreMillis int64) {
+	c.restoreMillis.Store(restoreMillis) // before the connection: whoever sees it ready sees the restore time
 	c.qmp.Store(qmp)
-	c.restoreMillis.Store(restoreMillis)
-	c.ready.Store(true)
+}
+
+// ready says whether the keeper holds QMP, i.e. the restore is done and the take-over happened.
+func (c *clone) ready() bool {
+	return c.qmp.Load() != nil
 }

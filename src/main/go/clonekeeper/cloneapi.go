@@ -25,7 +25,7 @@ func (c *clone) register(server *apiServer) {
 }
 
 func (c *clone) healthz() (response, error) {
-	if c.ready.Load() && c.qemuAlive.Load() {
+	if c.ready() && c.qemuAlive.Load() {
 		return textResponse(http.StatusOK, "ok\n"), nil
 	}
 	return textResponse(http.StatusServiceUnavailable, "restoring\n"), nil
@@ -34,7 +34,7 @@ func (c *clone) healthz() (response, error) {
 // command runs a QMP command and answers with the state it leaves (QEMU answers cont and stop only once the guest
 // runs or stands): no query-status after it, a round trip a claim would wait for; /status reads the state back.
 func (c *clone) command(qmpCommand, answer string) (response, error) {
-	if !c.ready.Load() {
+	if !c.ready() {
 		return textResponse(http.StatusServiceUnavailable, "restoring\n"), nil
 	}
 	if _, err := c.qmp.Load().execute(qmpCommand); err != nil {
@@ -45,7 +45,7 @@ func (c *clone) command(qmpCommand, answer string) (response, error) {
 
 // state is "restoring" until the take-over, then what QEMU's query-status says.
 func (c *clone) state() (string, error) {
-	if !c.ready.Load() {
+	if !c.ready() {
 		return "restoring", nil
 	}
 	result, err := c.qmp.Load().execute("query-status")
@@ -92,7 +92,7 @@ func (c *clone) statusJSON() (string, error) {
 	}
 	answer := statusAnswer{State: state, RestoreMillis: c.restoreMillis.Load(), LauncherOverheadMillis: c.overheadMillis.Load(),
 		ClaimData: c.delivery.Load()}
-	if c.ready.Load() {
+	if c.ready() {
 		memory, err := c.memory()
 		if err != nil {
 			return "", err
@@ -125,7 +125,7 @@ func (c *clone) metrics() (string, error) {
 		page.gauge("vmtemplating_launcher_restore_seconds", "Launcher process start until the guest ran (or stood paused)",
 			float64(restore)/1000.0)
 	}
-	if c.ready.Load() {
+	if c.ready() {
 		memory, err := c.memory()
 		if err != nil {
 			return "", err
