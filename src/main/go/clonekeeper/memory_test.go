@@ -6,32 +6,19 @@ import (
 	"testing"
 )
 
-// ProcessMemoryTest, ported: the figures from a captured-looking smaps_rollup and smaps.
+// The split of a clone's QEMU memory, on the fixtures ProcessMemoryTest reads too (src/test/resources/smaps): the
+// Java bench and the keeper compute it from the same input.
 
-const rollupFixture = `55d0c0000000-7ffd1c9f2000 ---p 00000000 00:00 0                          [rollup]
-Rss:              204800 kB
-Pss:              102400 kB
-Pss_Anon:          51200 kB
-Shared_Clean:     153600 kB
-Private_Clean:      1024 kB
-Private_Dirty:     50176 kB
-Anonymous:         51200 kB
-`
+var rollupFixture = readFixture("clone.smaps_rollup")
+var smapsFixture = readFixture("clone.smaps")
 
-const smapsFixture = `7f0000000000-7f0010000000 r--p 00000000 00:1a 42                         /dev/shm/vmt/t1/pc.ram
-Size:             262144 kB
-Rss:              163840 kB
-Pss:               81920 kB
-Anonymous:         10240 kB
-VmFlags: rd mr mw me
-7f0010000000-7f0010001000 rw-p 00000000 00:00 0
-Size:                  4 kB
-Rss:                   4 kB
-Anonymous:             4 kB
-7f0020000000-7f0020100000 r-xp 00000000 08:01 77                         /usr/bin/qemu-system-x86_64
-Rss:                1024 kB
-Anonymous:             0 kB
-`
+func readFixture(name string) string {
+	data, err := os.ReadFile("../../../test/resources/smaps/" + name)
+	if err != nil {
+		panic("the shared smaps fixture is missing: " + err.Error())
+	}
+	return string(data)
+}
 
 func parseFixture(t *testing.T, rollup, smaps, prefix string) memoryFigures {
 	t.Helper()
@@ -54,20 +41,7 @@ func TestNoTemplateMappingSharesNothingAndEveryAnonymousPageIsQemus(t *testing.T
 
 func TestCopiesInEveryTemplateFileCountAsTheGuestsAndOtherFilesAsQemus(t *testing.T) {
 	// a NUMA template has one memory file per node; virtio-mem's own RAM and a private copy of a library are QEMU's
-	smaps := `7f0000000000-7f0008000000 rw-p 00000000 00:1a 42                         /dev/shm/vmt/t1/ram-node0
-Rss:               65536 kB
-Anonymous:         32768 kB
-7f0008000000-7f0010000000 rw-p 00000000 00:1a 43                         /dev/shm/vmt/t1/ram-node1
-Rss:               65536 kB
-Anonymous:          8192 kB
-7f0010000000-7f0014000000 rw-p 00000000 00:1a 44                         /dev/shm/vmt/t10/pc.ram
-Rss:               65536 kB
-Anonymous:          4096 kB
-7f0020000000-7f0020100000 rw-p 00000000 08:01 77                         /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0
-Rss:                1024 kB
-Anonymous:          1024 kB
-`
-	rollup := "Rss: 197632 kB\nPss: 100000 kB\nPrivate_Dirty: 100000 kB\nAnonymous: 71680 kB\n"
+	smaps, rollup := readFixture("numa-clone.smaps"), readFixture("numa-clone.smaps_rollup")
 	figures := parseFixture(t, rollup, smaps, "/dev/shm/vmt/t1/")
 	assertEqual(t, int64(40), figures.GuestPrivateMiB)       // 32 + 8 MiB copied in the two template files, not t10's
 	assertEqual(t, int64(30), figures.QemuOverheadMiB)       // 70 MiB anonymous minus the guest's 40
