@@ -150,10 +150,11 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                     + " (" + plan.current() + " of " + replicas + " exist)");
         }
 
-        // failed members kept in their slot (PoolPlan), oldest first; the node's refusals for room have their own condition
-        List<Pod> failing = members.stream().filter(p -> new PodView(p).failed() && !plan.delete().contains(p)
-                        && !PoolCapacity.rejectedByNode(p))
+        // failed members kept in their slot until it is tried again (PoolPlan), oldest first
+        List<Pod> heldSlots = members.stream().filter(p -> new PodView(p).failed() && !plan.delete().contains(p))
                 .sorted(java.util.Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp()))).toList();
+        // the node's refusals for room have their own condition (CapacityLimited)
+        List<Pod> failing = heldSlots.stream().filter(p -> !PoolCapacity.rejectedByNode(p)).toList();
         ConditionSet conditions = new ConditionSet(pool.getStatus() == null ? null : pool.getStatus().conditions(),
                 pool.getMetadata().getGeneration(), clock);
         if (readyReason != null) {
@@ -189,9 +190,8 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
         VmClonePoolStatus next = new VmClonePoolStatus(plan.current() + create, plan.ready(), plan.outdated(),
                 VmResources.poolMemberSelector(pool), usableUid, conditions.toList(), pool.getMetadata().getGeneration());
         // a failed member's slot is tried again after PoolCapacity.RETRY: look again then
-        boolean held = members.stream().anyMatch(p -> new PodView(p).failed() && !plan.delete().contains(p));
         Optional<Duration> lookAgain = !refillHold.isZero() ? Optional.of(refillHold)
-                : held ? Optional.of(PoolCapacity.RETRY) : Optional.empty();
+                : !heldSlots.isEmpty() ? Optional.of(PoolCapacity.RETRY) : Optional.empty();
         if (Objects.equals(next, pool.getStatus())) {
             return lookAgain.map(UpdateControl.<VmClonePool>noUpdate()::rescheduleAfter).orElse(UpdateControl.noUpdate());
         }
