@@ -117,6 +117,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The operator's reconcilers, the same classes `vmt operator` runs, on {@code client}; started. */
     public static Operator startOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+        return startOperator(client, settings, metrics, new RecentClaims());
+    }
+
+    /** @param recentClaims what the clone and pool reconcilers share about claims in flight (tests reserve members) */
+    public static Operator startOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics, RecentClaims recentClaims) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -125,7 +130,6 @@ public final class LocalCluster implements AutoCloseable {
                 .withMetrics(metrics));
         LauncherClient launcher = new LauncherClient(new LauncherTokens(client));
         operator.register(new VmTemplateReconciler(settings, launcher, Clock.systemUTC()));
-        RecentClaims recentClaims = new RecentClaims();
         operator.register(new VmCloneReconciler(settings, launcher, Clock.systemUTC(), recentClaims));
         operator.register(new VmClonePoolReconciler(settings, launcher, Clock.systemUTC(), recentClaims));
         operator.start();

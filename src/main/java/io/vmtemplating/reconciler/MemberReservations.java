@@ -6,11 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Pool members this operator is handing, or has just handed, to a claim, by pod UID. A claim sends the member's
- * resume while its relabel is written ({@link PoolClaims}), so two claims must never both try one member: the
- * resume of the one that loses the relabel would run the other's guest, which may have asked to stay paused. The
- * member cache trails the relabel by milliseconds, so a member handed out stays reserved for {@link #KEPT} (long
- * after the cache has dropped it). In memory: one operator replica reconciles at a time.
+ * Pool members this operator is handing, or has just handed, to a claim, by pod UID. A claim resumes a member and
+ * names it in its status before relabelling it ({@link PoolClaims}), so two claims must never both try one member (the
+ * second would resume a guest the first may have asked to keep paused), and the pool must not count or delete a member
+ * a claim is taking. The member caches trail the relabel by milliseconds, so a member handed out stays reserved for
+ * {@link #KEPT} (long after the caches have dropped it). In memory: one operator replica reconciles at a time; after a
+ * restart, the claims' statuses say which members are taken (PoolClaims.CLAIMED_MEMBERS).
  */
 final class MemberReservations {
     static final Duration KEPT = Duration.ofMinutes(1);
@@ -31,6 +32,12 @@ final class MemberReservations {
         long now = nanoTime.getAsLong();
         reservedAtNanos.values().removeIf(at -> now - at > KEPT.toNanos());
         return reservedAtNanos.putIfAbsent(podUid, now) == null;
+    }
+
+    /** Whether a claim is taking, or has just taken, this member. */
+    boolean held(String podUid) {
+        Long at = reservedAtNanos.get(podUid);
+        return at != null && nanoTime.getAsLong() - at <= KEPT.toNanos();
     }
 
     /** The claim did not get the member after all: another claim may try it. */

@@ -15,41 +15,108 @@ import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.ClaimStatus;
 import io.vmtemplating.launcher.PodContract;
+import io.vmtemplating.webhook.VmCloneValidator;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
  * Serves a claim (a VmClone naming a pool) at its first reconcile, warm or cold, so that no claim waits for a member:
  * <ol>
- * <li>warm: a Ready member of the pool's current template is reserved in this operator (one claim per member) and
- * adopted — its labels become a clone pod's and its controller owner the claim, in one update guarded by the pod's
- * resourceVersion, so nothing else changed it meanwhile — while its launcher's resume is already on its way;</li>
+ * <li>warm: a Ready member of the pool's current template is reserved in this operator (one claim per member, and the
+ * pool reconciler leaves a reserved member alone), resumed, and named in the claim's status; once that status is
+ * written, the member is adopted — its labels become a clone pod's and its controller owner the claim, in one update
+ * guarded by the pod's resourceVersion;</li>
  * <li>cold: with no Ready member, a clone pod with the pool's settings is created, as for a plain VmClone.</li>
  * </ol>
  * The claim's status says which (status.claim.path). Members of another template are never handed out: a claim made
- * after a rollout began gets a new member or the cold path.
+ * after a rollout began gets a new member or the cold path. Why the adoption comes after the status (docs/pools.md):
+ * on a real API server the relabel is a 15–40 ms write, and the claim's VM is running without it; what makes the
+ * order safe is that a member named in a claim's status is never handed out again ({@link #CLAIMED_MEMBERS}) and a
+ * handover cut short (an operator restart) is finished by the claim's next reconcile ({@link #finishHandover}).
  */
 final class PoolClaims {
     static final String MEMBER_CACHE = "claim-members";
+    /** Claims by "namespace/podName" of the warm member their status names: handed out, whatever its labels say. */
+    static final String CLAIMED_MEMBERS = "claimedMembers";
     private static final Logger LOG = Logger.getLogger(PoolClaims.class);
 
     private final LauncherPods pods;
     private final LauncherClient launcher;
     private final RecentClaims recentClaims;
-    private final MemberReservations reservations = new MemberReservations();
+    private final MemberReservations reservations;
 
     PoolClaims(LauncherPods pods, LauncherClient launcher, RecentClaims recentClaims) {
         this.pods = pods;
         this.launcher = launcher;
         this.recentClaims = recentClaims;
+        this.reservations = recentClaims.members();
     }
 
-    UpdateControl<VmClone> serve(VmClone claim, CloneStatusBuilder status, Context<VmClone> context, EventRecorder events,
+    /** What serving a claim decided: the status to write, and the warm member to adopt once it is written. */
+    record Served(UpdateControl<VmClone> control, Optional<Handover> handover) {
+        static Served only(UpdateControl<VmClone> control) {
+            return new Served(control, Optional.empty());
+        }
+    }
+
+    /** A warm member named in a claim's status but not yet relabelled as its pod; resumed or still paused. */
+    record Handover(Pod member, boolean resumed) {
+    }
+
+    /** The index of {@link #CLAIMED_MEMBERS}: a claim served warm, by the member its status names. */
+    static List<String> claimedMember(VmClone clone) {
+        return clone.getStatus() != null && clone.getStatus().podName() != null && clone.getStatus().claim() != null
+                && ClaimStatus.WARM.equals(clone.getStatus().claim().path())
+                ? List.of(clone.getMetadata().getNamespace() + "/" + clone.getStatus().podName())
+                : List.of();
+    }
+
+    /**
+     * After the claim's status naming the member was written: the member becomes the claim's pod. False when it could
+     * not (deleted or relabelled by someone else meanwhile): the claim's next reconcile finds its pod gone.
+     */
+    boolean adoptAfterStatus(Context<VmClone> context, Handover handover, VmClone claim) {
+        Optional<Pod> adopted = adopt(context, handover.member(), claim);
+        if (adopted.isEmpty()) {
+            LOG.infof("claim %s/%s: warm member %s changed or went away before it could be relabelled",
+                    claim.getMetadata().getNamespace(), claim.getMetadata().getName(), handover.member().getMetadata().getName());
+        }
+        return adopted.isPresent();
+    }
+
+    /**
+     * The claim's status naming the member could not be written: nobody knows the member was handed out. Still
+     * paused, it goes back to the pool; resumed, its guest ran outside any claim and it goes.
+     */
+    void abandon(Context<VmClone> context, Handover handover, VmClone claim) {
+        if (handover.resumed()) {
+            retire(context, handover.member(), claim);
+        } else {
+            reservations.release(handover.member().getMetadata().getUid());
+        }
+    }
+
+    /**
+     * A claim whose status names a warm member that is still labelled a member of its pool: the handover was cut short
+     * between the status write and the relabel (the operator stopped), or the relabel failed once. Finished now.
+     */
+    Optional<Pod> finishHandover(Context<VmClone> context, VmClone claim, Pod named) {
+        if (claimedMember(claim).isEmpty() || !VmCloneValidator.isClaim(claim) || named.getMetadata().getDeletionTimestamp() != null
+                || !VmResources.ROLE_POOL_MEMBER.equals(named.getMetadata().getLabels().get(VmResources.LABEL_ROLE))
+                || !claim.getSpec().poolRef().name().equals(named.getMetadata().getLabels().get(VmResources.LABEL_POOL))) {
+            return Optional.empty();
+        }
+        reservations.reserve(named.getMetadata().getUid());
+        LOG.infof("claim %s/%s: finishing the handover of warm member %s", claim.getMetadata().getNamespace(),
+                claim.getMetadata().getName(), named.getMetadata().getName());
+        return adopt(context, named, claim);
+    }
+
+    Served serve(VmClone claim, CloneStatusBuilder status, Context<VmClone> context, EventRecorder events,
             InformerEventSource<VmTemplate, VmClone> templates, LauncherReports reports, java.time.Duration statusRefresh) {
         long start = System.nanoTime();
         String namespace = claim.getMetadata().getNamespace();
@@ -59,73 +126,54 @@ final class PoolClaims {
         Optional<VmClonePool> pool = Optional.ofNullable(context.getClient().resources(VmClonePool.class)
                 .inNamespace(namespace).withName(poolName).get());
         if (pool.isEmpty()) {
-            return status.waitingForPool("PoolNotFound", "VmClonePool " + poolName + " does not exist in namespace "
-                    + namespace + "; the claim is served once it does").patchIfChanged(claim);
+            return Served.only(status.waitingForPool("PoolNotFound", "VmClonePool " + poolName + " does not exist in namespace "
+                    + namespace + "; the claim is served once it does").patchIfChanged(claim));
         }
         String templateName = pool.get().getSpec().templateRef().name();
         Optional<VmTemplate> template = templates.get(new ResourceID(templateName, namespace));
         TemplatePhase phase = template.map(t -> t.getStatus() == null ? null : t.getStatus().phase()).orElse(null);
         if (template.isEmpty() || phase != TemplatePhase.Ready || template.get().getMetadata().getDeletionTimestamp() != null) {
-            return status.waitingForTemplate(template.isEmpty() ? Conditions.REASON_TEMPLATE_NOT_FOUND : Conditions.REASON_TEMPLATE_NOT_READY,
+            return Served.only(status.waitingForTemplate(template.isEmpty() ? Conditions.REASON_TEMPLATE_NOT_FOUND : Conditions.REASON_TEMPLATE_NOT_READY,
                     "VmClonePool " + poolName + " restores from VmTemplate " + templateName + ", which "
                             + (template.isEmpty() ? "does not exist" : "is " + (phase == null ? "Pending" : phase))
-                            + "; the claim is served once it is Ready").patchIfChanged(claim);
+                            + "; the claim is served once it is Ready").patchIfChanged(claim));
         }
         VmTemplate t = template.get();
         if (claim.getSpec().claimData() != null && t.getSpec().claimData() == null) {
             // admission checks this when it knows the pool's template; a claim admitted before it existed lands here
-            return status.failed(Conditions.REASON_INVALID_SPEC, "spec.claimData: VmTemplate " + templateName + " of VmClonePool "
+            return Served.only(status.failed(Conditions.REASON_INVALID_SPEC, "spec.claimData: VmTemplate " + templateName + " of VmClonePool "
                     + poolName + " declares no spec.claimData: its guest has no guest agent to receive the data; recreate the"
-                    + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim);
+                    + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim));
         }
         boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
         for (Pod member : readyMembers(context, pool.get(), t)) {
             if (!reservations.reserve(member.getMetadata().getUid())) {
                 continue; // another claim is taking it
             }
-            // before the relabel: its watch event wakes the pool, which must find the refill held
+            // before the status write: the pool's next reconcile must find the refill held
             recentClaims.claimed(ResourceID.fromResource(pool.get()));
-            // the resume goes out while the relabel is written, the two round trips overlapping (each 10–25 ms on
-            // the real API server, docs/pools.md); inside the reconcile, unlike every other launcher call
-            // (LauncherReports): it is what the claim waits for, bounded by the client's 2 s timeout
-            CompletableFuture<Boolean> resume = running ? launcher.postAsync(member, PodContract.PATH_RESUME)
-                    : CompletableFuture.completedFuture(false);
-            Optional<Pod> adopted = Optional.empty();
-            try {
-                adopted = adopt(context, member, claim);
-            } finally {
-                if (adopted.isEmpty()) {
-                    // it changed or went away under us (or the API server failed): the next one, or the next
-                    // reconcile; resumed, it ran outside any claim and goes
-                    reservations.release(member.getMetadata().getUid());
-                    if (resume.join()) {
-                        retire(context, member, claim);
-                    }
-                }
-            }
-            if (adopted.isEmpty()) {
-                continue;
-            }
-            boolean resumed = resume.join();
+            // inside the reconcile, unlike every other launcher call (LauncherReports): it is what the claim waits
+            // for, bounded by the client's 2 s timeout
+            boolean resumed = running && launcher.postAsync(member, PodContract.PATH_RESUME).join();
             long millis = (System.nanoTime() - start) / 1_000_000;
-            status.pod(adopted.get().getMetadata().getName(), adopted.get().getSpec().getNodeName(), t.getMetadata().getUid())
+            status.pod(member.getMetadata().getName(), member.getSpec().getNodeName(), t.getMetadata().getUid())
                     .claim(new ClaimStatus(poolName, ClaimStatus.WARM, templateName, millis));
             if (running && !resumed) {
-                // the next reconcile (the pod's relabelling is an event) resumes it as for any clone
-                status.restoring("claimed warm member " + adopted.get().getMetadata().getName() + "; resuming its guest");
+                // the next reconcile (the relabelling is an event) resumes it as for any clone
+                status.restoring("claimed warm member " + member.getMetadata().getName() + "; resuming its guest");
             } else {
                 status.running(!running, null, null);
                 if (t.getSpec().claimData() != null) {
                     // sent now rather than at the next reconcile: the claim is Ready when the guest acknowledged
                     ResourceID id = ResourceID.fromResource(claim);
-                    reports.poll(id, adopted.get(), statusRefresh);
-                    ClaimDataDelivery.afterRestore(claim, adopted.get(), t.getSpec().claimData(), Optional.empty(), !running,
+                    reports.poll(id, member, statusRefresh);
+                    ClaimDataDelivery.afterRestore(claim, member, t.getSpec().claimData(), Optional.empty(), !running,
                             status, reports, context.getClient());
                 }
             }
-            events.normal(claim, "Claimed", "warm member " + adopted.get().getMetadata().getName() + " of VmClonePool "
+            events.normal(claim, "Claimed", "warm member " + member.getMetadata().getName() + " of VmClonePool "
                     + poolName + (resumed ? " resumed" : " handed over") + " in " + millis + " ms");
-            return status.patchIfChanged(claim);
+            return new Served(status.patchIfChanged(claim), Optional.of(new Handover(member, resumed)));
         }
         Pod cold = pods.coldClaimPod(claim, pool.get(), t);
         launcher.prepareNamespace(namespace);
@@ -136,7 +184,7 @@ final class PoolClaims {
                 .restoring("VmClonePool " + poolName + " had no Ready member: restoring cold in pod " + cold.getMetadata().getName());
         events.normal(claim, "Claimed", "VmClonePool " + poolName + " had no Ready member of VmTemplate " + templateName
                 + ": cold restore in pod " + cold.getMetadata().getName());
-        return status.patchIfChanged(claim);
+        return Served.only(status.patchIfChanged(claim));
     }
 
     /** The pool's Ready members of this template, oldest first (the longest settled). */
@@ -148,6 +196,9 @@ final class PoolClaims {
         String templateUid = template.getMetadata().getUid();
         return members.list(pod -> pool.getMetadata().getNamespace().equals(pod.getMetadata().getNamespace())
                         && pod.getMetadata().getDeletionTimestamp() == null
+                        // named by a claim whose relabel is not written yet, or was cut short
+                        && context.getPrimaryCache().byIndex(CLAIMED_MEMBERS,
+                                pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()).isEmpty()
                         && templateUid.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_TEMPLATE_UID))
                         && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> poolUid.equals(o.getUid()))
                         && new PodView(pod).ready())
@@ -156,9 +207,9 @@ final class PoolClaims {
     }
 
     /**
-     * A member this claim resumed but could not relabel (changed or deleted meanwhile, e.g. by the pool's scale-down):
-     * its guest ran outside any claim, so it is deleted rather than handed out later, unless it is going away already
-     * or became another clone's pod (only another operator replica could have done that). The pool refills.
+     * A member this claim resumed but could not name in its status: its guest ran outside any claim, so it is deleted
+     * rather than handed out later, unless it is going away already or became another clone's pod (only another
+     * operator replica could have done that). The pool refills.
      */
     private static void retire(Context<VmClone> context, Pod member, VmClone claim) {
         Pod now = context.getClient().pods().inNamespace(member.getMetadata().getNamespace())

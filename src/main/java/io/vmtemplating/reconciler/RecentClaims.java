@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * after: a new member is a pod to write, a JVM to start and a restore — on a 2-core node ~200 ms of both cores, right
  * when the claim's status write and its guest's first moments need them (the refill started by the member's relabel
  * made a claim's status write 11–177 ms on the real API server). A burst of claims refills once, after its last claim.
- * In memory: one operator replica reconciles at a time, and a restarted one refills at once.
+ * Also the members being handed to claims ({@link #members()}): the pool reconciler leaves them alone. In memory: one
+ * operator replica reconciles at a time, and a restarted one refills at once.
  */
 @Singleton
 public class RecentClaims {
@@ -20,6 +21,7 @@ public class RecentClaims {
 
     private final Map<ResourceID, Long> lastClaimNanos = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
+    private final MemberReservations members;
 
     public RecentClaims() {
         this(System::nanoTime);
@@ -27,6 +29,12 @@ public class RecentClaims {
 
     RecentClaims(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.members = new MemberReservations(nanoTime);
+    }
+
+    /** The members claims are taking or have just taken, by pod UID: no longer the pool's to count or delete. */
+    MemberReservations members() {
+        return members;
     }
 
     void claimed(ResourceID pool) {

@@ -95,6 +95,9 @@ public class VmClonePoolReconciler implements Reconciler<VmClonePool> {
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 // a claimed member is relabelled; until the cache sees that, it is no longer ours
                 .filter(p -> VmResources.ROLE_POOL_MEMBER.equals(p.getMetadata().getLabels().get(VmResources.LABEL_ROLE)))
+                // nor is one a claim is taking: its status names it before the relabel is written (PoolClaims), and
+                // a scale-down or rollout deleting it then would take a running claim's VM
+                .filter(p -> !recentClaims.members().held(p.getMetadata().getUid()))
                 .toList();
         int replicas = Optional.ofNullable(pool.getSpec().replicas()).orElse(1);
         String templateName = pool.getSpec().templateRef().name();

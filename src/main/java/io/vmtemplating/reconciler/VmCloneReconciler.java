@@ -95,6 +95,7 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
     public List<EventSource<?, VmClone>> prepareEventSources(EventSourceContext<VmClone> context) {
         context.getPrimaryCache().addIndexer(CLONES_BY_TEMPLATE, clone -> VmResources.templateOf(clone)
                 .map(name -> List.of(clone.getMetadata().getNamespace() + "/" + name)).orElse(List.of()));
+        context.getPrimaryCache().addIndexer(PoolClaims.CLAIMED_MEMBERS, PoolClaims::claimedMember);
         context.getPrimaryCache().addIndexer(WAITING_CLAIMS_BY_POOL, clone -> VmCloneValidator.isClaim(clone)
                 && (clone.getStatus() == null || clone.getStatus().podName() == null)
                 ? List.of(clone.getMetadata().getNamespace() + "/" + clone.getSpec().poolRef().name())
@@ -174,13 +175,17 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 && before != ClonePhase.Succeeded && before != ClonePhase.Failed) {
             // the pod cache can trail our own write (a claim's adopted member, a pod just created): ask the server
             // before calling the pod lost, or serving a claim twice
-            pod = Optional.ofNullable(context.getClient().pods().inNamespace(clone.getMetadata().getNamespace())
-                            .withName(clone.getStatus().podName()).get())
-                    .filter(p -> p.getMetadata().getOwnerReferences().stream()
-                            .anyMatch(o -> clone.getMetadata().getUid().equals(o.getUid())));
+            Optional<Pod> named = Optional.ofNullable(context.getClient().pods().inNamespace(clone.getMetadata().getNamespace())
+                    .withName(clone.getStatus().podName()).get());
+            pod = named.filter(p -> p.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> clone.getMetadata().getUid().equals(o.getUid())));
+            if (pod.isEmpty() && named.isPresent()) {
+                pod = claims.finishHandover(context, clone, named.get());
+            }
         }
 
         UpdateControl<VmClone> control;
+        Optional<PoolClaims.Handover> handover = Optional.empty();
         Optional<String> missingSecret;
         if (pod.isEmpty() || new PodView(pod.get()).finished()) {
             reports.forget(ResourceID.fromResource(clone)); // no launcher to ask
@@ -207,7 +212,9 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
                 status.waitingForClaimData(Conditions.REASON_SECRET_NOT_FOUND, missingSecret.get());
                 control = status.patchIfChanged(clone).rescheduleAfter(ClaimDataDelivery.RETRY);
             } else if (VmCloneValidator.isClaim(clone)) {
-                control = claims.serve(clone, status, context, events, templates, reports, settings.statusRefresh());
+                PoolClaims.Served served = claims.serve(clone, status, context, events, templates, reports, settings.statusRefresh());
+                control = served.control();
+                handover = served.handover();
             } else {
                 control = startWhenTemplateReady(clone, template, status, context);
             }
@@ -221,7 +228,17 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         }
         observe(clone, status.build());
         try {
-            return StatusWrite.apply(context, clone, control);
+            UpdateControl<VmClone> written;
+            try {
+                written = StatusWrite.apply(context, clone, control);
+            } catch (RuntimeException e) {
+                handover.ifPresent(h -> claims.abandon(context, h, clone));
+                throw e;
+            }
+            if (handover.isPresent() && !claims.adoptAfterStatus(context, handover.get(), clone)) {
+                return written.reschedule(); // its status names a pod that is not its own: look again at once
+            }
+            return written;
         } finally {
             events.flush();
         }

@@ -34,4 +34,16 @@ class MemberReservationsTest {
         now.addAndGet(MemberReservations.KEPT.toNanos());
         assertTrue(reservations.reserve("uid-1"), "forgotten once no cache can hold the old member any more");
     }
+
+    @Test
+    void aMemberIsHeldFromItsReservationUntilReleasedOrForgotten() {
+        assertFalse(reservations.held("uid-1"));
+        reservations.reserve("uid-1");
+        assertTrue(reservations.held("uid-1"), "the pool leaves it alone while a claim takes it");
+        reservations.release("uid-1");
+        assertFalse(reservations.held("uid-1"));
+        reservations.reserve("uid-1");
+        now.addAndGet(MemberReservations.KEPT.toNanos() + 1);
+        assertFalse(reservations.held("uid-1"), "relabelled long since: the pool's cache no longer lists it");
+    }
 }
