@@ -5,6 +5,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplateSpec;
 import io.vmtemplating.api.v1alpha1.types.ClaimDataTarget;
 import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.CloneRestorer;
+import io.vmtemplating.qemu.GuestWarmUp;
 import io.vmtemplating.qemu.HostFacts;
 import io.vmtemplating.qemu.MemoryBackends;
 import io.vmtemplating.qemu.NodePaths;
@@ -102,6 +103,10 @@ final class CloneRun {
             long restoreMillis = context.millisSinceProcessStart();
             context.err().println("clone " + (running ? "running" : "paused") + " after restoreMillis="
                     + restoreMillis + " (restorer: " + clone.timings() + ")");
+            if (!running && context.warmUp()) {
+                // a pool member: its first moments run now rather than on the claim's time (GuestWarmUp)
+                context.err().println("warmed up: " + GuestWarmUp.run(clone.qmp(), started.pid()).describe());
+            }
             // QEMU takes one monitor client at a time: this one leaves before the keeper connects
             clone.qmp().close();
             qmpReleased = true;

@@ -36,6 +36,11 @@ record LauncherContext(Map<String, String> env, PodPaths paths, long processStar
         return new HostFacts(qemuBinary(), kvm, HostFacts.VERSION_UNPROBED);
     }
 
+    /** A pool member: its paused guest is warmed up before the handover ({@link PodContract#ENV_WARM_UP}). */
+    boolean warmUp() {
+        return "true".equals(env.get(PodContract.ENV_WARM_UP));
+    }
+
     /** The template's spec, refused (InvalidSpecException) unless it passes admission's checks ({@link SpecAdmission}). */
     VmTemplateSpec templateSpec() {
         return SpecAdmission.template(env.get(PodContract.ENV_TEMPLATE_SPEC), bootFileDirs());

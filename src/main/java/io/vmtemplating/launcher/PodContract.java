@@ -19,6 +19,11 @@ public final class PodContract {
     public static final String ENV_TEMPLATE_UID = "VMT_TEMPLATE_UID";
     /** The node directories boot files may come from (comma-separated), the operator's vmt.boot-file-dirs. */
     public static final String ENV_BOOT_FILE_DIRS = "VMT_BOOT_FILE_DIRS";
+    /**
+     * "true" on pool members: once restored paused, the guest runs until idle and is paused again before the member is
+     * Ready (GuestWarmUp). A clone asked to stay paused (spec.running false) never has it: its guest never runs.
+     */
+    public static final String ENV_WARM_UP = "VMT_WARM_UP";
     /** The pod's IP (downward API): the launcher's HTTP endpoint binds to it. */
     public static final String ENV_POD_IP = "POD_IP";
 

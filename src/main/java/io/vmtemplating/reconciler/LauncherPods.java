@@ -105,8 +105,11 @@ public final class LauncherPods {
      * pool until a claim adopts it.
      */
     public Pod poolMemberPod(VmClonePool pool, VmTemplate template, String podName) {
-        return restorePod(podName, VmResources.poolMemberLabels(pool, template), ownerReference(pool),
+        Pod pod = restorePod(podName, VmResources.poolMemberLabels(pool, template), ownerReference(pool),
                 PoolMemberSpec.of(pool.getSpec(), false), template);
+        // restored paused, its guest runs until idle and is paused again before the member is Ready (GuestWarmUp)
+        pod.getSpec().getContainers().get(0).getEnv().add(env(PodContract.ENV_WARM_UP, "true"));
+        return pod;
     }
 
     /** A claim's cold path: the pod a warm member would have been (the pool's settings), made for the claim. */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,7 +34,10 @@ import org.jboss.logging.Logger;
  * <li>cold: with no Ready member, a clone pod with the pool's settings is created, as for a plain VmClone.</li>
  * </ol>
  * The claim's status says which (status.claim.path). Members of another template are never handed out: a claim made
- * after a rollout began gets a new member or the cold path. Why the adoption comes after the status (docs/pools.md):
+ * after a rollout began gets a new member or the cold path. To know, the pool is read from the API server at claim
+ * time; the member is picked from the pool as the operator's cache has it and its resume sent while that read travels,
+ * and a read that disagrees (a rollout, a pool recreated under the same name) gives the member back — deleted if it was
+ * resumed, since its guest ran — and picks again. Why the adoption comes after the status (docs/pools.md):
  * on a real API server the relabel is a 15–40 ms write, and the claim's VM is running without it; what makes the
  * order safe is that a member named in a claim's status is never handed out again ({@link #CLAIMED_MEMBERS}) and a
  * handover cut short (an operator restart) is finished by the claim's next reconcile ({@link #finishHandover}).
@@ -121,40 +125,43 @@ final class PoolClaims {
         long start = System.nanoTime();
         String namespace = claim.getMetadata().getNamespace();
         String poolName = claim.getSpec().poolRef().name();
+        boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
+        // the pool is read, not cached, below; a member of the pool as the cache has it is taken, and its resume sent,
+        // before that read, so that the two round trips overlap (each 5–10 ms on the real API server)
+        Optional<Taken> early = context.getSecondaryResource(VmClonePool.class)
+                .filter(cached -> refusal(claim, cached, templates).isEmpty())
+                .flatMap(cached -> take(context, cached, templateOf(cached, templates).orElseThrow(), running));
         // read, not cached: a claim made right after the pool's templateRef changed must see the change (a rollout
         // never hands out a member of the old template); one GET by name, a quorum read on a real API server
-        Optional<VmClonePool> pool = Optional.ofNullable(context.getClient().resources(VmClonePool.class)
-                .inNamespace(namespace).withName(poolName).get());
-        if (pool.isEmpty()) {
-            return Served.only(status.waitingForPool("PoolNotFound", "VmClonePool " + poolName + " does not exist in namespace "
-                    + namespace + "; the claim is served once it does").patchIfChanged(claim));
+        Optional<VmClonePool> pool;
+        try {
+            pool = Optional.ofNullable(context.getClient().resources(VmClonePool.class)
+                    .inNamespace(namespace).withName(poolName).get());
+        } catch (RuntimeException e) {
+            early.ifPresent(taken -> giveBack(context, taken, claim));
+            throw e;
         }
-        String templateName = pool.get().getSpec().templateRef().name();
-        Optional<VmTemplate> template = templates.get(new ResourceID(templateName, namespace));
-        TemplatePhase phase = template.map(t -> t.getStatus() == null ? null : t.getStatus().phase()).orElse(null);
-        if (template.isEmpty() || phase != TemplatePhase.Ready || template.get().getMetadata().getDeletionTimestamp() != null) {
-            return Served.only(status.waitingForTemplate(template.isEmpty() ? Conditions.REASON_TEMPLATE_NOT_FOUND : Conditions.REASON_TEMPLATE_NOT_READY,
-                    "VmClonePool " + poolName + " restores from VmTemplate " + templateName + ", which "
-                            + (template.isEmpty() ? "does not exist" : "is " + (phase == null ? "Pending" : phase))
-                            + "; the claim is served once it is Ready").patchIfChanged(claim));
+        Optional<Refusal> refused = pool.map(p -> refusal(claim, p, templates)).orElse(Optional.of(new Refusal(
+                Refusal.Kind.POOL, "PoolNotFound", "VmClonePool " + poolName + " does not exist in namespace " + namespace
+                        + "; the claim is served once it does")));
+        if (refused.isPresent()) {
+            early.ifPresent(taken -> giveBack(context, taken, claim));
+            return Served.only(refused.get().into(status).patchIfChanged(claim));
         }
-        VmTemplate t = template.get();
-        if (claim.getSpec().claimData() != null && t.getSpec().claimData() == null) {
-            // admission checks this when it knows the pool's template; a claim admitted before it existed lands here
-            return Served.only(status.failed(Conditions.REASON_INVALID_SPEC, "spec.claimData: VmTemplate " + templateName + " of VmClonePool "
-                    + poolName + " declares no spec.claimData: its guest has no guest agent to receive the data; recreate the"
-                    + " claim without spec.claimData or use a pool whose template sets spec.claimData.directory").patchIfChanged(claim));
+        VmTemplate t = templateOf(pool.get(), templates).orElseThrow();
+        String templateName = t.getMetadata().getName();
+        // the early member stands if the pool read is the one it was taken from: same pool, same template
+        Optional<Taken> taken = early.filter(e -> e.pool().getMetadata().getUid().equals(pool.get().getMetadata().getUid())
+                && e.templateUid().equals(t.getMetadata().getUid()));
+        if (taken.isEmpty()) {
+            early.ifPresent(e -> giveBack(context, e, claim)); // a rollout or a new pool of that name since the cache
+            taken = take(context, pool.get(), t, running);
         }
-        boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
-        for (Pod member : readyMembers(context, pool.get(), t)) {
-            if (!reservations.reserve(member.getMetadata().getUid())) {
-                continue; // another claim is taking it
-            }
-            // before the status write: the pool's next reconcile must find the refill held
-            recentClaims.claimed(ResourceID.fromResource(pool.get()));
+        if (taken.isPresent()) {
+            Pod member = taken.get().member();
             // inside the reconcile, unlike every other launcher call (LauncherReports): it is what the claim waits
             // for, bounded by the client's 2 s timeout
-            boolean resumed = running && launcher.postAsync(member, PodContract.PATH_RESUME).join();
+            boolean resumed = taken.get().resume().join();
             long millis = (System.nanoTime() - start) / 1_000_000;
             status.pod(member.getMetadata().getName(), member.getSpec().getNodeName(), t.getMetadata().getUid())
                     .claim(new ClaimStatus(poolName, ClaimStatus.WARM, templateName, millis));
@@ -185,6 +192,70 @@ final class PoolClaims {
         events.normal(claim, "Claimed", "VmClonePool " + poolName + " had no Ready member of VmTemplate " + templateName
                 + ": cold restore in pod " + cold.getMetadata().getName());
         return Served.only(status.patchIfChanged(claim));
+    }
+
+    /** A member this claim reserved, of this pool and template, with its resume on its way (false: not sent). */
+    private record Taken(Pod member, VmClonePool pool, String templateUid, CompletableFuture<Boolean> resume) {
+    }
+
+    /** Why a claim cannot be served from this pool now, in the words of its status. */
+    private record Refusal(Kind kind, String reason, String message) {
+        enum Kind { POOL, TEMPLATE, INVALID }
+
+        CloneStatusBuilder into(CloneStatusBuilder status) {
+            return switch (kind) {
+                case POOL -> status.waitingForPool(reason, message);
+                case TEMPLATE -> status.waitingForTemplate(reason, message);
+                case INVALID -> status.failed(reason, message);
+            };
+        }
+    }
+
+    /** Pure of the API: the pool's template is missing or not Ready, or the claim asks what it cannot give. */
+    private static Optional<Refusal> refusal(VmClone claim, VmClonePool pool, InformerEventSource<VmTemplate, VmClone> templates) {
+        String poolName = pool.getMetadata().getName();
+        String templateName = pool.getSpec().templateRef().name();
+        Optional<VmTemplate> template = templates.get(new ResourceID(templateName, pool.getMetadata().getNamespace()));
+        TemplatePhase phase = template.map(t -> t.getStatus() == null ? null : t.getStatus().phase()).orElse(null);
+        if (template.isEmpty() || phase != TemplatePhase.Ready || template.get().getMetadata().getDeletionTimestamp() != null) {
+            return Optional.of(new Refusal(Refusal.Kind.TEMPLATE,
+                    template.isEmpty() ? Conditions.REASON_TEMPLATE_NOT_FOUND : Conditions.REASON_TEMPLATE_NOT_READY,
+                    "VmClonePool " + poolName + " restores from VmTemplate " + templateName + ", which "
+                            + (template.isEmpty() ? "does not exist" : "is " + (phase == null ? "Pending" : phase))
+                            + "; the claim is served once it is Ready"));
+        }
+        if (claim.getSpec().claimData() != null && template.get().getSpec().claimData() == null) {
+            // admission checks this when it knows the pool's template; a claim admitted before it existed lands here
+            return Optional.of(new Refusal(Refusal.Kind.INVALID, Conditions.REASON_INVALID_SPEC, "spec.claimData: VmTemplate "
+                    + templateName + " of VmClonePool " + poolName + " declares no spec.claimData: its guest has no guest agent"
+                    + " to receive the data; recreate the claim without spec.claimData or use a pool whose template sets"
+                    + " spec.claimData.directory"));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<VmTemplate> templateOf(VmClonePool pool, InformerEventSource<VmTemplate, VmClone> templates) {
+        return templates.get(new ResourceID(pool.getSpec().templateRef().name(), pool.getMetadata().getNamespace()));
+    }
+
+    /** Reserves the oldest free Ready member of the pool's template and sends its resume (if the claim runs). */
+    private Optional<Taken> take(Context<VmClone> context, VmClonePool pool, VmTemplate template, boolean running) {
+        for (Pod member : readyMembers(context, pool, template)) {
+            if (reservations.reserve(member.getMetadata().getUid())) {
+                // before the status write: the pool's next reconcile must find the refill held
+                recentClaims.claimed(ResourceID.fromResource(pool));
+                return Optional.of(new Taken(member, pool, template.getMetadata().getUid(), running
+                        ? launcher.postAsync(member, PodContract.PATH_RESUME)
+                        : CompletableFuture.completedFuture(false)));
+            }
+            // else another claim is taking it
+        }
+        return Optional.empty();
+    }
+
+    /** A member taken but not handed out: still paused it goes back to the pool; resumed, its guest ran and it goes. */
+    private void giveBack(Context<VmClone> context, Taken taken, VmClone claim) {
+        abandon(context, new Handover(taken.member(), taken.resume().join()), claim);
     }
 
     /** The pool's Ready members of this template, oldest first (the longest settled). */

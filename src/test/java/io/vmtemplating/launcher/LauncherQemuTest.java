@@ -168,8 +168,27 @@ class LauncherQemuTest {
         try (LauncherProcess clone = LauncherProcess.start("clone", env, templatePaths("run-paused"), root.resolve("clone-paused"))) {
             clone.awaitReady(Duration.ofSeconds(60));
             assertEquals("paused", Json.MAPPER.readTree(clone.get("/status").body()).path("state").asText());
+            assertFalse(clone.stderr().contains("warmed up"), "only pool members warm up; this guest never ran: " + clone.stderr());
             clone.process.destroy();
             assertEquals(0, clone.waitForExit(Duration.ofSeconds(30)), clone.stderr());
+        }
+    }
+
+    @Test
+    void aPoolMemberRunsItsGuestUntilIdleThenWaitsPaused() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("VMT_CLONE_SPEC", "{\"templateRef\":{\"name\":\"t\"},\"running\":false}");
+        env.put(PodContract.ENV_WARM_UP, "true");
+        assertEquals(0, templateExit, "template build failed: " + template.stderr());
+        try (LauncherProcess member = LauncherProcess.start("clone", env, templatePaths("run-member"), root.resolve("clone-member"))) {
+            member.awaitReady(Duration.ofSeconds(60));
+            assertEquals("paused", Json.MAPPER.readTree(member.get("/status").body()).path("state").asText());
+            java.util.regex.Matcher warmed = java.util.regex.Pattern.compile("warmed up: the guest ran (\\d+) ms until idle \\((\\d+) ms of CPU\\), paused")
+                    .matcher(member.stderr());
+            assertTrue(warmed.find(), member.stderr());
+            assertTrue(Long.parseLong(warmed.group(1)) >= 100, "idle is judged over 100 ms of running: " + warmed.group());
+            member.process.destroy();
+            assertEquals(0, member.waitForExit(Duration.ofSeconds(30)), member.stderr());
         }
     }
 
