@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  * time; the member is picked from the pool as the operator's cache has it and its resume sent while that read travels,
  * and a read that disagrees (a rollout, a pool recreated under the same name) gives the member back — deleted if it was
  * resumed, since its guest ran — and picks again. Why the adoption comes after the status (docs/pools.md):
- * on a real API server the relabel is a 15–40 ms write, and the claim's VM is running without it; what makes the
+ * on a real API server the relabel is an 8–40 ms pod write, and the claim's VM is running without it; what makes the
  * order safe is that a member named in a claim's status is never handed out again ({@link #CLAIMED_MEMBERS}) and a
  * handover cut short (an operator restart) is finished by the claim's next reconcile ({@link #finishHandover}).
  */
