@@ -56,7 +56,7 @@ public class LauncherClient {
     /**
      * {@link #post} without waiting: the request goes out now and the future says whether the launcher accepted it
      * (false when it could not be reached or did not answer within the timeout). A claim sends its member's resume
-     * while the member's relabel is written.
+     * while the pool is read.
      */
     public java.util.concurrent.CompletableFuture<Boolean> postAsync(Pod pod, String path) {
         return baseUri(pod).map(base -> http.sendAsync(

@@ -158,29 +158,12 @@ final class PoolClaims {
             taken = take(context, pool.get(), t, running);
         }
         if (taken.isPresent()) {
-            Pod member = taken.get().member();
-            // inside the reconcile, unlike every other launcher call (LauncherReports): it is what the claim waits
-            // for, bounded by the client's 2 s timeout
-            boolean resumed = taken.get().resume().join();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            status.pod(member.getMetadata().getName(), member.getSpec().getNodeName(), t.getMetadata().getUid())
-                    .claim(new ClaimStatus(poolName, ClaimStatus.WARM, templateName, millis));
-            if (running && !resumed) {
-                // the next reconcile (the relabelling is an event) resumes it as for any clone
-                status.restoring("claimed warm member " + member.getMetadata().getName() + "; resuming its guest");
-            } else {
-                status.running(!running, null, null);
-                if (t.getSpec().claimData() != null) {
-                    // sent now rather than at the next reconcile: the claim is Ready when the guest acknowledged
-                    ResourceID id = ResourceID.fromResource(claim);
-                    reports.poll(id, member, statusRefresh);
-                    ClaimDataDelivery.afterRestore(claim, member, t.getSpec().claimData(), Optional.empty(), !running,
-                            status, reports, context.getClient());
-                }
+            try {
+                return handOut(claim, status, context, events, reports, statusRefresh, taken.get(), t, start);
+            } catch (RuntimeException e) {
+                giveBack(context, taken.get(), claim); // not named in the claim's status: nobody knows it was taken
+                throw e;
             }
-            events.normal(claim, "Claimed", "warm member " + member.getMetadata().getName() + " of VmClonePool "
-                    + poolName + (resumed ? " resumed" : " handed over") + " in " + millis + " ms");
-            return new Served(status.patchIfChanged(claim), Optional.of(new Handover(member, resumed)));
         }
         Pod cold = pods.coldClaimPod(claim, pool.get(), t);
         launcher.prepareNamespace(namespace);
@@ -192,6 +175,37 @@ final class PoolClaims {
         events.normal(claim, "Claimed", "VmClonePool " + poolName + " had no Ready member of VmTemplate " + templateName
                 + ": cold restore in pod " + cold.getMetadata().getName());
         return Served.only(status.patchIfChanged(claim));
+    }
+
+    /** The warm path's status: the member resumed (or kept paused), named in the claim's status, adopted after it. */
+    private Served handOut(VmClone claim, CloneStatusBuilder status, Context<VmClone> context, EventRecorder events,
+            LauncherReports reports, java.time.Duration statusRefresh, Taken taken, VmTemplate t, long start) {
+        Pod member = taken.member();
+        String poolName = claim.getSpec().poolRef().name();
+        String templateName = t.getMetadata().getName();
+        boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
+        // inside the reconcile, unlike every other launcher call (LauncherReports): it is what the claim waits
+        // for, bounded by the client's 2 s timeout
+        boolean resumed = taken.resume().join();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        status.pod(member.getMetadata().getName(), member.getSpec().getNodeName(), t.getMetadata().getUid())
+                .claim(new ClaimStatus(poolName, ClaimStatus.WARM, templateName, millis));
+        if (running && !resumed) {
+            // the next reconcile (the relabelling is an event) resumes it as for any clone
+            status.restoring("claimed warm member " + member.getMetadata().getName() + "; resuming its guest");
+        } else {
+            status.running(!running, null, null);
+            if (t.getSpec().claimData() != null) {
+                // sent now rather than at the next reconcile: the claim is Ready when the guest acknowledged
+                ResourceID id = ResourceID.fromResource(claim);
+                reports.poll(id, member, statusRefresh);
+                ClaimDataDelivery.afterRestore(claim, member, t.getSpec().claimData(), Optional.empty(), !running,
+                        status, reports, context.getClient());
+            }
+        }
+        events.normal(claim, "Claimed", "warm member " + member.getMetadata().getName() + " of VmClonePool "
+                + poolName + (resumed ? " resumed" : " handed over") + " in " + millis + " ms");
+        return new Served(status.patchIfChanged(claim), Optional.of(new Handover(member, resumed)));
     }
 
     /** A member this claim reserved, of this pool and template, with its resume on its way (false: not sent). */
