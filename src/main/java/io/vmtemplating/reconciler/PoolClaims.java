@@ -109,8 +109,7 @@ final class PoolClaims {
      * between the status write and the relabel (the operator stopped), or the relabel failed once. Finished now.
      */
     Optional<Pod> finishHandover(Context<VmClone> context, VmClone claim, Pod named) {
-        if (claimedMember(claim).isEmpty() || !VmCloneValidator.isClaim(claim) || named.getMetadata().getDeletionTimestamp() != null
-                || !VmResources.ROLE_POOL_MEMBER.equals(named.getMetadata().getLabels().get(VmResources.LABEL_ROLE))
+        if (claimedMember(claim).isEmpty() || !VmCloneValidator.isClaim(claim) || !aMember(named)
                 || !claim.getSpec().poolRef().name().equals(named.getMetadata().getLabels().get(VmResources.LABEL_POOL))) {
             return Optional.empty();
         }
@@ -128,9 +127,10 @@ final class PoolClaims {
         boolean running = !Boolean.FALSE.equals(claim.getSpec().running());
         // the pool is read, not cached, below; a member of the pool as the cache has it is taken, and its resume sent,
         // before that read, so that the two round trips overlap (each 5–10 ms on the real API server)
-        Optional<Taken> early = context.getSecondaryResource(VmClonePool.class)
-                .filter(cached -> refusal(claim, cached, templates).isEmpty())
-                .flatMap(cached -> take(context, cached, templateOf(cached, templates).orElseThrow(), running));
+        Optional<Taken> early = context.getSecondaryResource(VmClonePool.class).flatMap(cached -> {
+            Optional<VmTemplate> template = templateOf(cached, templates);
+            return refusal(claim, cached, template).isEmpty() ? take(context, cached, template.get(), running) : Optional.empty();
+        });
         // read, not cached: a claim made right after the pool's templateRef changed must see the change (a rollout
         // never hands out a member of the old template); one GET by name, a quorum read on a real API server
         Optional<VmClonePool> pool;
@@ -141,14 +141,15 @@ final class PoolClaims {
             early.ifPresent(taken -> giveBack(context, taken, claim));
             throw e;
         }
-        Optional<Refusal> refused = pool.map(p -> refusal(claim, p, templates)).orElse(Optional.of(new Refusal(
+        Optional<VmTemplate> template = pool.flatMap(p -> templateOf(p, templates));
+        Optional<Refusal> refused = pool.map(p -> refusal(claim, p, template)).orElse(Optional.of(new Refusal(
                 Refusal.Kind.POOL, "PoolNotFound", "VmClonePool " + poolName + " does not exist in namespace " + namespace
                         + "; the claim is served once it does")));
         if (refused.isPresent()) {
             early.ifPresent(taken -> giveBack(context, taken, claim));
             return Served.only(refused.get().into(status).patchIfChanged(claim));
         }
-        VmTemplate t = templateOf(pool.get(), templates).orElseThrow();
+        VmTemplate t = template.get();
         String templateName = t.getMetadata().getName();
         // the early member stands if the pool read is the one it was taken from: same pool, same template
         Optional<Taken> taken = early.filter(e -> e.pool().getMetadata().getUid().equals(pool.get().getMetadata().getUid())
@@ -225,11 +226,10 @@ final class PoolClaims {
         }
     }
 
-    /** Pure of the API: the pool's template is missing or not Ready, or the claim asks what it cannot give. */
-    private static Optional<Refusal> refusal(VmClone claim, VmClonePool pool, InformerEventSource<VmTemplate, VmClone> templates) {
+    /** Pure: the pool's template ({@link #templateOf}) is missing or not Ready, or the claim asks what it cannot give. */
+    private static Optional<Refusal> refusal(VmClone claim, VmClonePool pool, Optional<VmTemplate> template) {
         String poolName = pool.getMetadata().getName();
         String templateName = pool.getSpec().templateRef().name();
-        Optional<VmTemplate> template = templates.get(new ResourceID(templateName, pool.getMetadata().getNamespace()));
         TemplatePhase phase = template.map(t -> t.getStatus() == null ? null : t.getStatus().phase()).orElse(null);
         if (template.isEmpty() || phase != TemplatePhase.Ready || template.get().getMetadata().getDeletionTimestamp() != null) {
             return Optional.of(new Refusal(Refusal.Kind.TEMPLATE,
@@ -339,9 +339,13 @@ final class PoolClaims {
 
     /** The same pod, not going away, still labelled a pool member. */
     static boolean stillTheMember(Pod current, Pod member) {
-        return current != null && current.getMetadata().getDeletionTimestamp() == null
-                && member.getMetadata().getUid().equals(current.getMetadata().getUid())
-                && VmResources.ROLE_POOL_MEMBER.equals(current.getMetadata().getLabels().get(VmResources.LABEL_ROLE));
+        return current != null && member.getMetadata().getUid().equals(current.getMetadata().getUid()) && aMember(current);
+    }
+
+    /** Labelled a pool member and not going away. */
+    private static boolean aMember(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null
+                && VmResources.ROLE_POOL_MEMBER.equals(pod.getMetadata().getLabels().get(VmResources.LABEL_ROLE));
     }
 
     /** The member with a clone pod's labels and the claim as its controller owner. */
