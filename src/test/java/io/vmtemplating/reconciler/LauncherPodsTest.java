@@ -1,5 +1,7 @@
 package io.vmtemplating.reconciler;
 
+import io.vmtemplating.api.v1alpha1.VmTemplate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -88,6 +90,33 @@ class LauncherPodsTest {
             assertEquals(List.of("/var/lib/vmtemplating/guest"), container(pod).getEnv().stream()
                     .filter(e -> e.getName().equals("VMT_BOOT_FILE_DIRS")).map(e -> e.getValue()).toList(), name);
         }
+    }
+
+    /** README: a pool member's guest runs until idle once restored; a clone's, or a claim's cold one, is never run early. */
+    @Test
+    void onlyPoolMembersWarmUpTheirGuest() {
+        VmTemplate template = SamplePods.template(NS);
+        io.vmtemplating.api.v1alpha1.VmClonePool pool = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClonePool
+                metadata: {name: warm, namespace: vms, uid: 0b6c2f7e-1d3a-4c5b-8e9f-a0b1c2d3e4f5}
+                spec: {templateRef: {name: demo}, replicas: 2}
+                """, io.vmtemplating.api.v1alpha1.VmClonePool.class);
+        io.vmtemplating.api.v1alpha1.VmClone claim = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: vmtemplating.io/v1alpha1
+                kind: VmClone
+                metadata: {name: c, namespace: vms, uid: 5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9}
+                spec: {poolRef: {name: warm}}
+                """, io.vmtemplating.api.v1alpha1.VmClone.class);
+        LauncherPods pods = new LauncherPods(OperatorSettings.DEFAULTS);
+        assertEquals(List.of("true"), warmUp(pods.poolMemberPod(pool, template, "warm-abcde")));
+        assertEquals(List.of(), warmUp(pods.coldClaimPod(claim, pool, template)));
+        assertEquals(List.of(), warmUp(PODS.clonePod()));
+    }
+
+    private static List<String> warmUp(Pod pod) {
+        return container(pod).getEnv().stream().filter(e -> e.getName().equals(io.vmtemplating.launcher.PodContract.ENV_WARM_UP))
+                .map(e -> e.getValue()).toList();
     }
 
     @Test
