@@ -42,6 +42,12 @@ final class Statuses {
                 .withMessage(message).build());
     }
 
+    /** The server's answer to a JSON Patch that does not apply (an operation's path missing, a failed test). */
+    static MockResponse unprocessable(String message) {
+        return response(new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid")
+                .withMessage(message).build());
+    }
+
     private static StatusCause cause(FieldError error) {
         return new StatusCauseBuilder().withReason(error.type().reason()).withMessage(error.body())
                 .withField(error.field()).build();

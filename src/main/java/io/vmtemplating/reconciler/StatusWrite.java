@@ -1,13 +1,19 @@
 package io.vmtemplating.reconciler;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
 /**
- * Writes the status a reconcile returns the way JOSDK's {@code UpdateControl.patchStatus} would (server-side apply,
- * or a JSON patch where the API server has none), then reconciles again at once when the written object shows a
+ * Writes the status a reconcile returns as JOSDK's {@code UpdateControl.patchStatus} would (server-side apply, or
+ * where the API server has none a JSON patch, here one that replaces the whole status), then reconciles again at once when the written object shows a
  * generation this reconcile did not see.
  *
  * <p>Why: JOSDK 5.3.2 holds back the watch events that arrive while its own status write is in flight and drops
@@ -24,7 +30,7 @@ final class StatusWrite {
         if (!control.isPatchStatus() || control.getResource().isEmpty()) {
             return control;
         }
-        P written = write(context, reconciled, control.getResource().get());
+        P written = write(context, control.getResource().get());
         UpdateControl<P> next = UpdateControl.noUpdate();
         if (specMovedOn(reconciled.getMetadata().getGeneration(), written.getMetadata().getGeneration())) {
             return next.reschedule();
@@ -38,16 +44,30 @@ final class StatusWrite {
         return reconciledGeneration != null && writtenGeneration != null && writtenGeneration > reconciledGeneration;
     }
 
-    /** As JOSDK's dispatcher writes a status: the same calls, so its read-after-write cache sees our write. */
-    private static <P extends HasMetadata> P write(Context<P> context, P reconciled, P fresh) {
+    /**
+     * Through JOSDK's resource operations, so its read-after-write cache sees our write: server-side apply, or where
+     * the API server has none, a JSON Patch that replaces the whole status.
+     *
+     * <p>Why not JOSDK's JSON patch from the object read to the new one: that diff names list indexes of the status
+     * as read, and a status that moved meanwhile (the reconcile's object older than the stored one) makes it fail, or
+     * worse on fabric8's storage, which created a missing {@code /status/conditions} as an object and left a template
+     * no client could read. The reconcilers build the whole status each time, so replacing it loses nothing.
+     */
+    private static <P extends HasMetadata> P write(Context<P> context, P fresh) {
         ConfigurationService configuration = context.getControllerConfiguration().getConfigurationService();
         if (configuration.useSSAToPatchPrimaryResource()) {
             return context.resourceOperations().serverSideApplyPrimaryStatus(fresh);
         }
-        // a JSON patch from the object read to the new one, without optimistic locking (as JOSDK does)
-        P original = configuration.getResourceCloner().clone(reconciled);
-        original.getMetadata().setResourceVersion(null);
-        fresh.getMetadata().setResourceVersion(null);
-        return context.resourceOperations().jsonPatchPrimaryStatus(original, unused -> fresh);
+        String replacement = wholeStatus(fresh);
+        return context.resourceOperations().resourcePatch(fresh, r -> context.getClient().resource(r).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), replacement), context.eventSourceRetriever().getControllerEventSource());
+    }
+
+    /** Pure: a JSON Patch setting the object's status to the one it holds, whatever the stored status is. */
+    static String wholeStatus(HasMetadata withStatus) {
+        JsonNode status = Serialization.jsonMapper().valueToTree(withStatus).path("status");
+        ArrayNode patch = Serialization.jsonMapper().createArrayNode();
+        patch.addObject().put("op", "add").put("path", "/status").set("value", status.isMissingNode() ? NullNode.getInstance() : status);
+        return patch.toString();
     }
 }

@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vmtemplating.api.v1alpha1.TemplatePhase;
+import io.vmtemplating.api.v1alpha1.VmTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +134,49 @@ class AdmissionDispatcherTest {
         JsonNode stored = stored("with-status");
         assertEquals("x", stored.path("metadata").path("labels").path("app").asText());
         assertEquals("Ready", stored.path("status").path("phase").asText(), "status is written through /status only");
+    }
+
+    @Test
+    void aJsonPatchOfTheStatusWrittenAgainstAnOlderReadIsRefusedAndTheStoredObjectStaysReadable() throws Exception {
+        create(template("moved-status"));
+        var template = client.resources(VmTemplate.class).inNamespace("default").withName("moved-status");
+        template.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\": {\"phase\": \"Ready\"}}");
+        // written by a client that last read the status with one condition: the stored status has none
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> template.subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), "[{\"op\": \"add\", \"path\": \"/status/conditions/1\","
+                        + " \"value\": {\"type\": \"Ready\", \"status\": \"True\"}}]"));
+        assertEquals(422, refused.getCode());
+        assertTrue(refused.getMessage().contains("the JSON patch does not apply to vmtemplates/moved-status as stored"),
+                refused.getMessage());
+        assertEquals(TemplatePhase.Ready, template.get().getStatus().phase(), "the stored template is read as before");
+        assertNull(template.get().getStatus().conditions());
+
+        KubernetesClientException notJson = assertThrows(KubernetesClientException.class, () -> template.subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), "add a condition"));
+        assertEquals(400, notJson.getCode(), notJson.getMessage());
+        assertTrue(notJson.getMessage().contains("the request body is not a JSON Patch: send a JSON list of operations"),
+                notJson.getMessage());
+        assertEquals(TemplatePhase.Ready, template.get().getStatus().phase());
+    }
+
+    @Test
+    void aJsonPatchOfTheSpecWhosePathIsMissingIsRefusedAsInvalid() throws Exception {
+        create(template("no-devices"));
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> client
+                .resources(VmTemplate.class).inNamespace("default").withName("no-devices").patch(PatchContext.of(PatchType.JSON),
+                        "[{\"op\": \"replace\", \"path\": \"/spec/devices/balloon/deflateOnOom\", \"value\": true}]"));
+        assertEquals(422, refused.getCode());
+        assertTrue(refused.getMessage().contains("as stored: Missing field \"devices\" at /spec (replace)"), refused.getMessage());
+        assertFalse(stored("no-devices").path("spec").has("devices"));
+
+        // a merge patch sent as a JSON Patch
+        KubernetesClientException notAList = assertThrows(KubernetesClientException.class, () -> client
+                .resources(VmTemplate.class).inNamespace("default").withName("no-devices").patch(PatchContext.of(PatchType.JSON),
+                        "{\"spec\": {\"cpus\": 2}}"));
+        assertEquals(400, notAList.getCode(), notAList.getMessage());
+        assertTrue(notAList.getMessage().contains("the request body is not a JSON Patch: send a JSON list of operations"),
+                notAList.getMessage());
+        assertEquals(1, stored("no-devices").path("spec").path("cpus").asInt());
     }
 
     @Test
