@@ -23,8 +23,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +41,8 @@ import java.util.regex.Pattern;
  * <p>A JSON Patch, of an object or its status, applies to the object as stored or is refused with 422 as the real
  * server refuses it (fabric8's storage would create the missing parents of a path as objects: a patch written
  * against an older read turned a stored {@code status.conditions} list into an object that no client can read).
- * Writes go one at a time, so what {@link #admit} read is what the storage changes.
+ * What {@link #admit} reads is what the storage then changes: fabric8's mock server dispatches every request on its
+ * one event loop thread.
  */
 final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern OBJECT_PATH = Pattern.compile(
@@ -54,7 +53,6 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     private final AdmissionCheck check;
     private final CustomResourceCreate server;
-    private final ReentrantLock writes = new ReentrantLock();
 
     AdmissionDispatcher(AdmissionCheck check) {
         this(check, new CustomResourceCreate(CrdCatalog.fromClassPath()));
@@ -71,35 +69,20 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
-        return oneAtATime(() -> {
-            Admission admission = admit(request, false);
-            return admission.refusal() != null ? admission.refusal() : warn(super.handleCreate(admission.request()), admission);
-        });
+        Admission admission = admit(request, false);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handleCreate(admission.request()), admission);
     }
 
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
-        return oneAtATime(() -> {
-            Admission admission = admit(request, true);
-            return admission.refusal() != null ? admission.refusal() : warn(super.handleUpdate(admission.request()), admission);
-        });
+        Admission admission = admit(request, true);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handleUpdate(admission.request()), admission);
     }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
-        return oneAtATime(() -> {
-            Admission admission = admit(request, true);
-            return admission.refusal() != null ? admission.refusal() : warn(super.handlePatch(admission.request()), admission);
-        });
-    }
-
-    private MockResponse oneAtATime(Supplier<MockResponse> write) {
-        writes.lock();
-        try {
-            return write.get();
-        } finally {
-            writes.unlock();
-        }
+        Admission admission = admit(request, true);
+        return admission.refusal() != null ? admission.refusal() : warn(super.handlePatch(admission.request()), admission);
     }
 
     /** Dropped unknown fields are reported as the server does: a Warning header each (fabric8 logs them). */
