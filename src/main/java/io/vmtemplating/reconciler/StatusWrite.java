@@ -13,8 +13,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
 /**
  * Writes the status a reconcile returns as JOSDK's {@code UpdateControl.patchStatus} would (server-side apply, or
- * where the API server has none a JSON patch, here one that replaces the whole status), then reconciles again at once when the written object shows a
- * generation this reconcile did not see.
+ * where the API server has none a JSON patch, here one that replaces the whole status), then reconciles again at
+ * once when the written object shows a generation this reconcile did not see.
  *
  * <p>Why: JOSDK 5.3.2 holds back the watch events that arrive while its own status write is in flight and drops
  * those older than the write (java-operator-sdk issue 3398, fixed after 5.3). A change committed just before our
