@@ -11,8 +11,6 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.zjsonpatch.JsonPatch;
-import io.fabric8.zjsonpatch.JsonPatchException;
 import io.vmtemplating.api.v1alpha1.VmClone;
 import io.vmtemplating.api.v1alpha1.VmClonePool;
 import io.vmtemplating.api.v1alpha1.VmTemplate;
@@ -38,11 +36,9 @@ import java.util.regex.Pattern;
  * {@code self == oldSelf} CEL rules, ratcheting of unchanged invalid fields) are the webhook's validateUpdate
  * here, which enforces the same immutability, and nothing stored here predates today's rules.
  *
- * <p>A JSON Patch, of an object or its status, applies to the object as stored or is refused with 422 as the real
- * server refuses it (fabric8's storage would create the missing parents of a path as objects: a patch written
- * against an older read turned a stored {@code status.conditions} list into an object that no client can read).
- * What {@link #admit} reads is what the storage then changes: fabric8's mock server dispatches every request on its
- * one event loop thread.
+ * <p>A JSON Patch, of any kind, must first apply to the object as stored ({@link JsonPatchCheck}). What
+ * {@link #admit} reads is what the storage then changes: fabric8's mock server dispatches every request on its one
+ * event loop thread.
  */
 final class AdmissionDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern OBJECT_PATH = Pattern.compile(
@@ -81,6 +77,10 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
+        Optional<MockResponse> doesNotApply = JsonPatchCheck.refusal(request, this::handleGet);
+        if (doesNotApply.isPresent()) {
+            return doesNotApply.get();
+        }
         Admission admission = admit(request, true);
         return admission.refusal() != null ? admission.refusal() : warn(super.handlePatch(admission.request()), admission);
     }
@@ -93,11 +93,8 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     private Admission admit(RecordedRequest request, boolean update) {
         Matcher path = OBJECT_PATH.matcher(request.getPath());
-        if (path.matches() && path.group(4) != null) {
-            return statusPatchApplies(request, path); // status is the operator's: no admission, only the patch's check
-        }
-        if (!path.matches()) {
-            return new Admission(request, List.of(), null); // other kinds
+        if (!path.matches() || path.group(4) != null) {
+            return new Admission(request, List.of(), null); // other kinds, and status written by the operator
         }
         String namespace = path.group(1);
         Class<? extends HasMetadata> type = KINDS.get(path.group(2));
@@ -106,9 +103,6 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
             // getBytes() leaves the body in place for the storage behind us (reading it would consume it)
             JsonNode body = JSON.readTree(request.getBody().getBytes());
             boolean patch = "PATCH".equals(request.getMethod());
-            if (patch && isJsonPatch(request.getHeader("Content-Type")) && !body.isArray()) {
-                return refuse(notAJsonPatch());
-            }
             if (update && old.isEmpty()) {
                 return new Admission(request, List.of(), null); // nothing to update: the storage answers 404
             }
@@ -144,50 +138,9 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
             }
             return new Admission(storable(request, toStore, patch ? old.map(JSON::valueToTree) : Optional.empty()),
                     admitted.warnings(), null);
-        } catch (JsonPatchException e) {
-            return refuse(patchDoesNotApply(path, e));
         } catch (Exception e) {
             return refuse(deny(type, null, List.of("cannot read the object: " + e.getMessage())));
         }
-    }
-
-    /** A JSON Patch of a status must apply to the object as stored; other status writes go to the storage as sent. */
-    private Admission statusPatchApplies(RecordedRequest request, Matcher path) {
-        if (!"PATCH".equals(request.getMethod()) || !isJsonPatch(request.getHeader("Content-Type"))) {
-            return new Admission(request, List.of(), null);
-        }
-        MockResponse current = handleGet(request.getPath().replaceFirst("/status(\\?.*)?$", ""));
-        if (current.getStatus() == null || !current.getStatus().contains(" 200")) {
-            return new Admission(request, List.of(), null); // the storage answers 404
-        }
-        try {
-            JsonNode patch = JSON.readTree(request.getBody().getBytes());
-            if (!patch.isArray()) {
-                return refuse(notAJsonPatch());
-            }
-            JsonPatch.apply(patch, JSON.readTree(current.getBody().getBytes()));
-            return new Admission(request, List.of(), null);
-        } catch (JsonPatchException e) {
-            return refuse(patchDoesNotApply(path, e));
-        } catch (Exception e) {
-            return refuse(notAJsonPatch()); // not JSON at all
-        }
-    }
-
-    private static MockResponse patchDoesNotApply(Matcher path, JsonPatchException e) {
-        String operation = e.getOperation() == null || e.getPath() == null ? ""
-                : " at " + e.getPath() + " (" + e.getOperation().name().toLowerCase(java.util.Locale.ROOT) + ")";
-        return Statuses.unprocessable("the JSON patch does not apply to " + path.group(2) + "/" + path.group(3)
-                + " as stored: " + e.getMessage() + operation + "; read the object again and patch what is stored");
-    }
-
-    /** A response each time: the storage's responses are sent once (the body is read out). */
-    private static MockResponse notAJsonPatch() {
-        return Statuses.badRequest("the request body is not a JSON Patch: send a JSON list of operations");
-    }
-
-    private static boolean isJsonPatch(String contentType) {
-        return contentType != null && contentType.contains("json-patch");
     }
 
     private static Admission refuse(MockResponse response) {
@@ -243,8 +196,8 @@ final class AdmissionDispatcher extends KubernetesCrudDispatcher {
 
     /** JSON Patch (list of operations) is rare for these kinds; merge patches are what kubectl and clients send. */
     private static JsonNode applyPatch(JsonNode target, JsonNode patch, String contentType) {
-        if (patch.isArray() || isJsonPatch(contentType)) {
-            return JsonPatch.apply(patch, target);
+        if (patch.isArray() || (contentType != null && contentType.contains("json-patch"))) {
+            return io.fabric8.zjsonpatch.JsonPatch.apply(patch, target);
         }
         return mergePatch(target, patch);
     }

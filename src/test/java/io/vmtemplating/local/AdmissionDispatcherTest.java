@@ -180,6 +180,20 @@ class AdmissionDispatcherTest {
     }
 
     @Test
+    void aJsonPatchOfAnyKindMustApplyToTheStoredObject() throws Exception {
+        var settings = client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().addToData("a", "1").build());
+        settings.create();
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class, () -> settings.patch(
+                PatchContext.of(PatchType.JSON), "[{\"op\": \"add\", \"path\": \"/binaryData/b/c\", \"value\": \"x\"}]"));
+        assertEquals(422, refused.getCode(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("the JSON patch does not apply to configmaps/settings as stored"),
+                refused.getMessage());
+        assertEquals(java.util.Map.of("a", "1"), settings.get().getData(), "stored and readable as before");
+        assertTrue(settings.get().getBinaryData().isEmpty(), "no binaryData made up");
+    }
+
+    @Test
     void webhookRulesStillRunAfterTheSchema() throws Exception {
         ObjectNode tree = template("hinting");
         tree.withObject("/spec").putObject("devices").putObject("balloon").put("freePageHinting", true);
