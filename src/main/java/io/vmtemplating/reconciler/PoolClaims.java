@@ -80,23 +80,32 @@ final class PoolClaims {
     }
 
     /**
-     * After the claim's status naming the member was written: the member becomes the claim's pod. False when it could
-     * not (deleted or relabelled by someone else meanwhile): the claim's next reconcile finds its pod gone.
+     * Writes the claim's status naming the member, then makes the member the claim's pod. A status that could not be
+     * written gives the member back ({@link #abandon}); a member that could not be adopted (deleted or relabelled by
+     * someone else meanwhile) makes the claim look again at once: its next reconcile finds its pod gone.
      */
-    boolean adoptAfterStatus(Context<VmClone> context, Handover handover, VmClone claim) {
-        Optional<Pod> adopted = adopt(context, handover.member(), claim);
-        if (adopted.isEmpty()) {
-            LOG.infof("claim %s/%s: warm member %s changed or went away before it could be relabelled",
-                    claim.getMetadata().getNamespace(), claim.getMetadata().getName(), handover.member().getMetadata().getName());
+    UpdateControl<VmClone> writeStatusThenAdopt(Context<VmClone> context, VmClone claim, UpdateControl<VmClone> control,
+            Handover handover) {
+        UpdateControl<VmClone> written;
+        try {
+            written = StatusWrite.apply(context, claim, control);
+        } catch (RuntimeException e) {
+            abandon(context, handover, claim);
+            throw e;
         }
-        return adopted.isPresent();
+        if (adopt(context, handover.member(), claim).isPresent()) {
+            return written;
+        }
+        LOG.infof("claim %s/%s: warm member %s changed or went away before it could be relabelled",
+                claim.getMetadata().getNamespace(), claim.getMetadata().getName(), handover.member().getMetadata().getName());
+        return written.reschedule();
     }
 
     /**
      * The claim's status naming the member could not be written: nobody knows the member was handed out. Still
      * paused, it goes back to the pool; resumed, its guest ran outside any claim and it goes.
      */
-    void abandon(Context<VmClone> context, Handover handover, VmClone claim) {
+    private void abandon(Context<VmClone> context, Handover handover, VmClone claim) {
         if (handover.resumed()) {
             retire(context, handover.member(), claim);
         } else {

@@ -228,17 +228,8 @@ public class VmCloneReconciler implements Reconciler<VmClone> {
         }
         observe(clone, status.build());
         try {
-            UpdateControl<VmClone> written;
-            try {
-                written = StatusWrite.apply(context, clone, control);
-            } catch (RuntimeException e) {
-                handover.ifPresent(h -> claims.abandon(context, h, clone));
-                throw e;
-            }
-            if (handover.isPresent() && !claims.adoptAfterStatus(context, handover.get(), clone)) {
-                return written.reschedule(); // its status names a pod that is not its own: look again at once
-            }
-            return written;
+            return handover.isPresent() ? claims.writeStatusThenAdopt(context, clone, control, handover.get())
+                    : StatusWrite.apply(context, clone, control);
         } finally {
             events.flush();
         }
