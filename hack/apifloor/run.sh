@@ -8,9 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 tool=$(bash "$here/build.sh")
 dir=$(mktemp -d /tmp/apifloor.XXXXXX)
-operator_pid=
+pids=()
 cleanup() {
-  [ -n "$operator_pid" ] && kill -TERM "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   VMT_CLUSTER_DIR="$dir" bash "$repo/hack/cluster/down.sh" >/dev/null 2>&1
   rm -rf "$dir"
 }
@@ -22,5 +22,8 @@ kubectl apply -f "$repo/crds/" >/dev/null
 kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
 kubectl create namespace floor >/dev/null
 "$tool" operator -kubeconfig "$kubeconfig" -namespace floor &
-operator_pid=$!
-"$tool" claims -kubeconfig "$kubeconfig" -namespace floor "$@"
+pids+=($!)
+# in the background and waited for: bash runs a signal's trap only between commands, and wait is one
+"$tool" claims -kubeconfig "$kubeconfig" -namespace floor "$@" &
+pids+=($!)
+wait "${pids[1]}"
