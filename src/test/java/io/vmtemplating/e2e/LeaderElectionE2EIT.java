@@ -3,6 +3,7 @@ package io.vmtemplating.e2e;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -22,18 +23,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two operator replicas with leader election on the real control plane: the leader (the operator up.sh started) is
  * killed with SIGKILL while a template boots; the standby takes the Lease and finishes the build from the pod it finds,
- * creating no second one. Runs just before the RBAC check (its Lease calls are in the audit log); the standby stays
- * as the cluster's operator, registered with down.sh like any part.
+ * creating no second one; then that replica, now the leader, is stopped with SIGTERM and hands the Lease to a third.
+ * Runs just before the RBAC check (its Lease calls are in the audit log); the last standby stays as the cluster's
+ * operator, registered with down.sh like any part.
  */
 @Tag("qemu")
 @Order(Integer.MAX_VALUE - 1)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeaderElectionE2EIT {
     private static final String LEASE_NAMESPACE = "vmtemplating-system";
     private static final String LEASE = "vmtemplating-operator";
@@ -51,6 +57,7 @@ class LeaderElectionE2EIT {
     }
 
     @Test
+    @Order(1)
     void theStandbyTakesOverWhenTheLeaderDiesDuringABuildAndCreatesNoSecondPod() throws Exception {
         KubernetesClient client = RealCluster.client();
         Path dir = RealCluster.dir();
@@ -59,23 +66,7 @@ class LeaderElectionE2EIT {
         String leader = await().atMost(LONG).until(() -> holder(client).orElse(null), h -> h != null);
         assertEquals(true, leader.endsWith("-" + leaderPid), "the operator up.sh started holds the Lease: " + leader);
 
-        // the standby: same ServiceAccount, own ports; a part of the cluster for down.sh from now on
-        int httpPort = freePort();
-        int httpsPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder("setsid", Path.of("vmt").toAbsolutePath().toString(), "operator")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/operator-2.log").toFile());
-        builder.environment().putAll(Map.of("KUBECONFIG", dir.resolve("operator.kubeconfig").toString(),
-                "QUARKUS_PROFILE", "cluster", "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_HTTP_PORT", Integer.toString(httpPort), "QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort),
-                "QUARKUS_HTTP_SSL_CERTIFICATE_FILES", dir.resolve("pki/webhook.crt").toString(),
-                "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", dir.resolve("pki/webhook.key").toString()));
-        Process standby = builder.start();
-        Files.writeString(dir.resolve("pids/operator-2.pid"), standby.pid() + "\n");
-        Files.writeString(dir.resolve("pids/order"), "operator-2\n", StandardOpenOption.APPEND);
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(LONG).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() == 200);
+        Replica standby = startReplica(dir, "operator-2");
         assertEquals(Optional.of(leader), holder(client), "the standby waits");
 
         String ns = RealCluster.namespace("leader");
@@ -95,19 +86,11 @@ class LeaderElectionE2EIT {
             p.destroyForcibly();
         });
         Files.deleteIfExists(leaderPidFile); // its pid may be reused: down.sh must not signal it
-        // the webhook runs in every replica: point the API server at the standby's
-        String webhook = RealCluster.run(List.of("python3", "hack/cluster/webhook_config.py", "deploy/webhook.yaml",
-                "https://127.0.0.1:" + httpsPort, dir.resolve("pki/ca.crt").toString()),
-                Map.of("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"), "KUBECONFIG", RealCluster.kubeconfig().toString()), 60).stdout();
-        Path webhookFile = dir.resolve("webhook-standby.json");
-        Files.writeString(webhookFile, webhook, StandardCharsets.UTF_8);
-        RealCluster.Result registered = RealCluster.kubectl("apply", "-f", webhookFile.toString());
-        assertEquals(0, registered.exitCode(), registered.output());
-
+        pointWebhookAt(standby, dir);
         String taker = await().atMost(LONG).pollInterval(Duration.ofMillis(200))
                 .until(() -> holder(client).orElse(""), h -> !h.equals(leader));
         long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-        assertEquals(true, taker.endsWith("-" + standby.pid()), "the standby holds the Lease: " + taker);
+        assertEquals(true, taker.endsWith("-" + standby.process().pid()), "the standby holds the Lease: " + taker);
 
         await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> {
             VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
@@ -118,6 +101,86 @@ class LeaderElectionE2EIT {
                 + " was Ready %d ms after the kill; build pods: %s%n", takeoverMillis, readyMillis, buildPods(client, ns));
         assertEquals(buildPods, buildPods(client, ns), "the new leader created another build pod");
         assertNotEquals(TemplatePhase.Failed, client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get().getStatus().phase());
+    }
+
+    /**
+     * A rollout or a drain stops the leader with SIGTERM: it hands the Lease back as it exits (LeaseRelease), so the
+     * standby takes over at its next retry instead of when the Lease expires. The leader here is the standby of the
+     * test above; the new standby stays as the cluster's operator.
+     */
+    @Test
+    @Order(2)
+    void aLeaderStoppedGracefullyHandsTheLeaseToTheStandby() throws Exception {
+        KubernetesClient client = RealCluster.client();
+        Path dir = RealCluster.dir();
+        Path leaderPidFile = dir.resolve("pids/operator-2.pid");
+        long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
+        String leader = await().atMost(LONG).until(() -> holder(client).orElse(""), h -> h.endsWith("-" + leaderPid));
+
+        Replica standby = startReplica(dir, "operator-3");
+        assertEquals(Optional.of(leader), holder(client), "the standby waits");
+        pointWebhookAt(standby, dir);
+
+        ProcessHandle leaderProcess = ProcessHandle.of(leaderPid).orElseThrow();
+        long stoppedAt = System.nanoTime();
+        leaderProcess.destroy(); // SIGTERM
+        leaderProcess.onExit().get(2, TimeUnit.MINUTES);
+        long exitedMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
+        Files.deleteIfExists(leaderPidFile);
+        // as the leader exits its Lease is already given back (a 1 s duration) or already the standby's, not held
+        // for the 15 s a crashed leader's is
+        Lease atExit = client.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).get();
+        String holderAtExit = atExit.getSpec().getHolderIdentity();
+        assertTrue(atExit.getSpec().getLeaseDurationSeconds() == 1 || holderAtExit.endsWith("-" + standby.process().pid()),
+                "the stopped leader released the Lease: " + atExit.getSpec());
+
+        String taker = await().atMost(LONG).pollInterval(Duration.ofMillis(100))
+                .until(() -> holder(client).orElse(""), h -> h.endsWith("-" + standby.process().pid()));
+        long takeoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
+        System.out.printf("leader stopped with SIGTERM: it exited after %d ms, the standby (%s) held the Lease after %d ms%n",
+                exitedMillis, taker, takeoverMillis);
+        String ns = RealCluster.namespace("handover");
+        RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
+        assertEquals(0, apply.exitCode(), apply.output());
+        await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
+            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+        });
+    }
+
+    /** An operator replica as up.sh starts one: same ServiceAccount, its own ports, a part of the cluster for down.sh. */
+    private record Replica(Process process, int httpsPort) {
+    }
+
+    private static Replica startReplica(Path dir, String name) throws Exception {
+        int httpPort = freePort();
+        int httpsPort = freePort();
+        ProcessBuilder builder = new ProcessBuilder("setsid", Path.of("vmt").toAbsolutePath().toString(), "operator")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/" + name + ".log").toFile());
+        builder.environment().putAll(Map.of("KUBECONFIG", dir.resolve("operator.kubeconfig").toString(),
+                "QUARKUS_PROFILE", "cluster", "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_HTTP_PORT", Integer.toString(httpPort), "QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort),
+                "QUARKUS_HTTP_SSL_CERTIFICATE_FILES", dir.resolve("pki/webhook.crt").toString(),
+                "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", dir.resolve("pki/webhook.key").toString()));
+        Process process = builder.start();
+        Files.writeString(dir.resolve("pids/" + name + ".pid"), process.pid() + "\n");
+        Files.writeString(dir.resolve("pids/order"), name + "\n", StandardOpenOption.APPEND);
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(LONG).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
+        return new Replica(process, httpsPort);
+    }
+
+    /** The webhook runs in every replica: the API server is pointed at this one's. */
+    private static void pointWebhookAt(Replica replica, Path dir) throws Exception {
+        String webhook = RealCluster.run(List.of("python3", "hack/cluster/webhook_config.py", "deploy/webhook.yaml",
+                "https://127.0.0.1:" + replica.httpsPort(), dir.resolve("pki/ca.crt").toString()),
+                Map.of("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"), "KUBECONFIG", RealCluster.kubeconfig().toString()), 60).stdout();
+        Path webhookFile = dir.resolve("webhook-" + replica.process().pid() + ".json");
+        Files.writeString(webhookFile, webhook, StandardCharsets.UTF_8);
+        RealCluster.Result registered = RealCluster.kubectl("apply", "-f", webhookFile.toString());
+        assertEquals(0, registered.exitCode(), registered.output());
     }
 
     /** name/uid of every build pod of the namespace: the same list before and after means no pod was replaced. */
