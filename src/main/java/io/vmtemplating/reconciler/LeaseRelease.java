@@ -33,27 +33,29 @@ public class LeaseRelease {
     }
 
     /**
-     * Releases the Lease if this identity holds it: fabric8's own release (a 1 s duration from now, after which any candidate may take it), written
-     * against the Lease as read, so a replica that took it meanwhile keeps it. Returns whether it released.
+     * Releases the Lease if this identity holds it: fabric8's own release (the Lease renewed with a 1 s duration,
+     * after which any candidate may take it), written against the Lease as read, so a replica that took it meanwhile
+     * keeps it. Returns whether it released.
      */
     static boolean release(KubernetesClient client, LeaderElectionConfiguration config) {
-        String identity = config.getIdentity().orElseThrow(() -> new IllegalStateException("leader election without an identity"));
         String namespace = config.getLeaseNamespace().orElse(client.getNamespace());
-        LeaderElectionConfig lease = new LeaderElectionConfig(new LeaseLock(namespace, config.getLeaseName(), identity),
-                config.getLeaseDuration(), config.getRenewDeadline(), config.getRetryPeriod(),
-                new LeaderCallbacks(() -> { }, () -> { }, newLeader -> { }), true, config.getLeaseName());
+        String name = config.getLeaseName();
+        String identity = config.getIdentity().orElse("");
         try {
+            LeaderElectionConfig lease = new LeaderElectionConfig(new LeaseLock(namespace, name, identity),
+                    config.getLeaseDuration(), config.getRenewDeadline(), config.getRetryPeriod(),
+                    new LeaderCallbacks(() -> { }, () -> { }, newLeader -> { }), true, name);
             boolean released = new LeaderElector(client, lease, Runnable::run).release();
             if (released) {
                 LOG.infof("released the leader Lease %s/%s (%s): a standby replica takes over at its next retry",
-                        namespace, config.getLeaseName(), identity);
+                        namespace, name, identity);
             }
             return released;
         } catch (RuntimeException e) {
             // the API server unreachable, the Lease changed under us, the client already closed: the Lease expires as
             // it would have without this, and the shutdown goes on
-            LOG.warnf("could not release the leader Lease %s/%s (%s); it expires after %s: %s", namespace,
-                    config.getLeaseName(), identity, config.getLeaseDuration(), e.getMessage());
+            LOG.warnf("could not release the leader Lease %s/%s (%s); it expires %d s after its last renewal: %s",
+                    namespace, name, identity, config.getLeaseDuration().toSeconds(), e.getMessage());
             return false;
         }
     }
