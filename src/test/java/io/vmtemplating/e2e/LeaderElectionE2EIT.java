@@ -63,8 +63,7 @@ class LeaderElectionE2EIT {
         Path dir = RealCluster.dir();
         Path leaderPidFile = dir.resolve("pids/operator.pid");
         long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
-        String leader = await().atMost(LONG).until(() -> holder(client).orElse(null), h -> h != null);
-        assertEquals(true, leader.endsWith("-" + leaderPid), "the operator up.sh started holds the Lease: " + leader);
+        String leader = awaitHolder(client, leaderPid); // the operator up.sh started
 
         Replica standby = startReplica(dir, "operator-2");
         assertEquals(Optional.of(leader), holder(client), "the standby waits");
@@ -72,10 +71,7 @@ class LeaderElectionE2EIT {
         String ns = RealCluster.namespace("leader");
         RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
         assertEquals(0, apply.exitCode(), apply.output());
-        await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
-            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
-            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Booting;
-        });
+        awaitPhase(client, ns, TemplatePhase.Booting);
         List<String> buildPods = buildPods(client, ns);
         assertEquals(1, buildPods.size(), buildPods.toString());
 
@@ -87,15 +83,10 @@ class LeaderElectionE2EIT {
         });
         Files.deleteIfExists(leaderPidFile); // its pid may be reused: down.sh must not signal it
         pointWebhookAt(standby, dir);
-        String taker = await().atMost(LONG).pollInterval(Duration.ofMillis(200))
-                .until(() -> holder(client).orElse(""), h -> !h.equals(leader));
+        awaitHolder(client, standby.process().pid());
         long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-        assertEquals(true, taker.endsWith("-" + standby.process().pid()), "the standby holds the Lease: " + taker);
 
-        await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
-            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
-        });
+        awaitPhase(client, ns, TemplatePhase.Ready);
         long readyMillis = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.printf("leader killed while the template booted: the standby held the Lease after %d ms, the template"
                 + " was Ready %d ms after the kill; build pods: %s%n", takeoverMillis, readyMillis, buildPods(client, ns));
@@ -115,7 +106,7 @@ class LeaderElectionE2EIT {
         Path dir = RealCluster.dir();
         Path leaderPidFile = dir.resolve("pids/operator-2.pid");
         long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
-        String leader = await().atMost(LONG).until(() -> holder(client).orElse(""), h -> h.endsWith("-" + leaderPid));
+        String leader = awaitHolder(client, leaderPid);
 
         Replica standby = startReplica(dir, "operator-3");
         assertEquals(Optional.of(leader), holder(client), "the standby waits");
@@ -134,18 +125,27 @@ class LeaderElectionE2EIT {
         assertTrue(atExit.getSpec().getLeaseDurationSeconds() == 1 || holderAtExit.endsWith("-" + standby.process().pid()),
                 "the stopped leader released the Lease: " + atExit.getSpec());
 
-        String taker = await().atMost(LONG).pollInterval(Duration.ofMillis(100))
-                .until(() -> holder(client).orElse(""), h -> h.endsWith("-" + standby.process().pid()));
+        String taker = awaitHolder(client, standby.process().pid());
         long takeoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
         System.out.printf("leader stopped with SIGTERM: it exited after %d ms, the standby (%s) held the Lease after %d ms%n",
                 exitedMillis, taker, takeoverMillis);
         String ns = RealCluster.namespace("handover");
         RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
         assertEquals(0, apply.exitCode(), apply.output());
-        await().atMost(LONG).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        awaitPhase(client, ns, TemplatePhase.Ready);
+    }
+
+    private static void awaitPhase(KubernetesClient client, String ns, TemplatePhase phase) {
+        await().atMost(LONG).pollInterval(Duration.ofMillis(200)).until(() -> {
             VmTemplate t = client.resources(VmTemplate.class).inNamespace(ns).withName("demo").get();
-            return t.getStatus() != null && t.getStatus().phase() == TemplatePhase.Ready;
+            return t.getStatus() != null && t.getStatus().phase() == phase;
         });
+    }
+
+    /** The Lease's holder once it is this process (an identity ends in "-" and the pid of an operator run as one). */
+    private static String awaitHolder(KubernetesClient client, long pid) {
+        return await().atMost(LONG).pollInterval(Duration.ofMillis(100)).until(() -> holder(client).orElse(""),
+                h -> h.endsWith("-" + pid));
     }
 
     /** An operator replica as up.sh starts one: same ServiceAccount, its own ports, a part of the cluster for down.sh. */
