@@ -10,9 +10,12 @@ tool=$(bash "$here/build.sh")
 dir=$(mktemp -d /tmp/apifloor.XXXXXX)
 pids=()
 cleanup() {
+  local status=$?
+  set +e # every step runs, whatever the one before it returned (a process already gone, one stopped by its signal)
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   VMT_CLUSTER_DIR="$dir" bash "$repo/hack/cluster/down.sh" >/dev/null 2>&1
   rm -rf "$dir"
+  exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -109,6 +109,7 @@ public final class BenchCommand {
         }
         if (parts.contains(BenchOptions.POOL_REAL_API)) {
             poolClaims(PoolBench.runOnRealApiServer(POOL_SIZE, err), results, "_real_api", REAL_API);
+            apiFloor(ApiFloorBench.run(LocalSession.home(), dir.resolve("pool-cluster/apifloor.log"), err), results);
         }
         if (parts.contains("nodes")) {
             nodes(NodesBench.run(err), results);
@@ -215,6 +216,23 @@ public final class BenchCommand {
         results.detail("pool" + suffix, Map.of("size", pool.size(), "fill_ms", pool.fillMillis(), "claim_ms", claims, "burst_ms",
                 pool.burstMillis(), "paths", pool.paths(), "operator_claim_ms", pool.operatorClaimMillis(), "member_pss_mib",
                 pool.memberPssMiB(), "api_server", apiServer));
+    }
+
+    /**
+     * What the real API server alone gives a claim in the same hour (hack/apifloor), and how far the product's p50 is
+     * above it: the share of the claim that is ours (webhook, pool read, resume, the operator's and bench's JVMs).
+     */
+    static void apiFloor(ApiFloorBench.Result floor, BenchResults results) {
+        String what = "the API server alone, claim created → Running with client-go on both sides (hack/apifloor), ";
+        int measured = floor.claimMicros().size();
+        results.figure("pool_claim_floor_ms_p50_real_api", what + "p50 of " + measured, floor.p50Millis())
+                .figure("pool_claim_floor_ms_p99_real_api", what + "p99 of " + measured, floor.p99Millis());
+        if (!Double.isNaN(results.value("pool_claim_ms_p50_real_api"))) {
+            results.figure("pool_claim_above_floor_ms_p50_real_api", "claim p50 above that floor (real API server)",
+                    results.value("pool_claim_ms_p50_real_api") - floor.p50Millis());
+        }
+        results.detail("api_floor", Map.of("claim_us", floor.claimMicros(), "skipped_first", ApiFloorBench.SKIPPED,
+                "method", "docs/pools.md, \"The real API server's floor\""));
     }
 
     /** Issue 16's figures; with the vm part, a paused member's memory against a cold VM's. */
