@@ -24,11 +24,15 @@ final class ApiFloorBench {
     /** @param claimMicros each measured claim (the first {@link #SKIPPED} left out), created → Running, µs */
     record Result(List<Long> claimMicros) {
         double p50Millis() {
-            return Percentiles.of(Percentiles.sorted(claimMicros.stream().mapToLong(Long::longValue).toArray()), 0.5) / 1000;
+            return millisAt(0.5);
         }
 
         double p99Millis() {
-            return Percentiles.of(Percentiles.sorted(claimMicros.stream().mapToLong(Long::longValue).toArray()), 0.99) / 1000;
+            return millisAt(0.99);
+        }
+
+        private double millisAt(double quantile) {
+            return Percentiles.of(Percentiles.sorted(claimMicros.stream().mapToLong(Long::longValue).toArray()), quantile) / 1000;
         }
     }
 
