@@ -45,9 +45,10 @@ public final class BenchCommand {
     private static final int LAUNCHER_CLONES = 10;
     /**
      * The operator's JVM sized as in its container (deploy/deployment.yaml: limit 512Mi): the JVM's ergonomics then
-     * pick what they pick there (a 128 MiB heap limit, SerialGC on 2 cores) instead of sizing for the whole host.
+     * pick what they pick there (a 128 MiB heap limit, SerialGC on 2 cores) instead of sizing for the whole host; and
+     * C1 only, as `vmt operator` runs it.
      */
-    private static final List<String> OPERATOR_JAVA_OPTIONS = List.of("-XX:MaxRAM=512m");
+    private static final List<String> OPERATOR_JAVA_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:TieredStopAtLevel=1");
     /** How results.json names fabric8's embedded API server. */
     static final String MOCK_API_SERVER = "fabric8-mock";
     private static final double MOCK_RECONCILE_TARGET_SECONDS = 60;
