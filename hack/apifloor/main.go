@@ -147,7 +147,7 @@ func claim(ctx context.Context, client dynamic.Interface, ns, pool string, count
 		}
 		took := time.Since(created)
 		times = append(times, took)
-		fmt.Printf("claim %d: %.1f ms\n", i, float64(took.Microseconds())/1000)
+		fmt.Printf("claim %d: %.1f ms\n", i, millis(took))
 		if err := api.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("cannot delete claim %s: %w", name, err)
 		}

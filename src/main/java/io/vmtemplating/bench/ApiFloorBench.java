@@ -1,11 +1,9 @@
 package io.vmtemplating.bench;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,35 +38,14 @@ final class ApiFloorBench {
     }
 
     static Result run(Path home, Path log, PrintStream err) throws Exception {
-        Files.createDirectories(log.getParent());
         err.println("vmt bench: " + BenchOptions.POOL_REAL_API + ": the API server's floor for a claim (hack/apifloor/run.sh) ...");
         try (Teardown teardown = new Teardown(err)) {
-            Process process = new ProcessBuilder("bash", home.resolve("hack/apifloor/run.sh").toString(),
-                    "-count", Integer.toString(CLAIMS), "-skip", Integer.toString(SKIPPED))
-                    .directory(home.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            // run.sh stops its control plane on SIGTERM; wait for that, so nothing outlives the bench
-            teardown.add("stopping hack/apifloor/run.sh", () -> stop(process));
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes());
-            Files.writeString(log, out, StandardOpenOption.APPEND);
-            int exit = process.waitFor();
-            if (exit != 0) {
-                throw new BadBenchInput("--only " + BenchOptions.POOL_REAL_API + ": hack/apifloor/run.sh failed with exit code " + exit
-                        + "; the end of " + log + " says why");
-            }
+            String out = new BenchScript(home, log, BenchOptions.POOL_REAL_API).run("hack/apifloor/run.sh",
+                    List.of("-count", Integer.toString(CLAIMS), "-skip", Integer.toString(SKIPPED)), Map.of(), "", "", teardown);
             Result result = parse(out);
             err.printf("pool: the API server alone (client-go operator stand-in and clock), created → Running p50 %.1f ms, p99 %.1f ms%n",
                     result.p50Millis(), result.p99Millis());
             return result;
-        }
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,21 +32,8 @@ record BenchCluster(Path home, Map<String, String> env, Path log, String part, S
         return new Started(new KubernetesClientBuilder().withConfig(config).build(), upMillis);
     }
 
-    /** A script of hack/cluster/ with this cluster's settings; its stderr to the log. @return its stdout */
+    /** A script of hack/cluster/ with this cluster's settings. @return its stdout */
     private String script(String name) throws IOException, InterruptedException, BadBenchInput {
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("hack/cluster").resolve(name).toString())
-                .directory(home.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes());
-        int exit = process.waitFor();
-        if (exit != 0) {
-            throw new BadBenchInput("--only " + part + ": hack/cluster/" + name + " (" + what + ") failed with exit code " + exit
-                    + (needs.isEmpty() ? "" : "; it needs " + needs) + "; the end of " + log + " says why");
-        }
-        return out;
+        return new BenchScript(home, log, part).run("hack/cluster/" + name, List.of(), env, what, needs, null);
     }
 }

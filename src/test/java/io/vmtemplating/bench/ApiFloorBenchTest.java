@@ -49,13 +49,6 @@ class ApiFloorBenchTest {
     }
 
     @Test
-    void withoutTheProductsFigureOnlyTheFloorIsShown() throws Exception {
-        BenchResults results = new BenchResults();
-        BenchCommand.apiFloor(ApiFloorBench.parse(output()), results);
-        assertFalse(JSON.readTree(results.toJson()).has("pool_claim_above_floor_ms_p50_real_api"));
-    }
-
-    @Test
     void aFailedRunIsOneLineThatNamesItsLog(@TempDir Path home) throws Exception {
         Path script = home.resolve("hack/apifloor/run.sh");
         Files.createDirectories(script.getParent());

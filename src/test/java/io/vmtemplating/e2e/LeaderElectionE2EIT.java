@@ -61,16 +61,12 @@ class LeaderElectionE2EIT {
     void theStandbyTakesOverWhenTheLeaderDiesDuringABuildAndCreatesNoSecondPod() throws Exception {
         KubernetesClient client = RealCluster.client();
         Path dir = RealCluster.dir();
-        Path leaderPidFile = dir.resolve("pids/operator.pid");
-        long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
-        String leader = awaitHolder(client, leaderPid); // the operator up.sh started
+        Path leaderPidFile = dir.resolve("pids/operator.pid"); // the operator up.sh started
+        long leaderPid = pid(leaderPidFile);
+        String leader = awaitHolder(client, leaderPid);
+        Replica standby = startStandby(client, dir, "operator-2", leader);
 
-        Replica standby = startReplica(dir, "operator-2");
-        assertEquals(Optional.of(leader), holder(client), "the standby waits");
-
-        String ns = RealCluster.namespace("leader");
-        RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
-        assertEquals(0, apply.exitCode(), apply.output());
+        String ns = applyDemo("leader");
         awaitPhase(client, ns, TemplatePhase.Booting);
         List<String> buildPods = buildPods(client, ns);
         assertEquals(1, buildPods.size(), buildPods.toString());
@@ -105,11 +101,9 @@ class LeaderElectionE2EIT {
         KubernetesClient client = RealCluster.client();
         Path dir = RealCluster.dir();
         Path leaderPidFile = dir.resolve("pids/operator-2.pid");
-        long leaderPid = Long.parseLong(Files.readString(leaderPidFile).strip());
+        long leaderPid = pid(leaderPidFile);
         String leader = awaitHolder(client, leaderPid);
-
-        Replica standby = startReplica(dir, "operator-3");
-        assertEquals(Optional.of(leader), holder(client), "the standby waits");
+        Replica standby = startStandby(client, dir, "operator-3", leader);
         pointWebhookAt(standby, dir);
 
         ProcessHandle leaderProcess = ProcessHandle.of(leaderPid).orElseThrow();
@@ -129,10 +123,26 @@ class LeaderElectionE2EIT {
         long takeoverMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
         System.out.printf("leader stopped with SIGTERM: it exited after %d ms, the standby (%s) held the Lease after %d ms%n",
                 exitedMillis, taker, takeoverMillis);
-        String ns = RealCluster.namespace("handover");
+        awaitPhase(client, applyDemo("handover"), TemplatePhase.Ready);
+    }
+
+    private static long pid(Path pidFile) throws Exception {
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
+    /** The demo template applied in a new namespace; returns the namespace. */
+    private static String applyDemo(String name) throws Exception {
+        String ns = RealCluster.namespace(name);
         RealCluster.Result apply = RealCluster.kubectl("apply", "-n", ns, "-f", "samples/demo/template.yaml");
         assertEquals(0, apply.exitCode(), apply.output());
-        awaitPhase(client, ns, TemplatePhase.Ready);
+        return ns;
+    }
+
+    /** A replica started beside the leader; it waits, the Lease stays the leader's. */
+    private static Replica startStandby(KubernetesClient client, Path dir, String name, String leader) throws Exception {
+        Replica standby = startReplica(dir, name);
+        assertEquals(Optional.of(leader), holder(client), "the standby waits");
+        return standby;
     }
 
     private static void awaitPhase(KubernetesClient client, String ns, TemplatePhase phase) {
