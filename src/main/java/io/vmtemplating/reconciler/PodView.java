@@ -68,8 +68,21 @@ public record PodView(Pod pod) {
         return Optional.empty();
     }
 
-    public Optional<Instant> finishedAt() {
-        return terminated().map(ContainerStateTerminated::getFinishedAt).map(Instant::parse);
+    /**
+     * When the pod ended: its container's end; for a pod the kubelet rejected before any container ran (phase Failed,
+     * reason NodeAffinity when its informer had not yet seen a label the scheduler placed it by), which has no
+     * container state, its latest condition change (the scheduler's binding); else its creation. Empty only for a pod
+     * with no time on it at all.
+     */
+    public Optional<Instant> endedAt() {
+        Optional<Instant> containerEnd = terminated().map(ContainerStateTerminated::getFinishedAt).map(Instant::parse);
+        if (containerEnd.isPresent()) {
+            return containerEnd;
+        }
+        Optional<Instant> lastTransition = pod.getStatus() == null || pod.getStatus().getConditions() == null ? Optional.empty()
+                : pod.getStatus().getConditions().stream().map(PodCondition::getLastTransitionTime).filter(t -> t != null && !t.isBlank())
+                        .map(Instant::parse).max(Instant::compareTo);
+        return lastTransition.or(this::created);
     }
 
     /** The launcher's JSON result, when its termination message holds one. */

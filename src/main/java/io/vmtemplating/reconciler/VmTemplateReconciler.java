@@ -239,8 +239,8 @@ public class VmTemplateReconciler implements Reconciler<VmTemplate>, Cleaner<VmT
         if (current.isEmpty()) {
             Optional<PodView> previous = attemptPod(buildPods, attempt - 1).map(PodView::new);
             if (previous.isPresent()) {
-                Instant retryAt = previous.get().finishedAt().orElse(Instant.now(clock))
-                        .plus(settings.backoffAfter(copy.failedAttempts()));
+                // from the pod's end, never from now: a time taken afresh at each reconcile would put the retry off forever
+                Instant retryAt = previous.get().endedAt().orElse(Instant.EPOCH).plus(settings.backoffAfter(copy.failedAttempts()));
                 Duration wait = Duration.between(Instant.now(clock), retryAt);
                 if (!wait.isNegative() && !wait.isZero()) {
                     return Optional.of(wait);

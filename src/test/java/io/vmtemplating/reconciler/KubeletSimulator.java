@@ -56,6 +56,18 @@ final class KubeletSimulator {
                 .build());
     }
 
+    /**
+     * Rejected by the kubelet's admission before any container ran, as kubelet 1.34's rejectPod writes it: phase Failed,
+     * the reason and "Pod was rejected: ..."; the scheduler's PodScheduled condition kept, no container status.
+     */
+    void rejected(Pod pod, Instant scheduledAt, String reason, String message) {
+        setStatus(pod, new PodStatusBuilder()
+                .withPhase("Failed").withReason(reason).withMessage("Pod was rejected: " + message)
+                .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True")
+                        .withLastTransitionTime(scheduledAt.toString()).build())
+                .build());
+    }
+
     /** Pending on its node since {@code scheduledAt}, the container waiting with the kubelet's reason and message. */
     void waiting(Pod pod, Instant scheduledAt, String reason, String message) {
         setStatus(pod, new PodStatusBuilder()

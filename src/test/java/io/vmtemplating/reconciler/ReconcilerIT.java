@@ -23,6 +23,7 @@ import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.api.v1alpha1.types.Condition;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -262,6 +263,29 @@ class ReconcilerIT {
         });
         // space may be freed: a second attempt follows after the backoff
         awaitPod(ns, "template", "big-build-2");
+    }
+
+    /**
+     * Seen in CI on a real kubelet: the scheduler placed the build by a node label the kubelet's informer had not seen
+     * yet, and the kubelet rejected the pod (NodeAffinity) before any container ran. The retry was timed from the pod's
+     * container end, which such a pod has none of: it waited "10 s" afresh at every reconcile, for ever.
+     */
+    @Test
+    void aBuildPodTheKubeletRejectedIsRetriedAfterTheBackoff() {
+        String ns = namespace();
+        template(ns, "rejected");
+        Pod first = awaitPod(ns, "template", "rejected-build-1");
+        kubelet().scheduled(first, "node-a");
+        kubelet().rejected(first, Instant.now(), "NodeAffinity", "Predicate NodeAffinity failed");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            var status = getTemplate(ns, "rejected").getStatus();
+            Condition ready = condition(status.conditions(), Conditions.READY);
+            assertEquals(Conditions.REASON_BUILD_FAILED, ready.reason());
+            assertTrue(ready.message().matches("build attempt 1 failed, retrying in \\d+ s: pod Failed \\(NodeAffinity\\):"
+                    + " Pod was rejected: Predicate NodeAffinity failed"), ready.message());
+            assertEquals(1, status.failedAttempts());
+        });
+        awaitPod(ns, "template", "rejected-build-2");
     }
 
     @Test
