@@ -73,9 +73,24 @@ final class Teardown implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Whether a signal stopped the run (its main thread then fails on what the teardown removed under it). */
+    /**
+     * Whether a signal stopped the run (its main thread then fails on what the teardown, or a local cluster's own exit
+     * hook, removed under it).
+     */
     static boolean signalled() {
-        return SIGNALLED.get();
+        return SIGNALLED.get() || jvmExiting();
+    }
+
+    /** The JVM's shutdown has begun: it takes no new hook then (the JDK's only way to ask). */
+    private static boolean jvmExiting() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** @param what for the message when the step fails ("deleting namespace x") */

@@ -55,7 +55,8 @@ final class DemoCommand {
         // machine, which need not be the node)
         List<HasMetadata> created = new java.util.ArrayList<>();
         try (StopSignal stop = StopSignal.install("vmt demo", err)) {
-            VmSession session = kubeconfig == null ? LocalSession.start(err) : RunCommand.clusterSession(kubeconfig, namespace);
+            VmSession session = kubeconfig == null ? LocalSession.start(err).closedByCallerOnExit()
+                    : RunCommand.clusterSession(kubeconfig, namespace);
             try {
                 err.println(session.describe());
                 List<HasMetadata> objects = LocalSession.read(List.of(LocalSession.home().resolve("samples/demo")));

@@ -65,7 +65,8 @@ final class RunCommand {
         List<HasMetadata> objects = LocalSession.read(files);
         List<HasMetadata> created = new ArrayList<>();
         try (StopSignal stop = StopSignal.install("vmt run", err)) {
-            VmSession session = kubeconfig == null ? LocalSession.start(err) : clusterSession(kubeconfig, namespace);
+            VmSession session = kubeconfig == null ? LocalSession.start(err).closedByCallerOnExit()
+                    : clusterSession(kubeconfig, namespace);
             try {
                 err.println(session.describe());
                 if (!stop.requested()) {

@@ -39,6 +39,15 @@ public final class LocalCluster implements AutoCloseable {
     private final LocalNode node;
     private final Path stateDir;
     private final boolean deleteStateOnClose;
+    /** Held by whoever closes the cluster: the main thread or, on SIGINT/SIGTERM, {@link #exitHook}; the other waits. */
+    private final Object closing = new Object();
+    private boolean closed;
+    /**
+     * Closes the cluster when the JVM exits without {@link #close()} (a signal, or a caller that never closed it): a
+     * finally block does not run on SIGTERM, and the node's pods are processes of their own that would outlive the JVM
+     * with their memory files in /dev/shm. Null for a cluster without a node.
+     */
+    private final Thread exitHook;
 
     private LocalCluster(KubernetesMockServer server, KubernetesClient client, OperatorSettings settings, LocalNode node,
             Path stateDir, boolean deleteStateOnClose) {
@@ -49,6 +58,10 @@ public final class LocalCluster implements AutoCloseable {
         this.node = node;
         this.stateDir = stateDir;
         this.deleteStateOnClose = deleteStateOnClose;
+        this.exitHook = node == null ? null : new Thread(this::closeAtExit, "vmt-local-cluster-exit");
+        if (exitHook != null) {
+            Runtime.getRuntime().addShutdownHook(exitHook);
+        }
     }
 
     /** Local mode's operator settings: the defaults, with a 5 s status refresh and a 30 s cleanup timeout. */
@@ -157,18 +170,60 @@ public final class LocalCluster implements AutoCloseable {
         return client.getConfiguration().getMasterUrl();
     }
 
+    /**
+     * For a caller that cleans up on SIGINT/SIGTERM itself (`vmt run` and `vmt demo` delete their objects first, then
+     * close the cluster): the cluster's own exit hook would close it beside them, under their feet.
+     */
+    public void closedByCallerOnExit() {
+        if (exitHook != null) {
+            removeExitHook();
+        }
+    }
+
+    /** Stops the node's pods and the operator, then the API server; removes the state directory if asked. Once. */
     @Override
     public void close() {
-        if (node != null) {
-            node.close();
+        synchronized (closing) {
+            if (closed) {
+                return; // closed already, or by the exit hook while this thread waited for it
+            }
+            closed = true;
+            if (node != null) {
+                node.close();
+            }
+            if (operator != null) {
+                operator.stop();
+            }
+            client.close();
+            server.destroy();
+            if (deleteStateOnClose && stateDir != null) {
+                deleteTree(stateDir);
+            }
         }
-        if (operator != null) {
-            operator.stop();
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            removeExitHook();
         }
-        client.close();
-        server.destroy();
-        if (deleteStateOnClose && stateDir != null) {
-            deleteTree(stateDir);
+    }
+
+    private void closeAtExit() {
+        synchronized (closing) {
+            if (closed) {
+                return;
+            }
+        }
+        System.err.println("local cluster: the JVM is exiting; stopping its pods" + (deleteStateOnClose ? " and removing " + stateDir : ""));
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("local cluster: clean-up at exit failed: " + e.getMessage());
+        }
+    }
+
+    private void removeExitHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs, finds the cluster closed (or closes it) and returns
         }
     }
 

@@ -77,6 +77,12 @@ public final class LocalSession implements VmSession {
         return Path.of(lines[lines.length - 1]);
     }
 
+    /** For a command that cleans up on SIGINT/SIGTERM itself (StopSignal): see {@link LocalCluster#closedByCallerOnExit()}. */
+    public LocalSession closedByCallerOnExit() {
+        cluster.closedByCallerOnExit();
+        return this;
+    }
+
     public LocalCluster cluster() {
         return cluster;
     }
