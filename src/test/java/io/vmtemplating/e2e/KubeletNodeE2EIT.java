@@ -61,6 +61,8 @@ class KubeletNodeE2EIT {
      */
     private static final String ABSENT_BOOT_DIR = "/var/lib/vmtemplating/e2e-absent";
     private static final String SMALL_SHM_LABEL = "vmt.test/small-shm";
+    /** A label the node gets only after the template's first build pod was bound to it. */
+    private static final String LATE_LABEL = "vmt.test/late";
     private static KubeletCluster cluster;
     private static KubernetesClient client;
     private static String ns;
@@ -277,6 +279,46 @@ class KubeletNodeE2EIT {
                 assertEquals(0, umount.exitCode(), umount.output());
             }
             Files.deleteIfExists(memoryDir);
+        }
+    }
+
+    /**
+     * What CI met once by chance: the scheduler placed a build pod by a node label the kubelet had not seen yet, and the
+     * kubelet rejected it (NodeAffinity) before any container ran; the operator then said "retrying in 10 s" for ever.
+     * Made certain here: the test binds the pod to the node itself while the node lacks the label.
+     */
+    @Test
+    @Order(10)
+    void aBuildPodTheKubeletRejectsIsRetriedAndTheTemplateBuilds() {
+        client.resource(demoLike("rejected", "/var/lib/vmtemplating/guest/vmlinuz",
+                "{nodeSelector: {" + LATE_LABEL + ": \"true\"}}")).create();
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.pods().inNamespace(ns).withName("rejected-build-1").get() != null);
+            client.bindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+                    .withNewMetadata().withName("rejected-build-1").endMetadata()
+                    .withNewTarget().withKind("Node").withName("local-node").endTarget().build()).create();
+            Condition failed = awaitTemplateReason("rejected", "BuildFailed", Duration.ofSeconds(60));
+            assertTrue(failed.message().matches("build attempt 1 failed, retrying in \\d+ s: pod Failed \\(NodeAffinity\\):"
+                    + " Pod was rejected: Predicate NodeAffinity failed: node\\(s\\) didn't match Pod's node affinity/selector"),
+                    failed.message());
+            client.nodes().withName("local-node").edit(n -> {
+                n.getMetadata().getLabels().put(LATE_LABEL, "true");
+                return n;
+            });
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                    .conditionEvaluationListener(onTimeout(() -> scene("vmtemplate", "rejected")))
+                    .until(() -> templatePhase("rejected") == TemplatePhase.Ready);
+            assertEquals("rejected-build-2", client.resources(VmTemplate.class).inNamespace(ns).withName("rejected").get()
+                    .getStatus().podName(), "the second attempt froze it");
+        } finally {
+            client.resources(VmTemplate.class).inNamespace(ns).withName("rejected").delete();
+            client.nodes().withName("local-node").edit(n -> {
+                n.getMetadata().getLabels().remove(LATE_LABEL);
+                return n;
+            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> client.pods().inNamespace(ns)
+                    .list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("rejected-")));
         }
     }
 

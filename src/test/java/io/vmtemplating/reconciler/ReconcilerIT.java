@@ -276,13 +276,16 @@ class ReconcilerIT {
         template(ns, "rejected");
         Pod first = awaitPod(ns, "template", "rejected-build-1");
         kubelet().scheduled(first, "node-a");
-        kubelet().rejected(first, Instant.now(), "NodeAffinity", "Predicate NodeAffinity failed");
+        // the kubelet's words, as KubeletNodeE2EIT sees them on a real one
+        kubelet().rejected(first, Instant.now(), "NodeAffinity", "Predicate NodeAffinity failed: node(s) didn't match Pod's node"
+                + " affinity/selector");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             var status = getTemplate(ns, "rejected").getStatus();
             Condition ready = condition(status.conditions(), Conditions.READY);
             assertEquals(Conditions.REASON_BUILD_FAILED, ready.reason());
             assertTrue(ready.message().matches("build attempt 1 failed, retrying in \\d+ s: pod Failed \\(NodeAffinity\\):"
-                    + " Pod was rejected: Predicate NodeAffinity failed"), ready.message());
+                    + " Pod was rejected: Predicate NodeAffinity failed: node\\(s\\) didn't match Pod's node affinity/selector"),
+                    ready.message());
             assertEquals(1, status.failedAttempts());
         });
         awaitPod(ns, "template", "rejected-build-2");
