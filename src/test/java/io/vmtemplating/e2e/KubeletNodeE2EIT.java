@@ -255,10 +255,7 @@ class KubeletNodeE2EIT {
                 java.util.Map.of(), 10);
         try {
             assertEquals(0, mount.exitCode(), mount.output());
-            client.nodes().withName("local-node").edit(n -> {
-                n.getMetadata().getLabels().put(SMALL_SHM_LABEL, "true");
-                return n;
-            });
+            labelTheNode(SMALL_SHM_LABEL, true);
             Condition ready = awaitTemplateReason("no-shm", "NoMemorySpace", Duration.ofSeconds(90));
             assertTrue(ready.message().contains("node local-node: no space for the template's memory file: the node's tmpfs for"
                     + " template memory (the hostPath under /dev/shm) has 16 MiB free and the guest's RAM needs 512 MiB"
@@ -268,12 +265,8 @@ class KubeletNodeE2EIT {
             assertTrue(ready.message().matches("build attempt [12] failed, retrying in \\d+ s: .*"), ready.message());
         } finally {
             client.resources(VmTemplate.class).inNamespace(ns).withName("no-shm").delete();
-            client.nodes().withName("local-node").edit(n -> {
-                n.getMetadata().getLabels().remove(SMALL_SHM_LABEL);
-                return n;
-            });
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> client.pods().inNamespace(ns)
-                    .list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("no-shm-")));
+            labelTheNode(SMALL_SHM_LABEL, false);
+            awaitPodsGone("no-shm-");
             if (mount.exitCode() == 0) {
                 RealCluster.Result umount = RealCluster.run(List.of("umount", memoryDir.toString()), java.util.Map.of(), 10);
                 assertEquals(0, umount.exitCode(), umount.output());
@@ -302,10 +295,7 @@ class KubeletNodeE2EIT {
             assertTrue(failed.message().matches("build attempt 1 failed, retrying in \\d+ s: pod Failed \\(NodeAffinity\\):"
                     + " Pod was rejected: Predicate NodeAffinity failed: node\\(s\\) didn't match Pod's node affinity/selector"),
                     failed.message());
-            client.nodes().withName("local-node").edit(n -> {
-                n.getMetadata().getLabels().put(LATE_LABEL, "true");
-                return n;
-            });
+            labelTheNode(LATE_LABEL, true);
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                     .conditionEvaluationListener(onTimeout(() -> scene("vmtemplate", "rejected")))
                     .until(() -> templatePhase("rejected") == TemplatePhase.Ready);
@@ -313,13 +303,26 @@ class KubeletNodeE2EIT {
                     .getStatus().podName(), "the second attempt froze it");
         } finally {
             client.resources(VmTemplate.class).inNamespace(ns).withName("rejected").delete();
-            client.nodes().withName("local-node").edit(n -> {
-                n.getMetadata().getLabels().remove(LATE_LABEL);
-                return n;
-            });
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> client.pods().inNamespace(ns)
-                    .list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith("rejected-")));
+            labelTheNode(LATE_LABEL, false);
+            awaitPodsGone("rejected-");
         }
+    }
+
+    /** Gives local-node the label (value "true") or takes it away. */
+    private static void labelTheNode(String label, boolean present) {
+        client.nodes().withName("local-node").edit(n -> {
+            if (present) {
+                n.getMetadata().getLabels().put(label, "true");
+            } else {
+                n.getMetadata().getLabels().remove(label);
+            }
+            return n;
+        });
+    }
+
+    private static void awaitPodsGone(String namePrefix) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> client.pods().inNamespace(ns)
+                .list().getItems().stream().noneMatch(p -> p.getMetadata().getName().startsWith(namePrefix)));
     }
 
     /** samples/demo/template.yaml under another name, with its kernel at {@code kernelPath}, placed by {@code placement}. */
