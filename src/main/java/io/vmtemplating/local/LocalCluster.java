@@ -211,7 +211,8 @@ public final class LocalCluster implements AutoCloseable {
                 return;
             }
         }
-        System.err.println("local cluster: the JVM is exiting; stopping its pods" + (deleteStateOnClose ? " and removing " + stateDir : ""));
+        System.err.println("local cluster: the JVM is exiting; stopping its pods"
+                + (deleteStateOnClose ? " and removing " + stateDir : ""));
         try {
             close();
         } catch (RuntimeException e) {
