@@ -1,7 +1,6 @@
 package io.vmtemplating.bench;
 
 import io.vmtemplating.launcher.ProcessMemory;
-import io.vmtemplating.local.LocalCluster;
 import io.vmtemplating.qemu.CloneAdditions;
 import io.vmtemplating.qemu.CloneRestorer;
 import io.vmtemplating.qemu.HostFacts;
@@ -13,7 +12,6 @@ import io.vmtemplating.qemu.TemplateBoot;
 import io.vmtemplating.qemu.VmDefinition;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +44,8 @@ final class GuestWriteRound {
     }
 
     static Result run(VmDefinition vm, HostFacts host, String readyPattern, int n, int writeMiB, PrintStream err) throws Exception {
-        Path shm = Path.of("/dev/shm");
-        Path dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of("/tmp"), "vmt-write");
+        Scratch scratch = Scratch.create("vmt-write", err);
+        Path dir = scratch.dir();
         NodePaths template = new NodePaths(dir.resolve("memory"), dir.resolve("state"), dir.resolve("run-template"));
         List<RestoredClone> clones = new ArrayList<>();
         List<SerialConsole> consoles = new ArrayList<>();
@@ -80,7 +78,7 @@ final class GuestWriteRound {
                 }
             }
             clones.forEach(RestoredClone::close);
-            LocalCluster.deleteTree(dir);
+            scratch.close(); // the template's QEMU too, had its boot not ended; then the files
         }
     }
 

@@ -7,7 +7,6 @@ import io.vmtemplating.api.v1alpha1.VmTemplate;
 import io.vmtemplating.launcher.PodContract;
 import io.vmtemplating.launcher.PodPaths;
 import io.vmtemplating.launcher.PortMap;
-import io.vmtemplating.local.LocalCluster;
 import io.vmtemplating.local.LocalSession;
 import io.vmtemplating.local.LoopbackPorts;
 import java.io.IOException;
@@ -70,9 +69,8 @@ final class LauncherBench {
         Path home = LocalSession.home();
         Path guest = LocalSession.buildGuest(home);
         VmTemplate template = (VmTemplate) LocalSession.read(List.of(home.resolve("samples/demo/template.yaml"))).get(0);
-        Path shm = Path.of("/dev/shm");
-        Path dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "vmt-launcher-bench-");
-        try {
+        try (Scratch scratch = Scratch.create("vmt-launcher-bench-", err)) {
+            Path dir = scratch.dir();
             String shared = String.join(":", PodContract.MEMORY_DIR + "=" + Files.createDirectories(dir.resolve("memory")),
                     PodContract.STATE_DIR + "=" + Files.createDirectories(dir.resolve("state")),
                     PodContract.bootVolume("kernel") + "=" + bootFiles(guest, dir),
@@ -80,7 +78,7 @@ final class LauncherBench {
             Map<String, String> env = Map.of(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(template.getSpec()),
                     PodContract.ENV_CLONE_SPEC, "{\"templateRef\":{\"name\":\"demo\"}}", "VMT_ACCEL", VmBench.accel());
             err.println("launcher: building a template with vmt launcher template ...");
-            Process build = start(home, "template", env, shared, dir.resolve("template"));
+            Process build = scratch.started(start(home, "template", env, shared, dir.resolve("template")));
             if (!build.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
                 build.destroyForcibly();
                 throw new IOException("vmt launcher template failed: " + Files.readString(dir.resolve("template/termination-log")));
@@ -89,19 +87,17 @@ final class LauncherBench {
             List<Sample> samples = new ArrayList<>();
             for (int i = 0; i < clones; i++) {
                 Thread.sleep(SETTLE.toMillis()); // the previous clone's QEMU gone, this JVM's compiler idle
-                samples.add(clone(home, env, shared, dir.resolve("clone-" + i)));
+                samples.add(clone(scratch, home, env, shared, dir.resolve("clone-" + i)));
                 Sample s = samples.get(i);
                 err.printf("launcher: clone %d: overhead %d ms (to main %d), running after %d ms%n", i + 1, s.overheadMillis(),
                         s.toMainMillis(), s.restoreMillis());
             }
             return new Result(templateOverhead, samples);
-        } finally {
-            LocalCluster.deleteTree(dir);
         }
     }
 
-    private static Sample clone(Path home, Map<String, String> env, String shared, Path dir) throws Exception {
-        Process clone = start(home, "clone", env, shared, dir);
+    private static Sample clone(Scratch scratch, Path home, Map<String, String> env, String shared, Path dir) throws Exception {
+        Process clone = scratch.started(start(home, "clone", env, shared, dir));
         try {
             String address = Files.readString(dir.resolve("pod-address"));
             JsonNode status = awaitRunning(clone, address, dir);

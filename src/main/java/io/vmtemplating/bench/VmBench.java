@@ -196,15 +196,15 @@ final class VmBench {
         String pattern = template.getSpec().freeze().serialConsolePattern();
         long memBefore = Machine.meminfoKiB("MemAvailable").orElse(0L);
         List<ColdVm> vms = new ArrayList<>();
-        try {
-            vms.add(coldBoot(vm, host, pattern));
+        try (Scratch scratch = Scratch.create("vmt-cold", err)) {
+            vms.add(coldBoot(scratch.dir(), vm, host, pattern));
             err.printf("vm: cold VM 1 booted in %d ms%n", vms.get(0).bootMillis());
             while (vms.size() < n) {
                 List<CompletableFuture<ColdVm>> pair = new ArrayList<>();
                 for (int i = 0; i < Math.min(2, n - vms.size()); i++) {
                     pair.add(CompletableFuture.supplyAsync(() -> {
                         try {
-                            return coldBoot(vm, host, pattern);
+                            return coldBoot(scratch.dir(), vm, host, pattern);
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
@@ -233,8 +233,9 @@ final class VmBench {
         }
     }
 
-    private static ColdVm coldBoot(VmDefinition vm, HostFacts host, String pattern) throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/dev/shm").toFile().isDirectory() ? Path.of("/dev/shm") : Path.of("/tmp"), "vmt-cold");
+    /** @param scratch the round's directory: its QEMUs are stopped and its files removed on a signal too ({@link Scratch}) */
+    private static ColdVm coldBoot(Path scratch, VmDefinition vm, HostFacts host, String pattern) throws IOException {
+        Path dir = Files.createTempDirectory(scratch, "vm");
         NodePaths node = new NodePaths(dir.resolve("memory"), dir.resolve("state"), dir.resolve("run"));
         Files.createDirectories(node.memoryDir());
         Files.createDirectories(node.stateDir());

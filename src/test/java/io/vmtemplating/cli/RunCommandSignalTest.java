@@ -4,16 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmtemplating.launcher.LauncherJvm;
 import io.vmtemplating.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,13 +30,10 @@ class RunCommandSignalTest {
 
     @Test
     void sigtermCleansUpAndSaysSo() throws Exception {
-        installHome();
+        VmtHome.install(home);
         Path stdout = home.resolve("stdout");
         Path stderr = home.resolve("stderr");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
-                "-Dvmt.home=" + home, Vmt.class.getName(),
-                "run", "-f", home.resolve("samples/demo/template.yaml").toString())
+        Process run = VmtHome.command(home, "run", "-f", home.resolve("samples/demo/template.yaml").toString())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         Path nodeState = Path.of("/dev/shm/vmt-local-" + run.pid());
         try {
@@ -68,12 +62,10 @@ class RunCommandSignalTest {
 
     @Test
     void sigtermDuringTheDemoStopsItsVmsAndCleansUp() throws Exception {
-        installHome();
+        VmtHome.install(home);
         Path stdout = home.resolve("demo-stdout");
         Path stderr = home.resolve("demo-stderr");
-        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
-                "-Dvmt.home=" + home, Vmt.class.getName(), "demo")
+        Process demo = VmtHome.command(home, "demo")
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         Path nodeState = Path.of("/dev/shm/vmt-local-" + demo.pid());
         List<ProcessHandle> started = new java.util.ArrayList<>();
@@ -102,20 +94,6 @@ class RunCommandSignalTest {
             demo.destroyForcibly();
             LocalCluster.deleteTree(nodeState);
         }
-    }
-
-    /** A vmt installation (the vmt script's options above) whose launcher is this build's classes, with the repository's samples and guest build. */
-    private void installHome() throws IOException {
-        if (Files.exists(home.resolve("vmt"))) {
-            return;
-        }
-        Path repo = Path.of("").toAbsolutePath();
-        Files.createSymbolicLink(home.resolve("samples"), repo.resolve("samples"));
-        Files.createSymbolicLink(home.resolve("hack"), repo.resolve("hack"));
-        String entrypoint = LauncherJvm.entrypoint().stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
-        Path vmt = home.resolve("vmt");
-        Files.writeString(vmt, "#!/bin/sh\nexec " + entrypoint + " \"$@\"\n");
-        Files.setPosixFilePermissions(vmt, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static List<Path> files(Path dir, String nameEnd) throws IOException {
