@@ -3,7 +3,6 @@ package io.vmtemplating.bench;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a bench run set up in a cluster and on this machine, undone newest first: when the run ends, when it fails,
@@ -50,9 +49,6 @@ final class Teardown implements AutoCloseable {
         }
     }
 
-    /** Set when a signal started the JVM's shutdown with steps still to undo: the main thread's errors are then noise. */
-    private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
-
     private final Deque<Step> steps = new ArrayDeque<>();
     /** Held while a step runs: the hook waits for a step the main thread is in, rather than running the next one beside it. */
     private final Object running = new Object();
@@ -64,7 +60,6 @@ final class Teardown implements AutoCloseable {
         this.hook = new Thread(() -> {
             synchronized (steps) {
                 if (!steps.isEmpty()) {
-                    SIGNALLED.set(true);
                     err.println("vmt bench: stopping; undoing what the run set up ...");
                 }
             }
@@ -74,15 +69,10 @@ final class Teardown implements AutoCloseable {
     }
 
     /**
-     * Whether a signal stopped the run (its main thread then fails on what the teardown, or a local cluster's own exit
-     * hook, removed under it).
+     * Whether a signal stopped the run: the JVM's shutdown has begun (it takes no new hook then, the JDK's only way to
+     * ask), and the main thread fails on what a teardown, or a local cluster's own exit hook, removed under it.
      */
     static boolean signalled() {
-        return SIGNALLED.get() || jvmExiting();
-    }
-
-    /** The JVM's shutdown has begun: it takes no new hook then (the JDK's only way to ask). */
-    private static boolean jvmExiting() {
         Thread probe = new Thread(() -> { });
         try {
             Runtime.getRuntime().addShutdownHook(probe);
