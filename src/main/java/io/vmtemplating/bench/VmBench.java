@@ -196,43 +196,37 @@ final class VmBench {
         String pattern = template.getSpec().freeze().serialConsolePattern();
         long memBefore = Machine.meminfoKiB("MemAvailable").orElse(0L);
         List<ColdVm> vms = new ArrayList<>();
-        try (Scratch scratch = Scratch.create("vmt-cold", err)) {
-            try {
-                vms.add(coldBoot(scratch.dir(), vm, host, pattern));
-                err.printf("vm: cold VM 1 booted in %d ms%n", vms.get(0).bootMillis());
-                while (vms.size() < n) {
-                    List<CompletableFuture<ColdVm>> pair = new ArrayList<>();
-                    for (int i = 0; i < Math.min(2, n - vms.size()); i++) {
-                        pair.add(CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return coldBoot(scratch.dir(), vm, host, pattern);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }));
-                    }
-                    for (CompletableFuture<ColdVm> future : pair) {
-                        vms.add(future.join());
-                    }
-                    err.printf("vm: %d cold VMs up%n", vms.size());
+        // closed in reverse: each VM the usual way (console, QEMU, files), then the scratch stops whatever is left
+        try (Scratch scratch = Scratch.create("vmt-cold", err); AutoCloseable closeVms = () -> vms.forEach(VmBench::close)) {
+            vms.add(coldBoot(scratch.dir(), vm, host, pattern));
+            err.printf("vm: cold VM 1 booted in %d ms%n", vms.get(0).bootMillis());
+            while (vms.size() < n) {
+                List<CompletableFuture<ColdVm>> pair = new ArrayList<>();
+                for (int i = 0; i < Math.min(2, n - vms.size()); i++) {
+                    pair.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return coldBoot(scratch.dir(), vm, host, pattern);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
                 }
-                Thread.sleep(1000);
-                long memAfter = Machine.meminfoKiB("MemAvailable").orElse(0L);
-                long pss = 0;
-                long privateMiB = 0;
-                for (ColdVm cold : vms) {
-                    ProcessMemory.Figures figures = ProcessMemory.read(cold.qemu().pid(), cold.dir().resolve("memory"));
-                    pss += figures.pssMiB();
-                    privateMiB += figures.privateMiB();
+                for (CompletableFuture<ColdVm> future : pair) {
+                    vms.add(future.join());
                 }
-                return new ColdRound(n, vms.get(0).bootMillis(), vms.stream().map(ColdVm::bootMillis).toList(), pss, privateMiB,
-                        (memBefore - memAfter) / 1024);
-            } finally {
-                // the usual way first (console, QEMU, files); the scratch then stops whatever is left and removes the rest
-                for (ColdVm cold : vms) {
-                    close(cold);
-                }
+                err.printf("vm: %d cold VMs up%n", vms.size());
             }
+            Thread.sleep(1000);
+            long memAfter = Machine.meminfoKiB("MemAvailable").orElse(0L);
+            long pss = 0;
+            long privateMiB = 0;
+            for (ColdVm cold : vms) {
+                ProcessMemory.Figures figures = ProcessMemory.read(cold.qemu().pid(), cold.dir().resolve("memory"));
+                pss += figures.pssMiB();
+                privateMiB += figures.privateMiB();
+            }
+            return new ColdRound(n, vms.get(0).bootMillis(), vms.stream().map(ColdVm::bootMillis).toList(), pss, privateMiB,
+                    (memBefore - memAfter) / 1024);
         }
     }
 
