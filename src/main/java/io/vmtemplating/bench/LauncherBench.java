@@ -78,7 +78,8 @@ final class LauncherBench {
             Map<String, String> env = Map.of(PodContract.ENV_TEMPLATE_SPEC, Serialization.asJson(template.getSpec()),
                     PodContract.ENV_CLONE_SPEC, "{\"templateRef\":{\"name\":\"demo\"}}", "VMT_ACCEL", VmBench.accel());
             err.println("launcher: building a template with vmt launcher template ...");
-            Process build = scratch.started(start(home, "template", env, shared, dir.resolve("template")));
+            Process build = start(home, "template", env, shared, dir.resolve("template"));
+            scratch.stopAtEnd(build);
             if (!build.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || build.exitValue() != 0) {
                 build.destroyForcibly();
                 throw new IOException("vmt launcher template failed: " + Files.readString(dir.resolve("template/termination-log")));
@@ -97,8 +98,8 @@ final class LauncherBench {
     }
 
     private static Sample clone(Scratch scratch, Path home, Map<String, String> env, String shared, Path dir) throws Exception {
-        Process clone = scratch.started(start(home, "clone", env, shared, dir));
-        try {
+        Process clone = start(home, "clone", env, shared, dir);
+        try (Teardown.Registration stop = scratch.stopAtEnd(clone)) {
             String address = Files.readString(dir.resolve("pod-address"));
             JsonNode status = awaitRunning(clone, address, dir);
             clone.destroy(); // SIGTERM: QEMU quits
@@ -106,9 +107,6 @@ final class LauncherBench {
                 throw new IOException("the clone launcher did not exit after SIGTERM");
             }
             return new Sample(status.path("launcherOverheadMillis").asLong(), overhead(dir).toMainMillis(), status.path("restoreMillis").asLong());
-        } finally {
-            clone.descendants().forEach(ProcessHandle::destroyForcibly);
-            clone.destroyForcibly();
         }
     }
 

@@ -40,10 +40,12 @@ final class Scratch implements AutoCloseable {
         return dir;
     }
 
-    /** A process the part started whose command line need not name the directory (a launcher): stopped with the rest. */
-    Process started(Process process) {
-        teardown.add("stopping process " + process.pid(), () -> stopAll(List.of(process.toHandle())));
-        return process;
+    /**
+     * A process the part started whose command line need not name the directory (a launcher): stopped, with what it
+     * started, when the registration is closed, or else with the rest.
+     */
+    Teardown.Registration stopAtEnd(Process process) {
+        return teardown.add("stopping process " + process.pid(), () -> stopAll(List.of(process.toHandle())));
     }
 
     @Override
@@ -52,14 +54,14 @@ final class Scratch implements AutoCloseable {
     }
 
     /** This JVM's descendants whose command line names the directory. */
-    static List<ProcessHandle> namingDirectory(Path dir) {
+    private static List<ProcessHandle> namingDirectory(Path dir) {
         String name = dir.toString();
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().map(line -> line.contains(name)).orElse(false)).toList();
     }
 
     /** SIGTERM to each and what it started (QEMU quits, a launcher cleans up), SIGKILL to what is left after the grace. */
-    static void stopAll(List<ProcessHandle> processes) throws InterruptedException {
+    private static void stopAll(List<ProcessHandle> processes) throws InterruptedException {
         List<ProcessHandle> all = processes.stream()
                 .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants())).toList();
         all.forEach(ProcessHandle::destroy);

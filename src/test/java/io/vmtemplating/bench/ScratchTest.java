@@ -26,7 +26,8 @@ class ScratchTest {
         Files.writeString(dir.resolve("pc.ram"), "memory");
         // names the directory on its command line, as QEMU does; "; true" keeps bash from exec'ing sleep in its place
         Process naming = new ProcessBuilder("bash", "-c", "sleep 600; true", dir.resolve("qemu").toString()).start();
-        Process registered = scratch.started(new ProcessBuilder("bash", "-c", "sleep 601; true").start());
+        Process registered = new ProcessBuilder("bash", "-c", "sleep 601; true").start();
+        scratch.stopAtEnd(registered);
         Process bystander = new ProcessBuilder("sleep", "602").start();
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> naming.descendants().count() == 1 && registered.descendants().count() == 1);
