@@ -40,8 +40,8 @@ class BenchSignalTest {
         try {
             // after the first clone's line the next clone launcher starts and restores
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> !bench.isAlive() || read(stderr).contains("launcher: clone 1:"));
-            assertTrue(bench.isAlive(), () -> "vmt bench ended early: " + read(stderr));
+                    .until(() -> !bench.isAlive() || VmtHome.readSoFar(stderr).contains("launcher: clone 1:"));
+            assertTrue(bench.isAlive(), () -> "vmt bench ended early: " + VmtHome.readSoFar(stderr));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> bench.descendants().anyMatch(p -> p.info().command().orElse("").contains("qemu")));
             started.addAll(bench.descendants().toList());
@@ -50,7 +50,7 @@ class BenchSignalTest {
 
             bench.destroy(); // SIGTERM
             assertTrue(bench.waitFor(60, TimeUnit.SECONDS), "vmt bench did not exit");
-            String err = read(stderr);
+            String err = VmtHome.readSoFar(stderr);
             System.out.println("vmt bench's stderr after SIGTERM:\n" + err);
             assertTrue(err.contains("vmt bench: stopping; undoing what the run set up"), err);
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
@@ -71,11 +71,4 @@ class BenchSignalTest {
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

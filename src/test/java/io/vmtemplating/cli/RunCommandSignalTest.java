@@ -39,13 +39,13 @@ class RunCommandSignalTest {
         try {
             await().atMost(BUILD).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !run.isAlive() || Files.readString(stdout).contains("VmTemplate/demo Ready"));
-            assertTrue(run.isAlive(), () -> "vmt run ended early: " + read(stdout) + read(stderr));
+            assertTrue(run.isAlive(), () -> "vmt run ended early: " + VmtHome.readSoFar(stdout) + VmtHome.readSoFar(stderr));
             List<Path> memoryFiles = files(nodeState, "pc.ram");
             assertFalse(memoryFiles.isEmpty(), "the frozen template's memory file is in " + nodeState);
 
             run.destroy(); // SIGTERM
             assertTrue(run.waitFor(StopSignal.CLEANUP_LIMIT.toSeconds() + 30, TimeUnit.SECONDS), "vmt run did not exit");
-            String err = read(stderr);
+            String err = VmtHome.readSoFar(stderr);
             System.out.println("vmt run's stderr after SIGTERM:\n" + err);
             assertFalse(err.contains("Client is closed"), err);
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
@@ -73,13 +73,13 @@ class RunCommandSignalTest {
             // stopped while it waits for its clones: the template is frozen, the clones' QEMUs start
             await().atMost(BUILD).pollInterval(Duration.ofMillis(200))
                     .until(() -> !demo.isAlive() || Files.readString(stderr).contains("template demo: Ready"));
-            assertTrue(demo.isAlive(), () -> "vmt demo ended early: " + read(stdout) + read(stderr));
+            assertTrue(demo.isAlive(), () -> "vmt demo ended early: " + VmtHome.readSoFar(stdout) + VmtHome.readSoFar(stderr));
             started.addAll(demo.descendants().toList());
             assertFalse(started.isEmpty(), "the demo's pods run as its child processes");
 
             demo.destroy(); // SIGTERM
             assertTrue(demo.waitFor(StopSignal.CLEANUP_LIMIT.toSeconds() + 30, TimeUnit.SECONDS), "vmt demo did not exit");
-            String err = read(stderr);
+            String err = VmtHome.readSoFar(stderr);
             System.out.println("vmt demo's stderr after SIGTERM:\n" + err);
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
             assertTrue(err.contains("vmt demo: stopping; cleaning up"), err);
@@ -105,11 +105,4 @@ class RunCommandSignalTest {
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

@@ -31,6 +31,15 @@ public final class VmtHome {
         Files.setPosixFilePermissions(vmt, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** What a JVM of a test has written to the file so far ("" before it has written anything). */
+    public static String readSoFar(Path output) {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** `vmt ARGS` in a JVM of its own, with this installation as its home. */
     public static ProcessBuilder command(Path home, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

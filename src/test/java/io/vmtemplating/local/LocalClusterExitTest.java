@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.vmtemplating.cli.VmtHome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,20 +38,19 @@ class LocalClusterExitTest {
         Optional<ProcessHandle> pod = Optional.empty();
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !jvm.isAlive() || read(stdout).contains(POD_PID));
-            assertTrue(jvm.isAlive(), () -> "the cluster's JVM ended early: " + read(stdout) + read(stderr));
-            pod = ProcessHandle.of(Long.parseLong(read(stdout).split(POD_PID)[1].strip()));
+                    .until(() -> !jvm.isAlive() || VmtHome.readSoFar(stdout).contains(POD_PID));
+            assertTrue(jvm.isAlive(), () -> "the cluster's JVM ended early: " + VmtHome.readSoFar(stdout) + VmtHome.readSoFar(stderr));
+            pod = ProcessHandle.of(Long.parseLong(VmtHome.readSoFar(stdout).split(POD_PID)[1].strip()));
             assertTrue(pod.isPresent() && pod.get().isAlive(), "the pod's process runs");
             assertTrue(Files.isDirectory(state.resolve("node")), "the node's files are in " + state);
 
             jvm.destroy(); // SIGTERM
             assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");
-            String err = read(stderr);
+            String err = VmtHome.readSoFar(stderr);
             assertTrue(err.contains("local cluster: the JVM is exiting; stopping its pods and removing " + state), err);
             assertFalse(err.contains("\tat "), "no stack trace: " + err);
             ProcessHandle podProcess = pod.get();
-            await("the pod's process ends with the JVM").atMost(Duration.ofSeconds(10))
-                    .until(() -> !podProcess.isAlive() || zombie(podProcess));
+            await("the pod's process ends with the JVM").atMost(Duration.ofSeconds(10)).until(() -> LocalNodeTest.ended(podProcess));
             assertFalse(Files.exists(state), "left behind: " + state);
         } finally {
             pod.ifPresent(ProcessHandle::destroyForcibly);
@@ -65,8 +65,8 @@ class LocalClusterExitTest {
         Process jvm = start(state, "close", dir.resolve("stdout"), stderr);
         try {
             assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");
-            assertEquals(0, jvm.exitValue(), read(stderr));
-            assertFalse(read(stderr).contains("the JVM is exiting"), read(stderr));
+            assertEquals(0, jvm.exitValue(), VmtHome.readSoFar(stderr));
+            assertFalse(VmtHome.readSoFar(stderr).contains("the JVM is exiting"), VmtHome.readSoFar(stderr));
             assertFalse(Files.exists(state), "left behind: " + state);
         } finally {
             jvm.destroyForcibly();
@@ -77,23 +77,6 @@ class LocalClusterExitTest {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Holder.class.getName(), state.toString(), mode)
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-    }
-
-    /** A process that ended and that its new parent (init) has not reaped yet. */
-    private static boolean zombie(ProcessHandle process) {
-        try {
-            return Files.readString(Path.of("/proc/" + process.pid() + "/stat")).matches("^\\d+ \\(.*\\) Z .*\\s*$");
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /**

@@ -78,7 +78,7 @@ class LocalNodeTest {
     }
 
     /** Ended: gone, or a zombie its new parent has not reaped yet (a killed pod's children are init's). */
-    private static boolean ended(ProcessHandle process) {
+    static boolean ended(ProcessHandle process) {
         try {
             return !process.isAlive() || Files.readString(Path.of("/proc/" + process.pid() + "/stat")).matches("^\\d+ \\(.*\\) Z .*\\s*$");
         } catch (java.io.IOException e) {
